@@ -1,0 +1,3 @@
+module github.com/gongkai/gongkai
+
+go 1.26.8

@@ -38,6 +38,8 @@ type Grid struct {
 	LabelCols int
 	// Cells holds Rows × Cols cells.
 	Cells [][]Cell
+	// Values are the table's figures, for renderers that write numbers rather than text.
+	Values report.Grid
 }
 
 // Rows returns the number of rows.
@@ -98,7 +100,7 @@ func Layout(spec *report.TableSpec, title string, values report.Grid) *Grid {
 	dataRows := spec.DataRows()
 	nRows := headerRows + len(dataRows)
 	nCols := labelCols + len(spec.Columns)
-	g := &Grid{Spec: spec, Title: title, HeaderRows: headerRows, LabelCols: labelCols}
+	g := &Grid{Spec: spec, Title: title, HeaderRows: headerRows, LabelCols: labelCols, Values: values}
 	g.Cells = make([][]Cell, nRows)
 	for i := range g.Cells {
 		g.Cells[i] = make([]Cell, nCols)

@@ -1,0 +1,79 @@
+// Command gongkai is the whole gongkai system in one binary: the annual report tools today, the portal and the
+// staff console as they land. main is kept tiny; the program lives in run, which tests call directly.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitError carries a process exit code and, optionally, a message already meant for the user.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// exitCode prints err (if it has something to say) and returns the process exit code for it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "gongkai:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "gongkai:", err)
+	return 2
+}
+
+const usage = `gongkai — 政府信息公开工作系统
+
+用法：
+  gongkai report import [--format json|csv] [--figures] [--prev 上年报告] [-o 输出文件] 文件或目录…
+        读取已发布的年度报告（TXT、HTML、DOCX、PDF），输出报告数据和检查结果
+  gongkai report check [--json] [--prev 上年报告] 文件或目录…
+        检查年度报告：退出码 0 无错误，1 有错误，2 有文件无法读取或不含报告
+  gongkai report render --format html|md|xlsx|docx|pdf 报告.json -o 输出文件
+        把报告数据（JSON）生成为网页、Markdown、Excel、Word 或 PDF
+  gongkai version
+`
+
+// run executes the command line args (without the program name).
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2}
+	}
+	switch args[0] {
+	case "report":
+		return runReport(ctx, args[1:], stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "gongkai", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &exitError{code: 2, msg: fmt.Sprintf("未知命令 %q", args[0])}
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"

@@ -47,7 +47,7 @@ func mdTable(bw *bufio.Writer, r *report.Report, g *Grid) {
 		head = append(head, mdCell(spec.Corner))
 	}
 	for _, c := range spec.Columns {
-		head = append(head, mdCell(c.Path()))
+		head = append(head, mdCell(mdColumn(spec, c)))
 	}
 	bw.WriteString("| " + strings.Join(head, " | ") + " |\n|")
 	for i := range head {
@@ -59,7 +59,12 @@ func mdTable(bw *bufio.Writer, r *report.Report, g *Grid) {
 	}
 	bw.WriteString("\n")
 	vals := r.Tables[spec.ID]
-	for _, row := range spec.DataRows() {
+	for _, row := range spec.Rows {
+		if row.Header {
+			// A group heading ("（三）不予公开") gets a row of its own, as in the printed table.
+			bw.WriteString("| " + mdCell(spec.RowPath(row)) + strings.Repeat(" | ", len(spec.Columns)) + " |\n")
+			continue
+		}
 		cells := []string{}
 		if g.LabelCols > 0 {
 			cells = append(cells, mdCell(spec.RowPath(row)))
@@ -74,6 +79,14 @@ func mdTable(bw *bufio.Writer, r *report.Report, g *Grid) {
 		bw.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
 	bw.WriteString("\n")
+}
+
+// mdColumn names a column by its header path, under the header spanning all columns when there is one.
+func mdColumn(spec *report.TableSpec, c report.Column) string {
+	if spec.ColumnsHeader != "" {
+		return spec.ColumnsHeader + "/" + c.Path()
+	}
+	return c.Path()
 }
 
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "#", `\#`)

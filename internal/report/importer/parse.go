@@ -116,7 +116,21 @@ var furniturePrefixes = []string{
 // terminal are furniture lines after which nothing belongs to the report.
 var terminalPrefixes = []string{"扫码使用手机浏览", "【关闭窗口】", "关闭窗口", "展开阅读全文", "相关资源", "相关搜索", "上一篇", "下一篇", "分享到", "版权所有", "本站链接", "网站标识码"}
 
+// furnitureFirst holds the first runes of furniturePrefixes, to reject most lines with one lookup.
+var furnitureFirst = func() map[rune]bool {
+	m := map[rune]bool{'第': true}
+	for _, p := range furniturePrefixes {
+		r, _ := utf8.DecodeRuneInString(p)
+		m[r] = true
+	}
+	return m
+}()
+
 func isFurniture(l string) bool {
+	r, _ := utf8.DecodeRuneInString(l)
+	if !furnitureFirst[r] && !strings.Contains(l, ".doc_第") && !strings.Contains(l, "点击数") {
+		return false
+	}
 	if utf8.RuneCountInString(l) > 60 {
 		return false
 	}
@@ -164,20 +178,27 @@ func (p *parser) readHeader() {
 		if i > 25 {
 			break
 		}
-		if p.r.IndexNumber == "" {
+		if p.r.IndexNumber == "" && strings.Contains(l, "/") {
 			if m := reIndex.FindString(l); m != "" {
 				p.r.IndexNumber = m
 			}
 		}
-		if p.r.Published == "" && (strings.HasPrefix(l, "时间") || strings.HasPrefix(l, "发布日期") || strings.HasPrefix(l, "发布时间") || strings.HasPrefix(l, "日期") || reISODate.FindString(l) == l) {
+		if p.r.Published == "" && strings.Contains(l, "-") && (strings.HasPrefix(l, "时间") || strings.HasPrefix(l, "发布日期") || strings.HasPrefix(l, "发布时间") || strings.HasPrefix(l, "日期") || reISODate.FindString(l) == l) {
 			if m := reISODate.FindStringSubmatch(l); m != nil {
 				p.r.Published = isoDate(m[1], m[2], m[3])
 			}
 		}
 	}
 	// Title: a line (or two joined) naming the agency, the year and the report.
-	for i := 0; i < len(p.lines) && i < 60; i++ {
+	for i := 0; i < len(p.lines) && i < 40; i++ {
 		l := p.lines[i]
+		if p.r.Title != "" {
+			// Pages repeat the title above the text: the last copy ends the page header.
+			if strings.Join(strings.Fields(l), "") == p.r.Title {
+				p.titleAt = i
+			}
+			continue
+		}
 		cand := l
 		agency, year, title, ok := matchTitle(cand)
 		if !ok && i+1 < len(p.lines) && reYear.MatchString(l) && utf8.RuneCountInString(l) < 40 {
@@ -200,7 +221,8 @@ func (p *parser) readHeader() {
 	// Drop furniture, and everything from a terminal marker on (once past the head of the page).
 	out := p.lines[:0]
 	for i, l := range p.lines {
-		if i > p.titleAt+3 && hasPrefixAny(l, terminalPrefixes) && i > len(p.lines)/3 {
+		r, _ := utf8.DecodeRuneInString(l)
+		if furnitureFirst[r] && i > p.titleAt+3 && i > len(p.lines)/3 && hasPrefixAny(l, terminalPrefixes) {
 			break
 		}
 		if isFurniture(l) {
@@ -214,8 +236,8 @@ func (p *parser) readHeader() {
 	p.lines = out
 	if p.r.Year == 0 {
 		head := strings.Join(p.lines[:min(len(p.lines), 80)], "\n")
-		if m := rePeriod.FindStringSubmatch(head); m != nil {
-			p.r.Year, _ = strconv.Atoi(m[1])
+		if y := periodYear(head); y > 0 {
+			p.r.Year = y
 		} else if m := reLeadYear.FindStringSubmatch(firstRunes(head, 600)); m != nil {
 			p.r.Year, _ = strconv.Atoi(m[1])
 		}
@@ -226,7 +248,7 @@ func (p *parser) readHeader() {
 		p.r.Year = y - 1
 	}
 	if p.r.Agency == "" {
-		head := firstRunes(strings.Join(p.lines[:min(len(p.lines), 20)], "\n"), 800)
+		head := firstRunes(strings.Join(p.lines[:min(len(p.lines), 20)], "\n"), 300)
 		if m := reAgencyAny.FindString(head); m != "" {
 			p.r.Agency = trimAgency(m)
 		}
@@ -235,7 +257,36 @@ func (p *parser) readHeader() {
 
 // matchTitle reads a report title ("平阴县卫生健康局2024年政府信息公开工作年度报告") at the start of s, or anywhere
 // in a short line; a title quoted in running text (《…关于做好2020年度政府信息公开工作报告…》) is not one.
+// periodYear reads the year of the statistical period ("统计期限自2022年1月1日起"), looking only near the words
+// that introduce it.
+func periodYear(s string) int {
+	for _, w := range []string{"统计", "期限"} {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			lo := runeBound(s, at-12)
+			if m := rePeriod.FindStringSubmatch(s[lo:runeBound(s, at+60)]); m != nil {
+				y, _ := strconv.Atoi(m[1])
+				return y
+			}
+			off = at + len(w)
+		}
+	}
+	return 0
+}
+
 func matchTitle(s string) (agency string, year int, title string, ok bool) {
+	full := s
+	// Cheap tests first: the regexps backtrack, and most lines are not titles.
+	if !strings.Contains(s, "报告") && !strings.Contains(s, "年报") || !strings.Contains(s, "公开") || !strings.Contains(s, "年") {
+		return "", 0, "", false
+	}
+	if len(s) > 180 {
+		s = firstRunes(s, 60) // in a long line the title can only be at its start
+	}
 	m := reTitle.FindStringSubmatchIndex(s)
 	if m == nil {
 		m = reTitleAlt.FindStringSubmatchIndex(s)
@@ -244,7 +295,7 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 		return "", 0, "", false
 	}
 	before := s[:m[0]]
-	if m[0] > 0 && utf8.RuneCountInString(s) > 80 || strings.Count(before, "《") > strings.Count(before, "》") {
+	if m[0] > 0 && len(s) != len(full) || strings.Count(before, "《") > strings.Count(before, "》") {
 		return "", 0, "", false
 	}
 	if g := s[m[2]:m[3]]; strings.Contains(g, "关于") || strings.Contains(g, "《") {
@@ -269,6 +320,16 @@ func trimAgency(s string) string {
 		return ""
 	}
 	return s
+}
+
+// lastRunes returns the last n runes of s (all of s when shorter).
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n && i > 0; k++ {
+		_, sz := utf8.DecodeLastRuneInString(s[:i])
+		i -= sz
+	}
+	return s[i:]
 }
 
 func firstRunes(s string, n int) string {
@@ -297,7 +358,14 @@ func (p *parser) readSignature() {
 	n := len(p.lines)
 	for k := 0; k < 3 && n > 0; k++ {
 		l := p.lines[n-1]
-		if m := reSignature.FindStringSubmatchIndex(l); m != nil {
+		tail := lastRunes(l, 60)
+		if m := reSignature.FindStringSubmatchIndex(tail); m != nil {
+			off := len(l) - len(tail)
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += off
+				}
+			}
 			p.r.Signed = isoDate(l[m[4]:m[5]], l[m[6]:m[7]], l[m[8]:m[9]])
 			if m[2] >= 0 && p.r.Agency == "" {
 				p.r.Agency = trimAgency(l[m[2]:m[3]])
@@ -404,18 +472,25 @@ func (p *parser) splitInlineHeadings() {
 	for _, l := range p.lines {
 		for {
 			cut := -1
-			for i := 0; i < len(l); {
-				r, sz := utf8.DecodeRuneInString(l[i:])
-				if i > 0 && strings.ContainsRune(numerals, r) && strings.HasPrefix(l[i+sz:], "、") {
-					prev, _ := utf8.DecodeLastRuneInString(l[:i])
-					if unicode.IsSpace(prev) || strings.ContainsRune("。！；|）)”", prev) || unicode.IsDigit(prev) || prev == '报' || prev == '告' {
-						if k, _, _ := headingAt(l[i:], false); k != "" {
-							cut = i
-							break
-						}
+			for off := 0; off < len(l); {
+				k := strings.Index(l[off:], "、")
+				if k < 0 {
+					break
+				}
+				at := off + k
+				off = at + len("、")
+				r, sz := utf8.DecodeLastRuneInString(l[:at])
+				i := at - sz
+				if i <= 0 || !strings.ContainsRune(numerals, r) {
+					continue
+				}
+				prev, _ := utf8.DecodeLastRuneInString(l[:i])
+				if unicode.IsSpace(prev) || strings.ContainsRune("。！；|）)”", prev) || unicode.IsDigit(prev) || prev == '报' || prev == '告' {
+					if k, _, _ := headingAt(l[i:], false); k != "" {
+						cut = i
+						break
 					}
 				}
-				i += sz
 			}
 			if cut < 0 {
 				break
@@ -454,6 +529,10 @@ func (p *parser) findHeadings() {
 func (p *parser) decideEra() {
 	var f30, f60, tables bool
 	for _, l := range p.lines {
+		if len(l) > 400 || !strings.Contains(l, "本年") && !strings.Contains(l, "现行") && !strings.Contains(l, "逾期") &&
+			!strings.Contains(l, "对外") && !strings.Contains(l, "上一年") && !strings.Contains(l, "采购") && !strings.Contains(l, "第二十条") {
+			continue // narrative, or no marker
+		}
 		k := key(l)
 		switch {
 		case strings.Contains(k, "本年制发件数") || strings.Contains(k, "现行有效件数") || strings.Contains(k, "本年废止件数") ||
@@ -545,7 +624,11 @@ func (p *parser) readNarrative() {
 		if utf8.RuneCountInString(l) < 25 && (reISODate.MatchString(l) || reIndex.MatchString(l) || looksLikeOrg(l) || l == "政府信息公开") {
 			continue
 		}
-		if t, _, _, ok := matchTitle(l); ok && utf8.RuneCountInString(l) < 60 && t != "" {
+		if len(l) > 180 {
+			pre = append(pre, l)
+			continue
+		}
+		if t, _, _, ok := matchTitle(l); ok && t != "" {
 			continue
 		}
 		pre = append(pre, l)

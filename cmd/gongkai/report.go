@@ -328,6 +328,14 @@ func importFile(ctx context.Context, path string, prev *report.Report) fileResul
 	if err != nil {
 		return fileResult{path: path, err: err}
 	}
+	if isJSON(data) {
+		// A report in the interchange format (or an import result) is checked as it is.
+		r, err := report.Decode(data)
+		if err != nil {
+			return fileResult{path: path, err: err}
+		}
+		return fileResult{path: path, res: &importer.Result{File: path, Report: r, Findings: report.Check(r, prev)}}
+	}
 	res, err := importer.Read(ctx, path, data, prev)
 	if err != nil {
 		return fileResult{path: path, err: err}
@@ -372,7 +380,7 @@ func loadReport(ctx context.Context, path string) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+	if isJSON(data) {
 		return report.Decode(data)
 	}
 	res, err := importer.Read(ctx, path, data, nil)
@@ -380,6 +388,11 @@ func loadReport(ctx context.Context, path string) (*report.Report, error) {
 		return nil, err
 	}
 	return res.Report, nil
+}
+
+func isJSON(data []byte) bool {
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))
+	return len(trimmed) > 0 && trimmed[0] == '{'
 }
 
 func readLimited(path string) ([]byte, error) {
@@ -412,7 +425,7 @@ func fileError(err error) error {
 	return fmt.Errorf("无法读取：%v", err)
 }
 
-var reportExtensions = map[string]bool{".txt": true, ".text": true, ".html": true, ".htm": true, ".shtml": true, ".xhtml": true, ".docx": true, ".pdf": true}
+var reportExtensions = map[string]bool{".json": true, ".txt": true, ".text": true, ".html": true, ".htm": true, ".shtml": true, ".xhtml": true, ".docx": true, ".pdf": true}
 
 // collectFiles expands directories into the report files below them (sorted), and keeps named files as they are.
 func collectFiles(paths []string) ([]string, error) {

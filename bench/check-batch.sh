@@ -26,7 +26,7 @@ measure() {
   t0=$(date +%s.%N)
   /usr/bin/time -f '%U %S %M' -o "$work/time" "$work/gongkai" report check --workers "$workers" "$work/reports" >/dev/null || true
   t1=$(date +%s.%N)
-  read -r user sys rss <"$work/time"
+  read -r user sys rss < <(tail -n 1 "$work/time")
   real=$(echo "$t1 - $t0" | bc -l)
   cpu=$(echo "($user + $sys) / $real" | bc -l)
   printf 'workers=%s  wall %.2f s  cpu %.2f s  cores busy %.2f  max RSS %d MiB  %.0f reports/s\n' \

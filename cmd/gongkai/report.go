@@ -59,6 +59,8 @@ type batchFlags struct {
 	prev     string
 	progress bool
 	workers  int
+	// figuresOnly drops the narrative text after reading, when only figures and findings are wanted (check).
+	figuresOnly bool
 }
 
 func (b *batchFlags) register(fs *flag.FlagSet) {
@@ -128,7 +130,7 @@ func reportImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 func reportCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report check", stderr)
-	var b batchFlags
+	b := batchFlags{figuresOnly: true}
 	b.register(fs)
 	asJSON := fs.Bool("json", false, "以 JSON 输出检查结果")
 	paths, err := parseFlags(fs, args)
@@ -290,6 +292,11 @@ func importBatch(ctx context.Context, paths []string, b batchFlags, stderr io.Wr
 		wg.Go(func() {
 			for i := range jobs {
 				results[i] = importFile(ctx, files[i], prev)
+				if b.figuresOnly && results[i].res != nil {
+					// Thousands of reports: keep figures and findings, not the prose the checks already read.
+					rep := results[i].res.Report
+					rep.Preamble, rep.Sections, rep.Figures = "", nil, nil
+				}
 				if bar != nil {
 					_ = bar.Add(1)
 				}
@@ -364,13 +371,12 @@ func checkAcrossYears(results []fileResult) {
 		if !ok || r.res.Report.Agency == "" {
 			continue
 		}
-		var own []report.Finding
-		for _, f := range r.res.Findings {
-			if strings.HasPrefix(f.Rule, "I-") {
-				own = append(own, f)
+		// Only the cross-year rules are new: the others were applied when the file was read (with its full text).
+		for _, f := range report.Check(r.res.Report, prev) {
+			if report.CrossYear(f.Rule) {
+				r.res.Findings = append(r.res.Findings, f)
 			}
 		}
-		r.res.Findings = append(own, report.Check(r.res.Report, prev)...)
 	}
 }
 

@@ -31,6 +31,9 @@ var Rules = []struct {
 	{"C-5", Warning, "报告所用格式与报告年度相符（2019—2020年度用试行格式，2021年度起用现行格式）"},
 }
 
+// CrossYear reports whether a rule compares a report with the previous year's (and so needs prev).
+func CrossYear(rule string) bool { return rule == "R3-5" || rule == "R2-1" }
+
 // Check applies every rule of the report's format to r and returns the findings, errors first in printed order.
 // prev, if not nil, is the same agency's report for the previous year, for the cross-year rules; a prev for another
 // year is ignored. Rules whose figures are missing are skipped: the missing figures are findings themselves.

@@ -246,6 +246,11 @@ func TestCheckCrossYear(t *testing.T) {
 	if f := fs[2]; optNum(f.Expected) != "21" || optNum(f.Found) != "25" {
 		t.Errorf("R2-1 = %+v", f)
 	}
+	for _, f := range fs {
+		if !CrossYear(f.Rule) {
+			t.Errorf("%s is reported only with last year's report but CrossYear says otherwise", f.Rule)
+		}
+	}
 	// A report for another year is not last year's.
 	prev.Year = 2021
 	if fs := Check(cur, prev); len(fs) != 0 {

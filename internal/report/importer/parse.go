@@ -201,7 +201,7 @@ func (p *parser) readHeader() {
 		}
 		cand := l
 		agency, year, title, ok := matchTitle(cand)
-		if !ok && i+1 < len(p.lines) && reYear.MatchString(l) && utf8.RuneCountInString(l) < 40 {
+		if !ok && i+1 < len(p.lines) && len(l) < 120 && utf8.RuneCountInString(l) < 40 && reYear.MatchString(l) {
 			cand = l + p.lines[i+1]
 			agency, year, title, ok = matchTitle(cand)
 		}
@@ -280,12 +280,12 @@ func periodYear(s string) int {
 
 func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	full := s
+	if len(s) > 180 {
+		s = firstRunes(s, 60) // in a long line the title can only be at its start
+	}
 	// Cheap tests first: the regexps backtrack, and most lines are not titles.
 	if !strings.Contains(s, "报告") && !strings.Contains(s, "年报") || !strings.Contains(s, "公开") || !strings.Contains(s, "年") {
 		return "", 0, "", false
-	}
-	if len(s) > 180 {
-		s = firstRunes(s, 60) // in a long line the title can only be at its start
 	}
 	m := reTitle.FindStringSubmatchIndex(s)
 	if m == nil {
@@ -435,8 +435,8 @@ func headingAt(s string, bare bool) (kind string, end int, text string) {
 	if r, sz := utf8.DecodeRuneInString(s); strings.ContainsRune(numerals, r) && strings.HasPrefix(s[sz:], "、") {
 		start = sz + len("、")
 		body = s[start:]
-	} else if !bare {
-		return "", 0, ""
+	} else if !bare || !strings.Contains(s, "情况") && !strings.Contains(s, "事项") && !strings.Contains(s, "概述") {
+		return "", 0, "" // every bare heading names 情况, 事项 or 概述; table cells (the most lines) do not
 	}
 	window := firstRunes(body, 30)
 	for _, hk := range headingKinds {

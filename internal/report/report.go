@@ -37,6 +37,13 @@ func EraForYear(year int) Era {
 	}
 }
 
+// MinYear and MaxYear bound a report year. Local disclosure rules (上海 2004) predate the 2008 Regulation, so
+// reports from 2000 on are accepted; 0 means the year is not known.
+const (
+	MinYear = 2000
+	MaxYear = 2100
+)
+
 // SchemaID is the identifier of the JSON Schema that describes the interchange form (docs/report.schema.json).
 const SchemaID = "https://gongkai.local/schema/report-v1.json"
 
@@ -178,8 +185,8 @@ func (r *Report) Validate() error {
 	if err != nil {
 		return err
 	}
-	if r.Year != 0 && (r.Year < 2008 || r.Year > 2100) {
-		errs = append(errs, fmt.Sprintf("报告年度 %d 不在 2008—2100 之间", r.Year))
+	if r.Year != 0 && (r.Year < MinYear || r.Year > MaxYear) {
+		errs = append(errs, fmt.Sprintf("报告年度 %d 不在 %d—%d 之间", r.Year, MinYear, MaxYear))
 	}
 	for _, tid := range sortedKeys(r.Tables) {
 		spec, ok := f.Table(tid)

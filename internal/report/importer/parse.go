@@ -247,6 +247,9 @@ func (p *parser) readHeader() {
 		y, _ := strconv.Atoi(p.r.Signed[:4])
 		p.r.Year = y - 1
 	}
+	if p.r.Year < report.MinYear || p.r.Year > report.MaxYear {
+		p.r.Year = 0 // not a plausible report year: say so (I-YEAR) rather than keep it
+	}
 	if p.r.Agency == "" {
 		head := firstRunes(strings.Join(p.lines[:min(len(p.lines), 20)], "\n"), 300)
 		if m := reAgencyAny.FindString(head); m != "" {

@@ -498,3 +498,65 @@ func FuzzParse(f *testing.F) {
 		report.Check(res.Report, nil)
 	})
 }
+
+func TestTitleAndDateVariants(t *testing.T) {
+	body := "\n一、总体情况\n本年度依法公开。\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n未收取信息处理费。\n"
+	for _, tc := range []struct {
+		name, text, agency, signed string
+		year                       int
+	}{
+		{"year in Chinese numerals", "临潭县卫生健康局二〇二三年政府信息公开工作年度报告" + body + "临潭县卫生健康局\n二〇二四年一月十五日", "临潭县卫生健康局", "2024-01-15", 2023},
+		{"year first", "2023年度临潭县卫生健康局政府信息公开工作年度报告" + body, "临潭县卫生健康局", "", 2023},
+		{"year in brackets after", "临潭县卫生健康局政府信息公开工作年度报告（2023年度）" + body, "临潭县卫生健康局", "", 2023},
+		{"signature with day twenty-one", "某县民政局2022年政府信息公开工作年度报告" + body + "某县民政局 二〇二三年一月二十一日", "某县民政局", "2023-01-21", 2022},
+		{"no title, statistical period", "统计期限自2021年1月1日至2021年12月31日。" + body, "", "", 2021},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse("t.txt", tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Report
+			if r.Year != tc.year || r.Agency != tc.agency || r.Signed != tc.signed {
+				t.Errorf("year/agency/signed = %d/%q/%q, want %d/%q/%q", r.Year, r.Agency, r.Signed, tc.year, tc.agency, tc.signed)
+			}
+			if _, ok := r.Section("五"); !ok {
+				t.Error("section 五 not found")
+			}
+		})
+	}
+}
+
+func TestAppealsRowWithBlankLeadingCells(t *testing.T) {
+	text := "某县民政局2024年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n行政复议\t行政诉讼\n" +
+		"结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n\t\t1\t\t1\t\t\t\t\t\t\t\t\t\t\n五、存在的主要问题及改进情况\n无。"
+	res, err := Parse("t.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Report
+	if got := countCells(r, report.TableAppeals); got != 15 {
+		t.Fatalf("cells = %d, want 15 (findings %v)", got, rulesOf(res.Findings))
+	}
+	if v := value(t, r, report.TableAppeals, report.RowCases, "review.other"); v != 1 {
+		t.Errorf("review.other = %v, want 1", v)
+	}
+	if v := value(t, r, report.TableAppeals, report.RowCases, "review.upheld"); v != 0 {
+		t.Errorf("blank review.upheld = %v, want 0", v)
+	}
+}
+
+func TestArabicDates(t *testing.T) {
+	for in, want := range map[string]string{
+		"二〇二四年一月十五日":   "2024年1月15日",
+		"二零二三年度报告":     "2023年度报告",
+		"二〇二三年十二月三十一日": "2023年12月31日",
+		"二〇二三年十月":      "2023年10月",
+		"第三年":          "第三年",
+		"没有日期的文字":      "没有日期的文字",
+	} {
+		if got := arabicDates(in); got != want {
+			t.Errorf("arabicDates(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

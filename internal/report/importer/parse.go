@@ -78,9 +78,18 @@ func splitLines(text string) []string {
 	preview := strings.Contains(text, "文档编号") || strings.Contains(text, "共5页") || strings.Contains(text, "页 / 共")
 	out := make([]string, 0, len(raw))
 	for _, l := range raw {
-		l = strings.TrimSpace(normLine(l))
+		l = normLine(l)
+		t := strings.TrimSpace(l)
+		if strings.Contains(t, "\t") {
+			// A table row (two or more filled cells): its leading and trailing empty cells keep their places.
+			l = strings.Trim(l, " \r\u3000")
+		} else {
+			l = t
+		}
 		l = strings.Trim(l, "|")
-		l = strings.TrimSpace(l)
+		if !strings.Contains(l, "\t") {
+			l = strings.TrimSpace(l)
+		}
 		if l == "" || isSeparatorLine(l) {
 			continue
 		}
@@ -158,16 +167,20 @@ func hasPrefixAny(l string, ps []string) bool {
 }
 
 var (
-	reIndex     = regexp.MustCompile(`[0-9A-Z]{8,18}(?:-[0-9A-Z])?/(?:19|20)\d{2}-\d{2,}`)
-	reISODate   = regexp.MustCompile(`((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})`)
-	reCNDate    = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
-	reTitle     = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。，；]{0,14}?(?:年度报告|报告|年报)`)
-	reTitleAlt  = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*(?:政府信息公开|政务公开)工作\s*((?:19|20)\d{2})\s*年\s*(?:年度)?(?:报告|年报)`)
-	rePeriod    = regexp.MustCompile(`(?:统计期限|统计时限|统计期|统计时间|期限)[^。]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日`)
-	reLeadYear  = regexp.MustCompile(`((?:19|20)\d{2})\s*年(?:度)?(?:[,，]|以来|内|我|全年|共|，)`)
-	reAgencyAny = regexp.MustCompile(`\p{Han}{1,10}?(?:省|市|县|区|旗|州|盟)\p{Han}{1,14}?(?:局|委员会|委|办公室|政府|中心|院|厅)`)
-	reYear      = regexp.MustCompile(`(?:19|20)\d{2}\s*年`)
-	reSignature = regexp.MustCompile(`(?:特此报告[。.]?)?\s*(\p{Han}{2,30}?)?\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$`)
+	reIndex    = regexp.MustCompile(`[0-9A-Z]{8,18}(?:-[0-9A-Z])?/(?:19|20)\d{2}-\d{2,}`)
+	reISODate  = regexp.MustCompile(`((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})`)
+	reCNDate   = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
+	reTitle    = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。，；]{0,14}?(?:年度报告|报告|年报)`)
+	reTitleAlt = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*(?:政府信息公开|政务公开)工作\s*((?:19|20)\d{2})\s*年\s*(?:年度)?(?:报告|年报)`)
+	// "2023年度临潭县卫生健康局政府信息公开工作年度报告": the year first.
+	reTitleYearFirst = regexp.MustCompile(`^((?:19|20)\d{2})\s*年度?\s*([^\s，。、；：|\t\d]{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)工作\s*(?:年度)?(?:的)?(?:报告|年报)`)
+	// "临潭县卫生健康局政府信息公开工作年度报告（2023年度）": the year in brackets after.
+	reTitleYearAfter = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*(?:政府信息公开|政务公开)工作\s*(?:年度)?报告\s*[（(]\s*((?:19|20)\d{2})\s*年?度?\s*[)）]`)
+	rePeriod         = regexp.MustCompile(`(?:统计期限|统计时限|统计期|统计时间|期限)[^。]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日`)
+	reLeadYear       = regexp.MustCompile(`((?:19|20)\d{2})\s*年(?:度)?(?:[,，]|以来|内|我|全年|共|，)`)
+	reAgencyAny      = regexp.MustCompile(`\p{Han}{1,10}?(?:省|市|县|区|旗|州|盟)\p{Han}{1,14}?(?:局|委员会|委|办公室|政府|中心|院|厅)`)
+	reYear           = regexp.MustCompile(`(?:19|20)\d{2}\s*年`)
+	reSignature      = regexp.MustCompile(`(?:特此报告[。.]?)?\s*(\p{Han}{2,30}?)?\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$`)
 )
 
 // readHeader reads the title, year, agency, index number and publication date, and cuts the page furniture and
@@ -201,7 +214,7 @@ func (p *parser) readHeader() {
 		}
 		cand := l
 		agency, year, title, ok := matchTitle(cand)
-		if !ok && i+1 < len(p.lines) && len(l) < 120 && utf8.RuneCountInString(l) < 40 && reYear.MatchString(l) {
+		if !ok && i+1 < len(p.lines) && len(l) < 120 && utf8.RuneCountInString(l) < 40 && reYear.MatchString(arabicDates(l)) {
 			cand = l + p.lines[i+1]
 			agency, year, title, ok = matchTitle(cand)
 		}
@@ -287,14 +300,25 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 		s = firstRunes(s, 60) // in a long line the title can only be at its start
 	}
 	// Cheap tests first: the regexps backtrack, and most lines are not titles.
-	if !strings.Contains(s, "报告") && !strings.Contains(s, "年报") || !strings.Contains(s, "公开") || !strings.Contains(s, "年") {
+	if !strings.Contains(s, "报告") && !strings.Contains(s, "年报") || !strings.Contains(s, "公开") {
 		return "", 0, "", false
+	}
+	s = arabicDates(s)
+	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
+		year, _ = strconv.Atoi(s[m[2]:m[3]])
+		agency = trimAgency(s[m[4]:m[5]])
+		return agency, year, strings.Join(strings.Fields(s[m[0]:m[1]]), ""), agency != ""
 	}
 	m := reTitle.FindStringSubmatchIndex(s)
 	if m == nil {
 		m = reTitleAlt.FindStringSubmatchIndex(s)
 	}
 	if m == nil {
+		if m = reTitleYearAfter.FindStringSubmatchIndex(s); m != nil && m[0] == 0 {
+			year, _ = strconv.Atoi(s[m[4]:m[5]])
+			agency = trimAgency(s[m[2]:m[3]])
+			return agency, year, strings.Join(strings.Fields(s[m[0]:m[1]]), ""), agency != ""
+		}
 		return "", 0, "", false
 	}
 	before := s[:m[0]]
@@ -360,7 +384,7 @@ func isoDate(y, m, d string) string {
 func (p *parser) readSignature() {
 	n := len(p.lines)
 	for k := 0; k < 3 && n > 0; k++ {
-		l := p.lines[n-1]
+		l := arabicDates(p.lines[n-1])
 		tail := lastRunes(l, 60)
 		if m := reSignature.FindStringSubmatchIndex(tail); m != nil {
 			off := len(l) - len(tail)

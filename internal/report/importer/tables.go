@@ -274,11 +274,21 @@ func (p *parser) cellsFinding(spec *report.TableSpec, row report.Row, got, want 
 		Message: fmt.Sprintf("第%s部分%s只读到 %d 个数字，应为 %d 个；无法确定空白单元格的位置，未采用该行数据，请核对原文", spec.Section, where, got, want)})
 }
 
-// readAppeals reads the 15 figures of section 四, which has no row label.
+// readAppeals reads the 15 figures of section 四, which has no row label. The figures start at the first number,
+// or at the first blank cell of a line that holds only figures and blanks (a table row whose first cells are empty).
 func (p *parser) readAppeals(spec *report.TableSpec, toks []token, atEnd bool) {
 	n := len(spec.Columns)
+	figureLine := map[int]bool{}
+	for _, t := range toks {
+		if _, seen := figureLine[t.line]; !seen {
+			figureLine[t.line] = true
+		}
+		if !t.isNum && !t.blank {
+			figureLine[t.line] = false
+		}
+	}
 	for i, t := range toks {
-		if !t.isNum {
+		if !t.isNum && !(t.blank && figureLine[t.line]) {
 			continue
 		}
 		vals, _, _ := readValues(toks, i, n, func(string) bool { return true })

@@ -560,3 +560,33 @@ func TestArabicDates(t *testing.T) {
 		}
 	}
 }
+
+// TestTraditionalCharacters reads seed 004 as a Taiwan mirror would publish it (converted with OpenCC s2tw): every
+// figure, and the report read in simplified characters.
+func TestTraditionalCharacters(t *testing.T) {
+	data, err := os.ReadFile("testdata/traditional-004.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse("traditional-004.txt", string(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Report
+	if r.Agency != "平阴县卫生健康局" || r.Year != 2024 || r.Era != report.Era2021 {
+		t.Errorf("agency/year/era = %s/%d/%s", r.Agency, r.Year, r.Era)
+	}
+	if got := len(r.Cells()); got != 200 {
+		t.Errorf("cells = %d, want 200", got)
+	}
+	want := readSeed(t, "004").Report
+	if diff := cmp.Diff(want.Tables, r.Tables); diff != "" {
+		t.Errorf("figures differ from the simplified original:\n%s", diff)
+	}
+	if s, _ := r.Section("五"); !strings.Contains(s.Text, "存在问题") {
+		t.Errorf("section 五 not in simplified characters: %.40s", s.Text)
+	}
+	if v, ok := figure(r, "proactive_items"); !ok || v != 147 {
+		t.Errorf("proactive_items = %v %v", v, ok)
+	}
+}

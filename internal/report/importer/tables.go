@@ -104,7 +104,7 @@ var rowKeys = map[string][]string{
 	"not_processed.petition":    {"信访举报投诉", "信访"},
 	"not_processed.repeat":      {"重复申请"},
 	"not_processed.publication": {"公开出版物", "出版物"},
-	"not_processed.excessive":   {"大量反复", "反复申请"},
+	"not_processed.excessive":   {"大量反复", "反复申请", "大量反覆", "无正当理由大量"},
 	"not_processed.reconfirm":   {"确认或重新出具", "要求行政机关确认", "重新出具"},
 	"other":                     {"其他处理"},
 	"other.no_correction":       {"逾期不补正", "不补正"},

@@ -52,6 +52,12 @@ const usage = `gongkai — 政府信息公开工作系统
         检查年度报告：退出码 0 无错误，1 有错误，2 有文件无法读取或不含报告
   gongkai report render --format html|md|xlsx|docx|pdf 报告.json -o 输出文件
         把报告数据（JSON）生成为网页、Markdown、Excel、Word 或 PDF
+  gongkai migrate [--data 目录 | --db postgres://…]
+        创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
+  gongkai audit verify [--data 目录 | --db postgres://…]
+        校验审计记录的哈希链：退出码 0 完整，1 被篡改
+  gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
+  gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version
 `
 
@@ -64,6 +70,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "report":
 		return runReport(ctx, args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", version)
 		return nil

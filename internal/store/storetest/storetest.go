@@ -1,0 +1,203 @@
+// Package storetest is the one conformance suite of the store: every test runs against SQLite and PostgreSQL
+// alike, each on a fresh, migrated database.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+// Opener returns a fresh, empty database for one test.
+type Opener func(t *testing.T) *store.DB
+
+func migrated(t *testing.T, open Opener) *store.DB {
+	t.Helper()
+	db := open(t)
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+var officer = disclosure.Actor{Name: "张公开", Role: "officer", RemoteAddr: "127.0.0.1"}
+
+func region(t *testing.T, db *store.DB) *disclosure.Agency {
+	t.Helper()
+	a := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "平阴县人民政府", DivisionCode: "370124"}
+	if err := db.CreateAgency(context.Background(), officer, a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Run runs the suite.
+func Run(t *testing.T, open Opener) {
+	ctx := context.Background()
+
+	t.Run("migrations are applied once and recorded", func(t *testing.T) {
+		db := migrated(t, open)
+		n, err := db.Migrate(ctx)
+		if err != nil || n != 0 {
+			t.Errorf("second migrate applied %d, %v", n, err)
+		}
+		cur, known, err := db.SchemaVersion(ctx)
+		if err != nil || cur != known || known < 1 {
+			t.Errorf("version %d of %d, %v", cur, known, err)
+		}
+	})
+
+	t.Run("a newer schema is refused", func(t *testing.T) {
+		db := migrated(t, open)
+		if err := db.UnsafeExec(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, true)`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Migrate(ctx)
+		if disclosure.ErrorCode(err) != disclosure.EConflict || !strings.Contains(err.Error(), "请升级 gongkai") {
+			t.Errorf("err = %v", err)
+		}
+	})
+
+	t.Run("agencies form a hierarchy and every change is audited", func(t *testing.T) {
+		db := migrated(t, open)
+		gov := region(t, db)
+		health := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县卫生健康局", USCC: "113701243072282028",
+			Contacts: disclosure.Contacts{Office: "局办公室", Phone: "0531-87883760", Email: "pyxwjj@jn.shandong.cn"}}
+		if err := db.CreateAgency(ctx, officer, health); err != nil {
+			t.Fatal(err)
+		}
+		hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
+		other := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县民政局"}
+		for _, a := range []*disclosure.Agency{hospital, other} {
+			if err := db.CreateAgency(ctx, officer, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.GetAgency(ctx, health.ID)
+		if err != nil || got.Name != health.Name || got.USCC != health.USCC || got.Contacts.Phone != "0531-87883760" || *got.ParentID != gov.ID {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+		sub, err := db.ListAgencies(ctx, &health.ID)
+		if err != nil || len(sub) != 2 {
+			t.Fatalf("subtree = %d, %v", len(sub), err)
+		}
+		all, _ := db.ListAgencies(ctx, nil)
+		if len(all) != 4 {
+			t.Errorf("all = %d", len(all))
+		}
+		health.Contacts.Phone = "0531-87880000"
+		if err := db.UpdateAgency(ctx, officer, health); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := db.ListAudit(ctx, store.AuditFilter{ObjectType: "agency", ObjectID: fmt.Sprint(health.ID)})
+		if err != nil || len(entries) != 2 {
+			t.Fatalf("audit = %d, %v", len(entries), err)
+		}
+		upd := entries[0]
+		if upd.Action != "agency.update" || upd.ActorName != "张公开" || upd.RemoteAddr != "127.0.0.1" ||
+			!strings.Contains(string(upd.Before), "0531-87883760") || !strings.Contains(string(upd.After), "0531-87880000") {
+			t.Errorf("update entry = %+v", upd)
+		}
+		res, err := db.VerifyAudit(ctx)
+		if err != nil || !res.OK || res.Entries != 5 {
+			t.Errorf("verify = %+v, %v", res, err)
+		}
+	})
+
+	t.Run("rejected changes leave nothing behind", func(t *testing.T) {
+		db := migrated(t, open)
+		gov := region(t, db)
+		a := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县卫生健康局", USCC: "113701243072282028"}
+		if err := db.CreateAgency(ctx, officer, a); err != nil {
+			t.Fatal(err)
+		}
+		dup := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "另一个局", USCC: "113701243072282028"}
+		if err := db.CreateAgency(ctx, officer, dup); disclosure.ErrorCode(err) != disclosure.EConflict {
+			t.Errorf("duplicate USCC: %v", err)
+		}
+		sameName := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县卫生健康局"}
+		if err := db.CreateAgency(ctx, officer, sameName); disclosure.ErrorCode(err) != disclosure.EConflict {
+			t.Errorf("duplicate name: %v", err)
+		}
+		missing := int64(9999)
+		orphan := &disclosure.Agency{Kind: disclosure.Department, ParentID: &missing, Name: "孤儿局"}
+		if err := db.CreateAgency(ctx, officer, orphan); disclosure.ErrorCode(err) != disclosure.EInvalid {
+			t.Errorf("missing parent: %v", err)
+		}
+		if _, err := db.GetAgency(ctx, 9999); disclosure.ErrorCode(err) != disclosure.ENotFound {
+			t.Errorf("get missing: %v", err)
+		}
+		all, _ := db.ListAgencies(ctx, nil)
+		res, _ := db.VerifyAudit(ctx)
+		if len(all) != 2 || res.Entries != 2 || !res.OK {
+			t.Errorf("after rejected changes: %d agencies, %d audit rows", len(all), res.Entries)
+		}
+	})
+
+	t.Run("the audit chain detects edited, deleted and reordered rows", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			sql  []string
+			want string
+			at   int64
+		}{
+			{"edited", []string{`UPDATE audit_log SET actor_name = '李四' WHERE seq = 3`}, "被修改过", 3},
+			{"deleted", []string{`DELETE FROM audit_log WHERE seq = 2`}, "被删除", 3},
+			{"reordered", []string{`UPDATE audit_log SET seq = -2 WHERE seq = 2`, `UPDATE audit_log SET seq = 2 WHERE seq = 3`, `UPDATE audit_log SET seq = 3 WHERE seq = -2`}, "链接不符", 2},
+			{"link forged", []string{`UPDATE audit_log SET prev_hash = 'x' WHERE seq = 4`}, "链接不符", 4},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				db := migrated(t, open)
+				gov := region(t, db)
+				for i := 0; i < 3; i++ {
+					if err := db.CreateAgency(ctx, officer, &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: fmt.Sprintf("局%d", i)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, q := range tc.sql {
+					if err := db.UnsafeExec(ctx, q); err != nil {
+						t.Fatal(err)
+					}
+				}
+				res, err := db.VerifyAudit(ctx)
+				if err != nil || res.OK || res.BrokenAt != tc.at || !strings.Contains(res.Problem, tc.want) {
+					t.Errorf("verify = %+v, %v; want broken at %d (%s)", res, err, tc.at, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("concurrent writers lose nothing and keep the chain", func(t *testing.T) {
+		db := migrated(t, open)
+		gov := region(t, db)
+		const writers, each = 20, 10
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*each)
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					a := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: fmt.Sprintf("并发局-%d-%d", w, i)}
+					if err := db.CreateAgency(ctx, officer, a); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("writer: %v", err)
+		}
+		all, _ := db.ListAgencies(ctx, nil)
+		res, err := db.VerifyAudit(ctx)
+		if len(all) != writers*each+1 || err != nil || !res.OK || res.Entries != writers*each+1 {
+			t.Errorf("%d agencies, verify %+v %v", len(all), res, err)
+		}
+	})
+}

@@ -173,6 +173,69 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("accounts hold roles, and the three system roles stay apart", func(t *testing.T) {
+		db := migrated(t, open)
+		gov := region(t, db)
+		u := &disclosure.User{Username: "Zhang.San", DisplayName: "张三", PasswordHash: "$argon2id$secret-hash", MustChangePassword: true,
+			Grants: []disclosure.Grant{{Role: disclosure.Officer, AgencyID: &gov.ID}, {Role: disclosure.SysAdmin}}}
+		if err := db.CreateUser(ctx, officer, u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.GetUserByUsername(ctx, "ZHANG.SAN")
+		if err != nil || got.ID != u.ID || got.Username != "zhang.san" || !got.MustChangePassword || len(got.Grants) != 2 || got.PasswordHash != u.PasswordHash {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+		dup := &disclosure.User{Username: "zhang.san", DisplayName: "另一个张三", PasswordHash: "x"}
+		if err := db.CreateUser(ctx, officer, dup); disclosure.ErrorCode(err) != disclosure.EConflict {
+			t.Errorf("duplicate user name: %v", err)
+		}
+		if err := db.SetGrants(ctx, officer, u.ID, []disclosure.Grant{{Role: disclosure.SysAdmin}, {Role: disclosure.Auditor}}); disclosure.ErrorCode(err) != disclosure.EForbidden {
+			t.Errorf("two system roles: %v", err)
+		}
+		missing := int64(999)
+		if err := db.SetGrants(ctx, officer, u.ID, []disclosure.Grant{{Role: disclosure.Reviewer, AgencyID: &missing}}); disclosure.ErrorCode(err) != disclosure.EInvalid {
+			t.Errorf("grant for a missing agency: %v", err)
+		}
+		if got, _ := db.GetUserByUsername(ctx, "zhang.san"); len(got.Grants) != 2 {
+			t.Errorf("rejected grants changed the account: %+v", got.Grants)
+		}
+		// Concurrent replacements: each set is valid on its own, so whichever commits last wins, never a mix.
+		sets := [][]disclosure.Grant{{{Role: disclosure.Auditor}}, {{Role: disclosure.SecAdmin}}, {{Role: disclosure.SysAdmin}}}
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Go(func() {
+				if err := db.SetGrants(ctx, officer, u.ID, sets[i%3]); err != nil {
+					t.Errorf("set grants: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		got, _ = db.GetUserByUsername(ctx, "zhang.san")
+		if err := disclosure.CheckGrants(got.Grants); err != nil || len(got.Grants) != 1 {
+			t.Errorf("after concurrent changes: %+v %v", got.Grants, err)
+		}
+		if err := db.SetPassword(ctx, officer, u.ID, "$argon2id$new-hash", false); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.GetUserByUsername(ctx, "zhang.san")
+		if got.PasswordHash != "$argon2id$new-hash" || got.MustChangePassword {
+			t.Errorf("password not changed: %+v", got)
+		}
+		entries, _ := db.ListAudit(ctx, store.AuditFilter{ObjectType: "user"})
+		for _, e := range entries {
+			if strings.Contains(string(e.Before)+string(e.After), "hash") {
+				t.Errorf("audit row %d holds a password hash: %s %s", e.Seq, e.Before, e.After)
+			}
+		}
+		if res, _ := db.VerifyAudit(ctx); !res.OK {
+			t.Errorf("audit chain: %+v", res)
+		}
+		users, err := db.ListUsers(ctx)
+		if err != nil || len(users) != 1 {
+			t.Errorf("list users: %d %v", len(users), err)
+		}
+	})
+
 	t.Run("concurrent writers lose nothing and keep the chain", func(t *testing.T) {
 		db := migrated(t, open)
 		gov := region(t, db)

@@ -62,3 +62,45 @@ func TestMigrateAuditBackupRestore(t *testing.T) {
 		t.Errorf("backup without --to: %d %s", code, errOut)
 	}
 }
+
+func runMainStdin(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), args, func(string) string { return "" }, strings.NewReader(stdin), &stdout, &stderr)
+	code := exitCode(err, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+func TestUserCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	runMain(t, "migrate", "--data", dir)
+	db, _ := store.Open(context.Background(), dir)
+	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "平阴县人民政府"}
+	if err := db.CreateAgency(context.Background(), disclosure.SystemActor, gov); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, errOut, code := runMain(t, "user", "add", "--data", dir, "--username", "zhang", "--name", "张三", "--role", "officer@1", "--role", "reviewer@1")
+	if code != 0 || !strings.Contains(out, "初始密码：") {
+		t.Fatalf("add: %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := runMainStdin(t, "weak\n", "user", "add", "--data", dir, "--username", "li", "--name", "李四", "--password-stdin"); code != 2 || !strings.Contains(errOut, "至少需要 10 个字符") {
+		t.Errorf("weak password: %d %s", code, errOut)
+	}
+	if _, errOut, code := runMain(t, "user", "add", "--data", dir, "--username", "wang", "--name", "王五", "--role", "sysadmin", "--role", "auditor"); code != 2 || !strings.Contains(errOut, "必须由不同账号担任") {
+		t.Errorf("two system roles: %d %s", code, errOut)
+	}
+	if _, errOut, code := runMain(t, "user", "add", "--data", dir, "--username", "zhang", "--name", "张三"); code != 2 || !strings.Contains(errOut, "已被使用") {
+		t.Errorf("duplicate: %d %s", code, errOut)
+	}
+	if out, errOut, code := runMainStdin(t, "Gongkai-2026!\n", "user", "passwd", "--data", dir, "--username", "zhang"); code != 0 || !strings.Contains(out, "已修改 zhang 的密码") {
+		t.Errorf("passwd: %d %s %s", code, out, errOut)
+	}
+	out, _, _ = runMain(t, "user", "list", "--data", dir)
+	if !strings.Contains(out, "zhang") || !strings.Contains(out, "公开专员@1、保密审查员@1") || strings.Contains(out, "须修改初始密码") {
+		t.Errorf("list: %s", out)
+	}
+	if out, _, code := runMain(t, "audit", "verify", "--data", dir); code != 0 || !strings.Contains(out, "共 3 条") {
+		t.Errorf("audit after user commands: %d %s", code, out)
+	}
+}

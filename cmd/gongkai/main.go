@@ -56,6 +56,9 @@ const usage = `gongkai — 政府信息公开工作系统
         创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
   gongkai audit verify [--data 目录 | --db postgres://…]
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
+  gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--password-stdin]
+  gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
+  gongkai user list
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":
 		return runRestore(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", version)
 		return nil

@@ -1,5 +1,5 @@
-// Command gongkai is the whole gongkai system in one binary: the annual report tools today, the portal and the
-// staff console as they land. main is kept tiny; the program lives in run, which tests call directly.
+// Command gongkai is the whole gongkai system in one binary: the portal and staff console (serve), the annual
+// report tools, and administration. main is kept tiny; the program lives in run, which tests call directly.
 package main
 
 import (
@@ -46,6 +46,8 @@ func exitCode(err error, stderr io.Writer) int {
 const usage = `gongkai — 政府信息公开工作系统
 
 用法：
+  gongkai serve [--addr 127.0.0.1:8080] [--data 目录 | --db postgres://…] [--demo]
+        启动门户网站和工作台（--demo：首次启动时创建示范数据和各角色账号）
   gongkai report import [--format json|csv] [--figures] [--prev 上年报告] [-o 输出文件] 文件或目录…
         读取已发布的年度报告（TXT、HTML、DOCX、PDF），输出报告数据和检查结果
   gongkai report check [--json] [--prev 上年报告] 文件或目录…
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "report":
 		return runReport(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "audit":

@@ -3,6 +3,7 @@ package auth
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
@@ -68,5 +69,20 @@ func BenchmarkHashPassword(b *testing.B) {
 		if _, err := HashPassword("Gongkai-2026!", DefaultParams); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLockout(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	f, until := 0, (*time.Time)(nil)
+	for i := 0; i < 4; i++ {
+		f, until = DefaultLockout.OnFailure(f, now)
+		if until != nil {
+			t.Fatalf("locked after %d failures", i+1)
+		}
+	}
+	f, until = DefaultLockout.OnFailure(f, now)
+	if until == nil || f != 0 || !Locked(until, now.Add(14*time.Minute)) || Locked(until, now.Add(15*time.Minute)) {
+		t.Errorf("fifth failure: %d %v", f, until)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,4 +105,29 @@ func CheckPasswordStrength(pw, username string) error {
 		return disclosure.Errorf(disclosure.EInvalid, "这是常见密码，容易被猜中，请换一个")
 	}
 	return nil
+}
+
+// LockoutPolicy locks an account after repeated failed sign-ins.
+type LockoutPolicy struct {
+	MaxFailures int
+	LockFor     time.Duration
+}
+
+// DefaultLockout locks an account for 15 minutes after 5 failed sign-ins in a row.
+var DefaultLockout = LockoutPolicy{MaxFailures: 5, LockFor: 15 * time.Minute}
+
+// OnFailure returns the account's new failure count and, when the count reaches the limit, the time until which it
+// is locked (the count then starts again).
+func (p LockoutPolicy) OnFailure(failures int, now time.Time) (int, *time.Time) {
+	failures++
+	if failures >= p.MaxFailures {
+		until := now.Add(p.LockFor)
+		return 0, &until
+	}
+	return failures, nil
+}
+
+// Locked reports whether an account locked until lockedUntil is still locked at now.
+func Locked(lockedUntil *time.Time, now time.Time) bool {
+	return lockedUntil != nil && now.Before(*lockedUntil)
 }

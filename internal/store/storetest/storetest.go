@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/store"
@@ -233,6 +234,38 @@ func Run(t *testing.T, open Opener) {
 		users, err := db.ListUsers(ctx)
 		if err != nil || len(users) != 1 {
 			t.Errorf("list users: %d %v", len(users), err)
+		}
+	})
+
+	t.Run("sessions are shared, replaced and expire", func(t *testing.T) {
+		db := migrated(t, open)
+		ss := db.Sessions()
+		now := time.Now()
+		db.SetClock(func() time.Time { return now })
+		if err := ss.Commit("tok", []byte("a"), now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := ss.Commit("tok", []byte("b"), now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if data, ok, err := ss.Find("tok"); !ok || err != nil || string(data) != "b" {
+			t.Errorf("find = %q %v %v", data, ok, err)
+		}
+		if _, ok, _ := ss.Find("other"); ok {
+			t.Error("unknown token found")
+		}
+		ss.Commit("old", []byte("x"), now.Add(-time.Second))
+		if _, ok, _ := ss.Find("old"); ok {
+			t.Error("expired session found")
+		}
+		if n, err := db.DeleteExpiredSessions(ctx); n != 1 || err != nil {
+			t.Errorf("expired deleted = %d %v", n, err)
+		}
+		if err := ss.Delete("tok"); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := ss.Find("tok"); ok {
+			t.Error("deleted session found")
 		}
 	})
 

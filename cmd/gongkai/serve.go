@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+	"github.com/gongkai/gongkai/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	started := time.Now()
+	fs := newFlagSet("serve", stderr)
+	var d dbFlags
+	d.register(fs, getenv)
+	defAddr := getenv("GONGKAI_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "监听地址，也可用环境变量 GONGKAI_ADDR")
+	demo := fs.Bool("demo", false, "首次启动时创建示范地区、单位和各角色账号")
+	secure := fs.Bool("secure-cookies", getenv("GONGKAI_SECURE_COOKIES") == "1", "Cookie 只经 HTTPS 发送（生产环境经 HTTPS 提供服务时开启）")
+	site := fs.String("site", "政府信息公开", "门户名称")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demo {
+		if err := seedDemo(ctx, db, stdout); err != nil {
+			return userError(err)
+		}
+	}
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("无法监听 %s：%v", *addr, err)}
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "gongkai 已启动：http://%s/（数据库：%s，启动用时 %d 毫秒）\n", ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
+	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	// Expired sessions are removed every hour.
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				db.DeleteExpiredSessions(ctx)
+			}
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	log.Info("shutting down")
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, and an account
+// for each role, printing the sign-in details.
+func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
+	existing, err := db.ListAgencies(ctx, nil)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	actor := disclosure.SystemActor
+	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "公开示范县人民政府", ShortName: "示范县政府", DivisionCode: "370124",
+		Contacts: disclosure.Contacts{Office: "县政府办公室（县政务公开办）", Address: "示范县府前街1号", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Phone: "0531-87880000", Postcode: "250400"}}
+	if err := db.CreateAgency(ctx, actor, gov); err != nil {
+		return err
+	}
+	var health *disclosure.Agency
+	for _, a := range []*disclosure.Agency{
+		{Name: "平阴县卫生健康局", USCC: "113701243072282028", Contacts: disclosure.Contacts{Office: "局办公室", Address: "平阴县榆山街道府前街31号", Phone: "0531-87883760", Email: "pyxwjj@jn.shandong.cn", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Postcode: "250400"}},
+		{Name: "临潭县卫生健康局"}, {Name: "朝阳县卫生健康局"}, {Name: "镇海区卫生计生局"}, {Name: "积石山县卫生健康局"},
+		{Name: "公开示范县民政局"}, {Name: "公开示范县教育和体育局"},
+	} {
+		a.Kind, a.ParentID = disclosure.Department, &gov.ID
+		if err := db.CreateAgency(ctx, actor, a); err != nil {
+			return err
+		}
+		if health == nil {
+			health = a
+		}
+	}
+	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
+	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "已创建示范数据。各角色账号（密码只显示这一次）：")
+	for _, acc := range []struct {
+		user, name string
+		grant      disclosure.Grant
+	}{
+		{"officer", "公开专员", disclosure.Grant{Role: disclosure.Officer, AgencyID: &health.ID}},
+		{"reviewer", "保密审查员", disclosure.Grant{Role: disclosure.Reviewer, AgencyID: &health.ID}},
+		{"approver", "审批领导", disclosure.Grant{Role: disclosure.Approver, AgencyID: &health.ID}},
+		{"agencyadmin", "单位管理员", disclosure.Grant{Role: disclosure.AgencyAdmin, AgencyID: &health.ID}},
+		{"supervisor", "县政务公开办", disclosure.Grant{Role: disclosure.Supervisor, AgencyID: &gov.ID}},
+		{"sysadmin", "系统管理员", disclosure.Grant{Role: disclosure.SysAdmin}},
+		{"secadmin", "安全管理员", disclosure.Grant{Role: disclosure.SecAdmin}},
+		{"auditor", "审计管理员", disclosure.Grant{Role: disclosure.Auditor}},
+	} {
+		pw := generatePassword()
+		hash, err := auth.HashPassword(pw, auth.DefaultParams)
+		if err != nil {
+			return err
+		}
+		u := &disclosure.User{Username: acc.user, DisplayName: acc.name, PasswordHash: hash, MustChangePassword: true, Grants: []disclosure.Grant{acc.grant}}
+		if err := db.CreateUser(ctx, actor, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw)
+	}
+	return nil
+}

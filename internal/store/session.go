@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+)
+
+// SessionStore keeps web sessions in the database, so that several gongkai processes on one PostgreSQL share them.
+// It implements alexedwards/scs's Store and CtxStore interfaces.
+type SessionStore struct{ db *DB }
+
+// Sessions returns the database's session store.
+func (db *DB) Sessions() *SessionStore { return &SessionStore{db: db} }
+
+// FindCtx returns a live session's data.
+func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var data []byte
+	err := s.db.read.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, s.db.now().UnixMicro()).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: find session: %w", err)
+	}
+	return data, true, nil
+}
+
+// CommitCtx saves a session.
+func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.UnixMicro())
+		return err
+	})
+}
+
+// DeleteCtx removes a session.
+func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
+	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
+		return err
+	})
+}
+
+// Find is FindCtx without a context.
+func (s *SessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+// Commit is CommitCtx without a context.
+func (s *SessionStore) Commit(token string, data []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, data, expiry)
+}
+
+// Delete is DeleteCtx without a context.
+func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
+
+// DeleteExpiredSessions removes sessions past their expiry and returns how many.
+func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.now().UnixMicro())
+		if err == nil {
+			n, _ = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
+}
+
+// RecordSignIn stores the outcome of a sign-in attempt on the account — the failure count, the lock, the time of
+// the last successful sign-in — and audits it ("user.login", "user.login_failed", "user.locked").
+func (db *DB) RecordSignIn(ctx context.Context, actor disclosure.Actor, userID int64, ok bool, failures int, lockedUntil *time.Time) error {
+	action := "user.login"
+	switch {
+	case !ok && lockedUntil != nil:
+		action = "user.locked"
+	case !ok:
+		action = "user.login_failed"
+	}
+	var locked, last any
+	if lockedUntil != nil {
+		locked = lockedUntil.UnixMicro()
+	}
+	if ok {
+		last = db.now().UnixMicro()
+	}
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2, last_login_at = COALESCE($3, last_login_at) WHERE id = $4`,
+			failures, locked, last, userID)
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, actor, action, "user", strconv.FormatInt(userID, 10), nil, map[string]any{"failed_logins": failures})
+	})
+	if err != nil {
+		return fmt.Errorf("store: record sign-in: %w", err)
+	}
+	return nil
+}

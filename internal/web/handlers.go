@@ -1,0 +1,297 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+type ctxKey struct{}
+
+// currentUser returns the signed-in account, loaded once per request.
+func (s *Server) currentUser(r *http.Request) *disclosure.User {
+	if u, ok := r.Context().Value(ctxKey{}).(*disclosure.User); ok {
+		return u
+	}
+	return nil
+}
+
+func (s *Server) loadUser(r *http.Request) *disclosure.User {
+	name := s.sessions.GetString(r.Context(), "user")
+	if name == "" {
+		return nil
+	}
+	u, err := s.db.GetUserByUsername(r.Context(), name)
+	if err != nil || u.Disabled {
+		return nil
+	}
+	return u
+}
+
+// allowed reports whether u holds perm.
+func allowed(u *disclosure.User, perm Permission) bool {
+	if u == nil {
+		return false
+	}
+	if perm == Staff {
+		return true
+	}
+	for _, g := range u.Grants {
+		for _, r := range grants[perm] {
+			if g.Role == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// require lets a request through only for a signed-in account holding perm; others are sent to sign in (403 when
+// signed in without the permission).
+func (s *Server) require(perm Permission, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := s.loadUser(r)
+		if u == nil {
+			http.Redirect(w, r, "/console/login", http.StatusSeeOther)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, u))
+		if !allowed(u, perm) {
+			s.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if _, _, err := s.db.SchemaVersion(r.Context()); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"status":"unavailable"}`))
+		return
+	}
+	w.Write([]byte(`{"status":"ok"}`))
+}
+
+type region struct {
+	Agency   *disclosure.Agency
+	Children []*disclosure.Agency
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	all, err := s.db.ListAgencies(r.Context(), nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var regions []region
+	for _, a := range all {
+		if a.ParentID == nil {
+			reg := region{Agency: a}
+			for _, c := range all {
+				if c.ParentID != nil && *c.ParentID == a.ID {
+					reg.Children = append(reg.Children, c)
+				}
+			}
+			regions = append(regions, reg)
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", "政府信息公开", map[string]any{"Regions": regions})
+}
+
+func (s *Server) agencyFromPath(w http.ResponseWriter, r *http.Request) (*disclosure.Agency, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, false
+	}
+	a, err := s.db.GetAgency(r.Context(), id)
+	if disclosure.ErrorCode(err) == disclosure.ENotFound {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	return a, true
+}
+
+func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agencyFromPath(w, r)
+	if !ok {
+		return
+	}
+	sub, err := s.db.ListAgencies(r.Context(), &a.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var children []*disclosure.Agency
+	for _, c := range sub {
+		if c.ParentID != nil && *c.ParentID == a.ID {
+			children = append(children, c)
+		}
+	}
+	var path []*disclosure.Agency
+	for p := a.ParentID; p != nil && len(path) < 10; {
+		pa, err := s.db.GetAgency(r.Context(), *p)
+		if err != nil {
+			break
+		}
+		path = append([]*disclosure.Agency{pa}, path...)
+		p = pa.ParentID
+	}
+	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path})
+}
+
+func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agencyFromPath(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "guide", a.Name+"政府信息公开指南", map[string]any{"Agency": a})
+}
+
+// prefs remembers 关怀版 and 字号 for a year and goes back to the page.
+func (s *Server) prefs(w http.ResponseWriter, r *http.Request) {
+	set := func(name, value string) {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.cfg.SecureCookies})
+	}
+	if v := r.URL.Query().Get("care"); v == "0" || v == "1" {
+		set("care", v)
+	}
+	for _, sz := range sizes {
+		if r.URL.Query().Get("size") == sz.Key {
+			set("size", sz.Key)
+		}
+	}
+	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
+}
+
+type loginData struct{ Username, Error string }
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if u := s.loadUser(r); u != nil {
+		http.Redirect(w, r, "/console/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", "工作人员登录", loginData{})
+}
+
+// login checks the password (argon2id), applies the lockout, renews the session token and audits the attempt.
+// Every failure shows the same message, so the form does not reveal which user names exist.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	fail := func(msg string) {
+		s.render(w, r, http.StatusUnauthorized, "login", "工作人员登录", loginData{Username: username, Error: msg})
+	}
+	const wrong = "用户名或密码不正确"
+	u, err := s.db.GetUserByUsername(r.Context(), username)
+	if err != nil || u.Disabled {
+		// Spend the same time as a real check, so timing does not reveal the account either.
+		auth.VerifyPassword(s.dummyHash(), password, s.cfg.PasswordParams)
+		fail(wrong)
+		return
+	}
+	now := s.now()
+	actor := disclosure.Actor{UserID: &u.ID, Name: u.DisplayName, RemoteAddr: clientAddr(r)}
+	if auth.Locked(u.LockedUntil, now) {
+		fail("登录失败次数过多，账号已暂时锁定，请于 " + u.LockedUntil.In(time.Local).Format("15:04") + " 后再试或联系安全管理员")
+		return
+	}
+	ok, _, err := auth.VerifyPassword(u.PasswordHash, password, s.cfg.PasswordParams)
+	if err != nil || !ok {
+		failures, until := s.cfg.Lockout.OnFailure(u.FailedLogins, now)
+		if err := s.db.RecordSignIn(r.Context(), actor, u.ID, false, failures, until); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if until != nil {
+			fail("登录失败次数过多，账号已暂时锁定 " + strconv.Itoa(int(s.cfg.Lockout.LockFor.Minutes())) + " 分钟")
+			return
+		}
+		fail(wrong)
+		return
+	}
+	if err := s.db.RecordSignIn(r.Context(), actor, u.ID, true, 0, nil); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(r.Context(), "user", u.Username)
+	http.Redirect(w, r, "/console/", http.StatusSeeOther)
+}
+
+// dummyHash is verified against when the user name is unknown; made once, on first need.
+func (s *Server) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = auth.HashPassword("gongkai-dummy-password", s.cfg.PasswordParams) })
+	return s.dummy
+}
+
+func clientAddr(r *http.Request) string {
+	return r.RemoteAddr
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+type link struct{ Href, Name string }
+
+func (s *Server) console(w http.ResponseWriter, r *http.Request) {
+	u := s.currentUser(r)
+	var roles []string
+	for _, g := range u.Grants {
+		roles = append(roles, disclosure.RoleNames[g.Role])
+	}
+	var links []link
+	if allowed(u, ViewAgencies) {
+		links = append(links, link{"/console/agencies", "单位"})
+	}
+	if allowed(u, ViewAudit) {
+		links = append(links, link{"/console/audit", "审计记录"})
+	}
+	all, err := s.db.ListAgencies(r.Context(), nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "console", "工作台", map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)})
+}
+
+func (s *Server) consoleAgencies(w http.ResponseWriter, r *http.Request) {
+	all, err := s.db.ListAgencies(r.Context(), nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "agencies", "单位", map[string]any{"Agencies": all, "Kinds": disclosure.AgencyKindNames})
+}
+
+func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.db.ListAudit(r.Context(), store.AuditFilter{Limit: 200})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	res, err := s.db.VerifyAudit(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "audit", "审计记录", map[string]any{"Entries": entries, "Verify": res})
+}

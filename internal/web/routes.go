@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+)
+
+// Permission names what a console route needs.
+type Permission string
+
+const (
+	// Public pages need nothing.
+	Public Permission = ""
+	// Staff is any signed-in account.
+	Staff Permission = "staff"
+	// ViewAgencies is reading the agency list in the console.
+	ViewAgencies Permission = "agencies.view"
+	// ViewAudit is reading the audit trail: the auditor's alone (三员分立).
+	ViewAudit Permission = "audit.view"
+)
+
+// grants says which roles hold each console permission beyond Staff. It is the one declared table the access
+// matrix test checks every route against.
+var grants = map[Permission][]disclosure.Role{
+	ViewAgencies: {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin, disclosure.Supervisor, disclosure.Officer, disclosure.Reviewer, disclosure.Approver},
+	ViewAudit:    {disclosure.Auditor},
+}
+
+// Route is one entry of the URL map.
+type Route struct {
+	Pattern    string
+	Permission Permission
+	handler    func(s *Server, w http.ResponseWriter, r *http.Request)
+}
+
+// Routes is the whole URL map.
+var Routes = []Route{
+	{"GET /healthz", Public, (*Server).healthz},
+	{"GET /{$}", Public, (*Server).home},
+	{"GET /agencies/{id}/{$}", Public, (*Server).agency},
+	{"GET /agencies/{id}/guide", Public, (*Server).guide},
+	{"GET /prefs", Public, (*Server).prefs},
+	{"GET /console/login", Public, (*Server).loginForm},
+	{"POST /console/login", Public, (*Server).login},
+	{"POST /console/logout", Staff, (*Server).logout},
+	{"GET /console/{$}", Staff, (*Server).console},
+	{"GET /console/agencies", ViewAgencies, (*Server).consoleAgencies},
+	{"GET /console/audit", ViewAudit, (*Server).consoleAudit},
+}
+
+func (s *Server) routes(static http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.StripPrefix("/static/", static))
+	for _, rt := range Routes {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })
+		if rt.Permission != Public {
+			h = s.require(rt.Permission, h)
+		}
+		mux.Handle(rt.Pattern, h)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound) })
+	// Cross-origin state-changing requests are refused (Go's CSRF protection), with our own 403 page.
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusForbidden) }))
+	return secureHeaders(s.sessions.LoadAndSave(csrf.Handler(mux)))
+}

@@ -1,0 +1,187 @@
+// Package web serves the public portal (政府信息公开专栏) and the staff console over one http.Handler. Templates and
+// assets are embedded; pages work without JavaScript.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages are the content templates; each is parsed with the layout once, at start, so a broken template fails fast.
+var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "error"}
+
+// Config holds the server's settings.
+type Config struct {
+	// Site is the portal's name in page titles and the header.
+	Site string
+	// SecureCookies sets the Secure flag on cookies (serve over HTTPS in production).
+	SecureCookies bool
+	// IdleTimeout ends a staff session after this long without a request.
+	IdleTimeout time.Duration
+	// Lockout is the sign-in lockout policy.
+	Lockout auth.LockoutPolicy
+	// PasswordParams are the argon2id parameters for new hashes.
+	PasswordParams auth.Params
+}
+
+// Server is the web application.
+type Server struct {
+	db       *store.DB
+	log      *slog.Logger
+	cfg      Config
+	sessions *scs.SessionManager
+	tmpl     map[string]*template.Template
+	now      func() time.Time
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// NewServer builds the application's handler.
+func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error) {
+	if cfg.Site == "" {
+		cfg.Site = "政府信息公开"
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.Lockout.MaxFailures == 0 {
+		cfg.Lockout = auth.DefaultLockout
+	}
+	if cfg.PasswordParams.Time == 0 {
+		cfg.PasswordParams = auth.DefaultParams
+	}
+	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
+	for _, p := range pages {
+		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, err
+		}
+		s.tmpl[p] = t
+	}
+	sm := scs.New()
+	sm.Store = db.Sessions()
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Cookie.Name = "gongkai_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	s.sessions = sm
+	static, _ := fs.Sub(staticFS, "static")
+	return s.routes(http.FileServerFS(static)), nil
+}
+
+// Prefs are a visitor's reading settings, remembered in cookies.
+type Prefs struct {
+	Care bool
+	Size string
+}
+
+type sizeOption struct{ Key, Name string }
+
+var sizes = []sizeOption{{"small", "小"}, {"medium", "中"}, {"large", "大"}}
+
+func prefsOf(r *http.Request) Prefs {
+	p := Prefs{Size: "medium"}
+	if c, err := r.Cookie("care"); err == nil && c.Value == "1" {
+		p.Care = true
+	}
+	if c, err := r.Cookie("size"); err == nil {
+		for _, s := range sizes {
+			if c.Value == s.Key {
+				p.Size = s.Key
+			}
+		}
+	}
+	return p
+}
+
+// page is what every template receives.
+type page struct {
+	Site, Title, Path string
+	Prefs             Prefs
+	Sizes             []sizeOption
+	User              *disclosure.User
+	Data              any
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := page{Site: s.cfg.Site, Title: title, Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes, User: s.currentUser(r), Data: data}
+	var buf bytes.Buffer
+	if err := s.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+type errorPage struct{ Heading, Message string }
+
+// errorPage shows the custom error pages; internal details are logged, never shown.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	msg := map[int]errorPage{
+		http.StatusNotFound:  {"页面不存在", "您访问的页面不存在或已被移除。"},
+		http.StatusForbidden: {"没有访问权限", "您的账号没有访问此页面的权限。如需开通，请联系本单位管理员。"},
+	}[status]
+	if msg.Heading == "" {
+		msg = errorPage{"系统内部错误", "系统暂时无法处理您的请求，请稍后再试。问题已记录，管理员会尽快处理。"}
+	}
+	s.render(w, r, status, "error", msg.Heading, msg)
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	var buf bytes.Buffer
+	p := page{Site: s.cfg.Site, Title: "系统内部错误", Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes,
+		Data: errorPage{"系统内部错误", "系统暂时无法处理您的请求，请稍后再试。问题已记录，管理员会尽快处理。"}}
+	if s.tmpl["error"].ExecuteTemplate(&buf, "layout", p) != nil {
+		http.Error(w, "系统内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	buf.WriteTo(w)
+}
+
+// secureHeaders sets the headers every response carries.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// safeBack returns a same-site path to go back to, or "/".
+func safeBack(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+		return "/"
+	}
+	return p
+}

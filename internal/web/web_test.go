@@ -1,0 +1,290 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+var cheap = auth.Params{Time: 1, Memory: 1024, Threads: 1}
+
+const password = "Gongkai-2026!"
+
+type fixture struct {
+	db     *store.DB
+	srv    *httptest.Server
+	health *disclosure.Agency
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "平阴县人民政府"}
+	db.CreateAgency(ctx, disclosure.SystemActor, gov)
+	health := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县卫生健康局", USCC: "113701243072282028",
+		Contacts: disclosure.Contacts{Office: "局办公室", Phone: "0531-87883760", Email: "pyxwjj@jn.shandong.cn", Address: "平阴县榆山街道府前街31号"}}
+	if err := db.CreateAgency(ctx, disclosure.SystemActor, health); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := auth.HashPassword(password, cheap)
+	for _, r := range allRoles {
+		g := disclosure.Grant{Role: r}
+		if !r.IsSystem() {
+			g.AgencyID = &health.ID
+		}
+		u := &disclosure.User{Username: string(r), DisplayName: disclosure.RoleNames[r], PasswordHash: hash, Grants: []disclosure.Grant{g}}
+		if err := db.CreateUser(ctx, disclosure.SystemActor, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &fixture{db: db, srv: srv, health: health}
+}
+
+var allRoles = []disclosure.Role{disclosure.Officer, disclosure.Reviewer, disclosure.Approver, disclosure.AgencyAdmin, disclosure.Supervisor, disclosure.SysAdmin, disclosure.SecAdmin, disclosure.Auditor}
+
+// client returns an HTTP client with its own cookies that does not follow redirects.
+func (f *fixture) client(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (f *fixture) signIn(t *testing.T, c *http.Client, user, pw string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.srv.URL+"/console/login", strings.NewReader(url.Values{"username": {user}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", f.srv.URL)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, *goquery.Document) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	doc, _ := goquery.NewDocumentFromReader(resp.Body)
+	return resp, doc
+}
+
+func TestPortalScenarios(t *testing.T) {
+	f := newFixture(t)
+	id := f.health.ID
+	for _, tc := range []struct {
+		name, path string
+		status     int
+		selector   string // must match
+		text       string // the match's text must contain
+	}{
+		{"home lists the region and its departments", "/", 200, "main section h2 a", "平阴县人民政府"},
+		{"home links each department's column", "/", 200, "ul.agencies a[href='/agencies/2/']", "平阴县卫生健康局"},
+		{"an agency's column has the five rooms", "/agencies/2/", 200, "nav.column li", "政府信息公开指南"},
+		{"an agency's column shows the annual report room", "/agencies/2/", 200, "#reports h2", "政府信息公开年报"},
+		{"the guide is generated from the agency's data", "/agencies/2/guide", 200, "dl.contacts dd", "0531-87883760"},
+		{"the guide names the reply deadline", "/agencies/2/guide", 200, "article p", "20 个工作日内答复"},
+		{"unknown agency", "/agencies/999/", 404, "h1", "页面不存在"},
+		{"malformed agency id", "/agencies/abc/", 404, "h1", "页面不存在"},
+		{"unknown page", "/no/such/page", 404, "h1", "页面不存在"},
+		{"health check", "/healthz", 200, "", ""},
+		{"every page has a skip link", "/", 200, "a.skip[href='#main']", "跳转到主要内容"},
+		{"every page offers 关怀版 and 字号", "/agencies/2/", 200, "nav.tools", "关怀版"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_ = id
+			resp, doc := get(t, f.client(t), f.srv.URL+tc.path)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Error("security headers missing")
+			}
+			if tc.selector == "" {
+				return
+			}
+			sel := doc.Find(tc.selector)
+			if sel.Length() == 0 || !strings.Contains(sel.Text(), tc.text) {
+				t.Errorf("%s: %q does not contain %q", tc.selector, sel.Text(), tc.text)
+			}
+		})
+	}
+}
+
+func TestCareModeAndTypeSizeAreRemembered(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	resp, _ := get(t, c, f.srv.URL+"/prefs?care=1&size=large&back=/agencies/2/")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/agencies/2/" {
+		t.Fatalf("prefs: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, doc := get(t, c, f.srv.URL+"/agencies/2/")
+	if cls, _ := doc.Find("html").Attr("class"); cls != "care size-large" {
+		t.Errorf("html class = %q", cls)
+	}
+	if doc.Find("a[href^='/prefs?size=large'][aria-current]").Length() != 1 || !strings.Contains(doc.Find("nav.tools").Text(), "标准版") {
+		t.Error("the current settings are not shown")
+	}
+	// An off-site "back" is not followed.
+	resp, _ = get(t, c, f.srv.URL+"/prefs?care=0&back=//evil.example/")
+	if resp.Header.Get("Location") != "/" {
+		t.Errorf("open redirect: %s", resp.Header.Get("Location"))
+	}
+}
+
+// TestAccessMatrix checks every console route for every role, and anonymous visitors, against the one declared
+// table (Routes and grants): a route missing from the table cannot be tested and fails here.
+func TestAccessMatrix(t *testing.T) {
+	f := newFixture(t)
+	clients := map[disclosure.Role]*http.Client{}
+	for _, r := range allRoles {
+		c := f.client(t)
+		if resp := f.signIn(t, c, string(r), password); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s cannot sign in: %d", r, resp.StatusCode)
+		}
+		clients[r] = c
+	}
+	for _, rt := range Routes {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		if method != "GET" || !strings.HasPrefix(path, "/console/") || path == "/console/login" {
+			continue
+		}
+		path = strings.TrimSuffix(path, "{$}")
+		t.Run(path, func(t *testing.T) {
+			anon, _ := get(t, f.client(t), f.srv.URL+path)
+			if rt.Permission != Public && (anon.StatusCode != http.StatusSeeOther || anon.Header.Get("Location") != "/console/login") {
+				t.Errorf("anonymous: %d, want a redirect to sign in", anon.StatusCode)
+			}
+			for _, r := range allRoles {
+				want := rt.Permission == Staff
+				for _, g := range grants[rt.Permission] {
+					want = want || g == r
+				}
+				resp, _ := get(t, clients[r], f.srv.URL+path)
+				if got := resp.StatusCode == http.StatusOK; got != want {
+					t.Errorf("%s: status %d, allowed %v", r, resp.StatusCode, want)
+				}
+				if !want && resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s: status %d, want 403", r, resp.StatusCode)
+				}
+			}
+		})
+	}
+	// The sysadmin does not see the audit trail and the auditor sees nothing else (三员分立).
+	if resp, _ := get(t, clients[disclosure.SysAdmin], f.srv.URL+"/console/audit"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("sysadmin reads the audit trail: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, clients[disclosure.Auditor], f.srv.URL+"/console/agencies"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("auditor reads agencies: %d", resp.StatusCode)
+	}
+}
+
+func TestSignInLockoutAndSignOut(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	resp := f.signIn(t, c, "nobody", "whatever")
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "用户名或密码不正确") {
+		t.Errorf("unknown user: %d", resp.StatusCode)
+	}
+	for i := 0; i < 4; i++ {
+		if resp := f.signIn(t, c, "officer", "wrong-password"); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, resp.StatusCode)
+		}
+	}
+	resp = f.signIn(t, c, "officer", "wrong-password")
+	body, _ = io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), "已暂时锁定") {
+		t.Errorf("fifth failure does not lock: %s", body)
+	}
+	resp = f.signIn(t, c, "officer", password)
+	body, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "锁定") {
+		t.Errorf("a locked account signed in: %d", resp.StatusCode)
+	}
+	// The others are unaffected; signing in renews the session and signing out ends it.
+	if resp := f.signIn(t, c, "reviewer", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reviewer: %d", resp.StatusCode)
+	}
+	if resp, doc := get(t, c, f.srv.URL+"/console/"); resp.StatusCode != 200 || !strings.Contains(doc.Find("main").Text(), "保密审查员") {
+		t.Errorf("console: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("POST", f.srv.URL+"/console/logout", nil)
+	req.Header.Set("Origin", f.srv.URL)
+	if resp, _ := c.Do(req); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/console/"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("after logout: %d", resp.StatusCode)
+	}
+	entries, _ := f.db.ListAudit(context.Background(), store.AuditFilter{ObjectType: "user", Limit: 50})
+	actions := map[string]int{}
+	for _, e := range entries {
+		actions[e.Action]++
+	}
+	if actions["user.login_failed"] != 4 || actions["user.locked"] != 1 || actions["user.login"] != 1 {
+		t.Errorf("audited sign-ins: %v", actions)
+	}
+}
+
+func TestCrossSiteFormsAreRefused(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	req, _ := http.NewRequest("POST", f.srv.URL+"/console/login", strings.NewReader("username=officer&password="+url.QueryEscape(password)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "没有访问权限") {
+		t.Errorf("cross-site POST: %d", resp.StatusCode)
+	}
+}
+
+func TestSessionCookieFlags(t *testing.T) {
+	f := newFixture(t)
+	resp := f.signIn(t, f.client(t), "officer", password)
+	var found bool
+	for _, c := range resp.Cookies() {
+		if c.Name == "gongkai_session" {
+			found = true
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+				t.Errorf("cookie flags: %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("no session cookie")
+	}
+}

@@ -61,6 +61,11 @@ func (s *Server) require(perm Permission, next http.HandlerFunc) http.HandlerFun
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, u))
+		// An initial or reset password must be replaced before anything else.
+		if u.MustChangePassword && r.URL.Path != "/console/password" && r.URL.Path != "/console/logout" {
+			http.Redirect(w, r, "/console/password", http.StatusSeeOther)
+			return
+		}
 		if !allowed(u, perm) {
 			s.errorPage(w, r, http.StatusForbidden)
 			return
@@ -265,6 +270,7 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewAudit) {
 		links = append(links, link{"/console/audit", "审计记录"})
 	}
+	links = append(links, link{"/console/password", "修改密码"})
 	all, err := s.db.ListAgencies(r.Context(), nil)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -294,4 +300,51 @@ func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "audit", "审计记录", map[string]any{"Entries": entries, "Verify": res})
+}
+
+type passwordData struct{ Error string }
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "password", "修改密码", passwordData{})
+}
+
+// changePassword replaces the signed-in account's password after checking the current one and the policy, and
+// renews the session token.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	u := s.currentUser(r)
+	fail := func(msg string) {
+		s.render(w, r, http.StatusUnprocessableEntity, "password", "修改密码", passwordData{Error: msg})
+	}
+	cur, next := r.PostFormValue("current"), r.PostFormValue("new")
+	if ok, _, err := auth.VerifyPassword(u.PasswordHash, cur, s.cfg.PasswordParams); err != nil || !ok {
+		fail("当前密码不正确")
+		return
+	}
+	if next != r.PostFormValue("confirm") {
+		fail("两次输入的新密码不一致")
+		return
+	}
+	if next == cur {
+		fail("新密码不能与当前密码相同")
+		return
+	}
+	if err := auth.CheckPasswordStrength(next, u.Username); err != nil {
+		fail(disclosure.ErrorMessage(err))
+		return
+	}
+	hash, err := auth.HashPassword(next, s.cfg.PasswordParams)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	actor := disclosure.Actor{UserID: &u.ID, Name: u.DisplayName, RemoteAddr: clientAddr(r)}
+	if err := s.db.SetPassword(r.Context(), actor, u.ID, hash, false); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/console/", http.StatusSeeOther)
 }

@@ -45,6 +45,8 @@ var Routes = []Route{
 	{"POST /console/login", Public, (*Server).login},
 	{"POST /console/logout", Staff, (*Server).logout},
 	{"GET /console/{$}", Staff, (*Server).console},
+	{"GET /console/password", Staff, (*Server).passwordForm},
+	{"POST /console/password", Staff, (*Server).changePassword},
 	{"GET /console/agencies", ViewAgencies, (*Server).consoleAgencies},
 	{"GET /console/audit", ViewAudit, (*Server).consoleAudit},
 }

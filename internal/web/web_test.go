@@ -288,3 +288,46 @@ func TestSessionCookieFlags(t *testing.T) {
 		t.Error("no session cookie")
 	}
 }
+
+func TestInitialPasswordMustBeChanged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	u, _ := f.db.GetUserByUsername(ctx, "officer")
+	hash, _ := auth.HashPassword(password, cheap)
+	f.db.SetPassword(ctx, disclosure.SystemActor, u.ID, hash, true)
+	c := f.client(t)
+	f.signIn(t, c, "officer", password)
+	if resp, _ := get(t, c, f.srv.URL+"/console/"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/password" {
+		t.Fatalf("console with an initial password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	post := func(cur, next, confirm string) (*http.Response, string) {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/console/password", strings.NewReader(url.Values{"current": {cur}, "new": {next}, "confirm": {confirm}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", f.srv.URL)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	for _, tc := range []struct{ cur, next, confirm, want string }{
+		{"wrong", "Better-Pass-2027", "Better-Pass-2027", "当前密码不正确"},
+		{password, "Better-Pass-2027", "Better-Pass-2028", "两次输入的新密码不一致"},
+		{password, "short", "short", "至少需要 10 个字符"},
+		{password, password, password, "不能与当前密码相同"},
+	} {
+		if resp, body := post(tc.cur, tc.next, tc.confirm); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d", tc.want, resp.StatusCode)
+		}
+	}
+	if resp, _ := post(password, "Better-Pass-2027", "Better-Pass-2027"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/console/"); resp.StatusCode != http.StatusOK {
+		t.Errorf("console after the change: %d", resp.StatusCode)
+	}
+	if resp := f.signIn(t, f.client(t), "officer", "Better-Pass-2027"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("new password does not sign in: %d", resp.StatusCode)
+	}
+}

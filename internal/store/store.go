@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -36,7 +37,14 @@ type DB struct {
 	read *sql.DB
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// version counts this process's committed write transactions, so caches of rendered pages know when to drop
+	// their copies.
+	version atomic.Uint64
 }
+
+// Version returns a number that changes whenever this process commits a write. Other processes' writes (several
+// gongkai serve on one PostgreSQL) are not seen here; caches bound that with a short lifetime.
+func (db *DB) Version() uint64 { return db.version.Load() }
 
 // DatabaseFile is the SQLite file inside a data folder.
 const DatabaseFile = "gongkai.db"
@@ -173,7 +181,11 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.version.Add(1)
+	return nil
 }
 
 // UnsafeExec runs raw SQL on the write connection. It exists for tests that must tamper with the database (the

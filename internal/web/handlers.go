@@ -18,7 +18,8 @@ func (s *Server) currentUser(r *http.Request) *disclosure.User {
 	if u, ok := r.Context().Value(ctxKey{}).(*disclosure.User); ok {
 		return u
 	}
-	return nil
+	// Public pages: staff who are signed in still see their name and the sign-out button.
+	return s.loadUser(r)
 }
 
 func (s *Server) loadUser(r *http.Request) *disclosure.User {

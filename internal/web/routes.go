@@ -32,23 +32,25 @@ type Route struct {
 	Pattern    string
 	Permission Permission
 	handler    func(s *Server, w http.ResponseWriter, r *http.Request)
+	// Cached marks a public page served to anonymous visitors from the page cache.
+	Cached bool
 }
 
 // Routes is the whole URL map.
 var Routes = []Route{
-	{"GET /healthz", Public, (*Server).healthz},
-	{"GET /{$}", Public, (*Server).home},
-	{"GET /agencies/{id}/{$}", Public, (*Server).agency},
-	{"GET /agencies/{id}/guide", Public, (*Server).guide},
-	{"GET /prefs", Public, (*Server).prefs},
-	{"GET /console/login", Public, (*Server).loginForm},
-	{"POST /console/login", Public, (*Server).login},
-	{"POST /console/logout", Staff, (*Server).logout},
-	{"GET /console/{$}", Staff, (*Server).console},
-	{"GET /console/password", Staff, (*Server).passwordForm},
-	{"POST /console/password", Staff, (*Server).changePassword},
-	{"GET /console/agencies", ViewAgencies, (*Server).consoleAgencies},
-	{"GET /console/audit", ViewAudit, (*Server).consoleAudit},
+	{"GET /healthz", Public, (*Server).healthz, false},
+	{"GET /{$}", Public, (*Server).home, true},
+	{"GET /agencies/{id}/{$}", Public, (*Server).agency, true},
+	{"GET /agencies/{id}/guide", Public, (*Server).guide, true},
+	{"GET /prefs", Public, (*Server).prefs, false},
+	{"GET /console/login", Public, (*Server).loginForm, false},
+	{"POST /console/login", Public, (*Server).login, false},
+	{"POST /console/logout", Staff, (*Server).logout, false},
+	{"GET /console/{$}", Staff, (*Server).console, false},
+	{"GET /console/password", Staff, (*Server).passwordForm, false},
+	{"POST /console/password", Staff, (*Server).changePassword, false},
+	{"GET /console/agencies", ViewAgencies, (*Server).consoleAgencies, false},
+	{"GET /console/audit", ViewAudit, (*Server).consoleAudit, false},
 }
 
 func (s *Server) routes(static http.Handler) http.Handler {
@@ -58,6 +60,9 @@ func (s *Server) routes(static http.Handler) http.Handler {
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })
 		if rt.Permission != Public {
 			h = s.require(rt.Permission, h)
+		}
+		if rt.Cached {
+			h = s.cached(h)
 		}
 		mux.Handle(rt.Pattern, h)
 	}

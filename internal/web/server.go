@@ -54,6 +54,7 @@ type Server struct {
 
 	dummyOnce sync.Once
 	dummy     string
+	cache     pageCache
 }
 
 // NewServer builds the application's handler.

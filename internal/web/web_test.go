@@ -331,3 +331,45 @@ func TestInitialPasswordMustBeChanged(t *testing.T) {
 		t.Errorf("new password does not sign in: %d", resp.StatusCode)
 	}
 }
+
+func TestPublicPagesAreCachedAndRefreshedByWrites(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	first, _ := get(t, c, f.srv.URL+"/")
+	etag := first.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a public page")
+	}
+	again, _ := get(t, c, f.srv.URL+"/")
+	if again.Header.Get("ETag") != etag {
+		t.Error("the same page got another ETag")
+	}
+	req, _ := http.NewRequest("GET", f.srv.URL+"/", nil)
+	req.Header.Set("If-None-Match", etag)
+	if resp, _ := c.Do(req); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("conditional request: %d, want 304", resp.StatusCode)
+	}
+	// A write shows at once.
+	gov, _ := f.db.GetAgency(context.Background(), 1)
+	if err := f.db.CreateAgency(context.Background(), disclosure.SystemActor, &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县民政局"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, doc := get(t, c, f.srv.URL+"/")
+	if !strings.Contains(doc.Find("ul.agencies").Text(), "平阴县民政局") || resp.Header.Get("ETag") == etag {
+		t.Error("a new agency does not appear on the cached home page")
+	}
+	// Reading settings are part of the key; signed-in staff bypass the cache and see their name.
+	care := f.client(t)
+	get(t, care, f.srv.URL+"/prefs?care=1&back=/")
+	if _, doc := get(t, care, f.srv.URL+"/"); doc.Find("html.care").Length() != 1 {
+		t.Error("关怀版 visitor got the standard page from the cache")
+	}
+	staff := f.client(t)
+	f.signIn(t, staff, "officer", password)
+	if _, doc := get(t, staff, f.srv.URL+"/"); !strings.Contains(doc.Find("nav.tools").Text(), "公开专员") {
+		t.Error("signed-in staff got the anonymous page from the cache")
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/agencies/999/"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("missing agency through the cache: %d", resp.StatusCode)
+	}
+}

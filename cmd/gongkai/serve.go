@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/auth"
@@ -42,6 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err := seedDemo(ctx, db, stdout); err != nil {
 			return userError(err)
 		}
+		debug.FreeOSMemory() // hand back argon2id's 64 MiB working memory of each demo password
 	}
 	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure})
 	if err != nil {

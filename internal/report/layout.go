@@ -309,18 +309,21 @@ func requestsTable(splitOther bool) TableSpec {
 	}
 }
 
+// tableEraSections are the six sections of both table formats (2019 trial and 2021): 二 to 四 are tables.
+var tableEraSections = []SectionSpec{
+	{ID: "一", Heading: "总体情况", Narrative: true, Required: true},
+	{ID: "二", Heading: "主动公开政府信息情况", Required: true},
+	{ID: "三", Heading: "收到和处理政府信息公开申请情况", Required: true},
+	{ID: "四", Heading: "政府信息公开行政复议、行政诉讼情况", Required: true},
+	{ID: "五", Heading: "存在的主要问题及改进情况", Aliases: []string{"政府信息公开工作中存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"}, Narrative: true, Required: true},
+	{ID: "六", Heading: "其他需要报告的事项", Narrative: true, Required: true},
+}
+
 // Format2021 is the current format, 国办公开办函〔2021〕30号, used for report years 2021 on.
 var Format2021 = Format{
 	Era:  Era2021,
 	Name: "国办公开办函〔2021〕30号",
-	Sections: []SectionSpec{
-		{ID: "一", Heading: "总体情况", Narrative: true, Required: true},
-		{ID: "二", Heading: "主动公开政府信息情况", Required: true},
-		{ID: "三", Heading: "收到和处理政府信息公开申请情况", Required: true},
-		{ID: "四", Heading: "政府信息公开行政复议、行政诉讼情况", Required: true},
-		{ID: "五", Heading: "存在的主要问题及改进情况", Aliases: []string{"政府信息公开工作中存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"}, Narrative: true, Required: true},
-		{ID: "六", Heading: "其他需要报告的事项", Narrative: true, Required: true},
-	},
+	Sections: tableEraSections,
 	Tables: []TableSpec{
 		{
 			ID: TableRules, Section: "二", Caption: "第二十条第（一）项", Corner: "信息内容",
@@ -363,14 +366,7 @@ var Format2021 = Format{
 var Format2019 = Format{
 	Era:  Era2019,
 	Name: "国办公开办函〔2019〕60号",
-	Sections: []SectionSpec{
-		{ID: "一", Heading: "总体情况", Narrative: true, Required: true},
-		{ID: "二", Heading: "主动公开政府信息情况", Required: true},
-		{ID: "三", Heading: "收到和处理政府信息公开申请情况", Required: true},
-		{ID: "四", Heading: "政府信息公开行政复议、行政诉讼情况", Required: true},
-		{ID: "五", Heading: "存在的主要问题及改进情况", Aliases: []string{"政府信息公开工作中存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况"}, Narrative: true, Required: true},
-		{ID: "六", Heading: "其他需要报告的事项", Narrative: true, Required: true},
-	},
+	Sections: tableEraSections,
 	Tables: []TableSpec{
 		{
 			ID: TableRules, Section: "二", Caption: "第二十条第（一）项", Corner: "信息内容",

@@ -321,8 +321,8 @@ var tableEraSections = []SectionSpec{
 
 // Format2021 is the current format, 国办公开办函〔2021〕30号, used for report years 2021 on.
 var Format2021 = Format{
-	Era:  Era2021,
-	Name: "国办公开办函〔2021〕30号",
+	Era:      Era2021,
+	Name:     "国办公开办函〔2021〕30号",
 	Sections: tableEraSections,
 	Tables: []TableSpec{
 		{
@@ -364,8 +364,8 @@ var Format2021 = Format{
 
 // Format2019 is the trial format, 国办公开办函〔2019〕60号, used for report years 2019 and 2020.
 var Format2019 = Format{
-	Era:  Era2019,
-	Name: "国办公开办函〔2019〕60号",
+	Era:      Era2019,
+	Name:     "国办公开办函〔2019〕60号",
 	Sections: tableEraSections,
 	Tables: []TableSpec{
 		{

@@ -96,11 +96,17 @@ func TestUserCommands(t *testing.T) {
 	if out, errOut, code := runMainStdin(t, "Gongkai-2026!\n", "user", "passwd", "--data", dir, "--username", "zhang"); code != 0 || !strings.Contains(out, "已修改 zhang 的密码") {
 		t.Errorf("passwd: %d %s %s", code, out, errOut)
 	}
+	if out, _, code := runMain(t, "user", "totp", "--data", dir, "--username", "zhang"); code != 0 || !strings.Contains(out, "otpauth://totp/gongkai:zhang?") {
+		t.Errorf("totp: %d %s", code, out)
+	}
 	out, _, _ = runMain(t, "user", "list", "--data", dir)
+	if !strings.Contains(out, "已启用动态验证码") {
+		t.Errorf("list does not show the second factor: %s", out)
+	}
 	if !strings.Contains(out, "zhang") || !strings.Contains(out, "公开专员@1、保密审查员@1") || strings.Contains(out, "须修改初始密码") {
 		t.Errorf("list: %s", out)
 	}
-	if out, _, code := runMain(t, "audit", "verify", "--data", dir); code != 0 || !strings.Contains(out, "共 3 条") {
+	if out, _, code := runMain(t, "audit", "verify", "--data", dir); code != 0 || !strings.Contains(out, "共 4 条") {
 		t.Errorf("audit after user commands: %d %s", code, out)
 	}
 }

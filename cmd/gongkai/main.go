@@ -60,6 +60,7 @@ const usage = `gongkai — 政府信息公开工作系统
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
   gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--password-stdin]
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
+  gongkai user totp --username 用户名 [--disable]   启用动态验证码（三类系统管理角色必须启用）
   gongkai user list
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）

@@ -139,7 +139,18 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		if err := db.CreateUser(ctx, actor, u); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw)
+		totp := ""
+		if acc.grant.Role.IsSystem() {
+			secret, err := auth.NewTOTPSecret()
+			if err != nil {
+				return err
+			}
+			if err := db.SetTOTP(ctx, actor, u.ID, secret); err != nil {
+				return err
+			}
+			totp = "  动态验证码密钥 " + secret
+		}
+		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s%s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw, totp)
 	}
 	return nil
 }

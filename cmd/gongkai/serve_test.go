@@ -64,6 +64,9 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("demo account %s not printed", role)
 		}
 	}
+	if n := strings.Count(out, "动态验证码密钥"); n != 3 {
+		t.Errorf("%d demo accounts with a second factor, want the 3 system roles", n)
+	}
 	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/": "平阴县卫生健康局", "/agencies/2/guide": "0531-87883760"} {
 		resp, err := http.Get(base + path)
 		if err != nil {

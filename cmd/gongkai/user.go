@@ -57,6 +57,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return userAdd(ctx, fs, &d, args[1:], stdin, stdout)
 	case "passwd":
 		return userPasswd(ctx, fs, &d, args[1:], stdin, stdout)
+	case "totp":
+		return userTOTP(ctx, fs, &d, args[1:], stdout)
 	case "list":
 		if _, err := parseFlags(fs, args[1:]); err != nil {
 			return err
@@ -80,10 +82,13 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 				roles = append(roles, r)
 			}
 			state := ""
+			if u.TOTPEnabled {
+				state += "（已启用动态验证码）"
+			}
 			if u.Disabled {
-				state = "（已停用）"
+				state += "（已停用）"
 			} else if u.MustChangePassword {
-				state = "（须修改初始密码）"
+				state += "（须修改初始密码）"
 			}
 			fmt.Fprintf(stdout, "%-20s %s  %s%s\n", u.Username, u.DisplayName, strings.Join(roles, "、"), state)
 		}
@@ -161,5 +166,39 @@ func userPasswd(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string
 		return userError(err)
 	}
 	fmt.Fprintf(stdout, "已修改 %s 的密码，并解除登录锁定\n", u.Username)
+	return nil
+}
+
+// userTOTP enrols (or with --disable removes) an account's second factor and prints what the authenticator app needs.
+func userTOTP(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, stdout io.Writer) error {
+	username := fs.String("username", "", "用户名")
+	disable := fs.Bool("disable", false, "停用该账号的动态验证码（系统管理员、安全管理员、审计管理员停用后将无法登录）")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.GetUserByUsername(ctx, *username)
+	if err != nil {
+		return userError(err)
+	}
+	if *disable {
+		if err := db.SetTOTP(ctx, disclosure.SystemActor, u.ID, ""); err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(stdout, "已停用 %s 的动态验证码\n", u.Username)
+		return nil
+	}
+	secret, err := auth.NewTOTPSecret()
+	if err != nil {
+		return err
+	}
+	if err := db.SetTOTP(ctx, disclosure.SystemActor, u.ID, secret); err != nil {
+		return userError(err)
+	}
+	fmt.Fprintf(stdout, "已为 %s 启用动态验证码。请在验证器应用中添加（只显示这一次）：\n  密钥：%s\n  %s\n", u.Username, secret, auth.TOTPURI(secret, "gongkai", u.Username))
 	return nil
 }

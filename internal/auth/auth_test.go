@@ -86,3 +86,39 @@ func TestLockout(t *testing.T) {
 		t.Errorf("fifth failure: %d %v", f, until)
 	}
 }
+
+// TestTOTPMatchesRFC6238 uses the RFC 6238 appendix B vectors (SHA-1 secret "12345678901234567890"), read with 8
+// digits from the underlying HOTP and with the 6 digits gongkai uses.
+func TestTOTPMatchesRFC6238(t *testing.T) {
+	key := []byte("12345678901234567890")
+	secret := b32.EncodeToString(key)
+	for ts, want := range map[int64]string{59: "94287082", 1111111109: "07081804", 1111111111: "14050471", 1234567890: "89005924", 2000000000: "69279037", 20000000000: "65353130"} {
+		if got := hotp(key, uint64(ts)/30, 8); got != want {
+			t.Errorf("T=%d: %s, want %s", ts, got, want)
+		}
+		code, err := TOTPCode(secret, time.Unix(ts, 0))
+		if err != nil || code != want[2:] {
+			t.Errorf("T=%d: 6-digit %s %v, want %s", ts, code, err, want[2:])
+		}
+	}
+	now := time.Unix(1111111111, 0)
+	code, _ := TOTPCode(secret, now)
+	prev, _ := TOTPCode(secret, now.Add(-30*time.Second))
+	old, _ := TOTPCode(secret, now.Add(-90*time.Second))
+	if !VerifyTOTP(secret, code, now, 1) || !VerifyTOTP(secret, prev, now, 1) || VerifyTOTP(secret, old, now, 1) {
+		t.Error("skew window wrong")
+	}
+	for _, bad := range []string{"", "12345", "1234567", "abcdef", "12 456"} {
+		if VerifyTOTP(secret, bad, now, 1) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	s, err := NewTOTPSecret()
+	if err != nil || len(s) != 32 {
+		t.Errorf("secret %q %v", s, err)
+	}
+	uri := TOTPURI(s, "gongkai", "secadmin")
+	if !strings.HasPrefix(uri, "otpauth://totp/gongkai:secadmin?") || !strings.Contains(uri, "secret="+s) {
+		t.Errorf("uri %s", uri)
+	}
+}

@@ -19,10 +19,22 @@ type User struct {
 	Disabled           bool       `json:"disabled"`
 	CreatedAt          time.Time  `json:"created_at"`
 	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
+	TOTPSecret         string     `json:"-"` // the second factor's secret; never serialised
+	TOTPEnabled        bool       `json:"totp_enabled"`
 	Grants             []Grant    `json:"grants"`
 }
 
 var reUsername = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+
+// HasSystemRole reports whether the account holds one of the three system roles, which require a second factor.
+func (u *User) HasSystemRole() bool {
+	for _, g := range u.Grants {
+		if g.Role.IsSystem() {
+			return true
+		}
+	}
+	return false
+}
 
 // Validate checks the account's fields (the password policy is auth's).
 func (u *User) Validate() error {

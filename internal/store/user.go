@@ -11,7 +11,7 @@ import (
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
-const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at`
+const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at, totp_secret`
 
 // CreateUser validates and inserts an account with its role grants, and audits it (without the password hash).
 // Errors: EInvalid, EForbidden (two system roles), EConflict (the user name is taken).
@@ -147,9 +147,10 @@ func scanUser(scan func(...any) error) (*disclosure.User, error) {
 	var u disclosure.User
 	var locked, last sql.NullInt64
 	var created int64
-	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last); err != nil {
+	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last, &u.TOTPSecret); err != nil {
 		return nil, err
 	}
+	u.TOTPEnabled = u.TOTPSecret != ""
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	if locked.Valid {
 		t := time.UnixMicro(locked.Int64).UTC()
@@ -199,4 +200,23 @@ func (db *DB) ListUsers(ctx context.Context) ([]*disclosure.User, error) {
 		}
 	}
 	return users, nil
+}
+
+// SetTOTP stores (or, with "", removes) the account's second-factor secret and audits the change without the secret.
+// Errors: ENotFound.
+func (db *DB) SetTOTP(ctx context.Context, actor disclosure.Actor, userID int64, secret string) error {
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = $1 WHERE id = $2`, secret, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的账号", userID)
+		}
+		return db.appendAudit(ctx, tx, actor, "user.totp", "user", strconv.FormatInt(userID, 10), nil, map[string]bool{"totp_enabled": secret != ""})
+	})
+	if err != nil {
+		return fmt.Errorf("store: set totp: %w", err)
+	}
+	return nil
 }

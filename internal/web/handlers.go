@@ -226,6 +226,20 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		fail(wrong)
 		return
 	}
+	// The second factor: required for the three system roles, checked for every account that has one.
+	if u.TOTPSecret == "" && u.HasSystemRole() {
+		fail("系统管理员、安全管理员、审计管理员须先启用动态验证码，请安全管理员执行 gongkai user totp --username " + u.Username)
+		return
+	}
+	if u.TOTPSecret != "" && !auth.VerifyTOTP(u.TOTPSecret, r.PostFormValue("code"), now, 1) {
+		failures, until := s.cfg.Lockout.OnFailure(u.FailedLogins, now)
+		if err := s.db.RecordSignIn(r.Context(), actor, u.ID, false, failures, until); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		fail("动态验证码不正确，请输入验证器应用中当前显示的 6 位数字")
+		return
+	}
 	if err := s.db.RecordSignIn(r.Context(), actor, u.ID, true, 0, nil); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -26,7 +27,10 @@ type fixture struct {
 	db     *store.DB
 	srv    *httptest.Server
 	health *disclosure.Agency
+	totp   map[string]string // user name → second-factor secret
 }
+
+const totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -56,6 +60,11 @@ func newFixture(t *testing.T) *fixture {
 		if err := db.CreateUser(ctx, disclosure.SystemActor, u); err != nil {
 			t.Fatal(err)
 		}
+		if r.IsSystem() {
+			if err := db.SetTOTP(ctx, disclosure.SystemActor, u.ID, totpSecret); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap})
 	if err != nil {
@@ -63,7 +72,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &fixture{db: db, srv: srv, health: health}
+	f := &fixture{db: db, srv: srv, health: health, totp: map[string]string{}}
+	for _, r := range allRoles {
+		if r.IsSystem() {
+			f.totp[string(r)] = totpSecret
+		}
+	}
+	return f
 }
 
 var allRoles = []disclosure.Role{disclosure.Officer, disclosure.Reviewer, disclosure.Approver, disclosure.AgencyAdmin, disclosure.Supervisor, disclosure.SysAdmin, disclosure.SecAdmin, disclosure.Auditor}
@@ -76,7 +91,17 @@ func (f *fixture) client(t *testing.T) *http.Client {
 
 func (f *fixture) signIn(t *testing.T, c *http.Client, user, pw string) *http.Response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", f.srv.URL+"/console/login", strings.NewReader(url.Values{"username": {user}, "password": {pw}}.Encode()))
+	form := url.Values{"username": {user}, "password": {pw}}
+	if secret := f.totp[user]; secret != "" {
+		code, _ := auth.TOTPCode(secret, time.Now())
+		form.Set("code", code)
+	}
+	return f.postLogin(t, c, form)
+}
+
+func (f *fixture) postLogin(t *testing.T, c *http.Client, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.srv.URL+"/console/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", f.srv.URL)
 	resp, err := c.Do(req)
@@ -371,5 +396,34 @@ func TestPublicPagesAreCachedAndRefreshedByWrites(t *testing.T) {
 	}
 	if resp, _ := get(t, c, f.srv.URL+"/agencies/999/"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("missing agency through the cache: %d", resp.StatusCode)
+	}
+}
+
+func TestSystemRolesNeedTheSecondFactor(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	body := func(resp *http.Response) string { b, _ := io.ReadAll(resp.Body); return string(b) }
+	// Without a code, or with a wrong one, the auditor does not get in.
+	if resp := f.postLogin(t, f.client(t), url.Values{"username": {"auditor"}, "password": {password}}); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body(resp), "动态验证码不正确") {
+		t.Errorf("no code: %d", resp.StatusCode)
+	}
+	if resp := f.postLogin(t, f.client(t), url.Values{"username": {"auditor"}, "password": {password}, "code": {"000000"}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("wrong code: %d", resp.StatusCode)
+	}
+	if resp := f.signIn(t, f.client(t), "auditor", password); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("right code: %d", resp.StatusCode)
+	}
+	// A system role without a second factor cannot sign in at all.
+	u, _ := f.db.GetUserByUsername(ctx, "sysadmin")
+	f.db.SetTOTP(ctx, disclosure.SystemActor, u.ID, "")
+	delete(f.totp, "sysadmin")
+	if resp := f.signIn(t, f.client(t), "sysadmin", password); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body(resp), "须先启用动态验证码") {
+		t.Errorf("system role without TOTP: %d", resp.StatusCode)
+	}
+	// An agency role may enrol too, and then needs the code.
+	o, _ := f.db.GetUserByUsername(ctx, "officer")
+	f.db.SetTOTP(ctx, disclosure.SystemActor, o.ID, totpSecret)
+	if resp := f.postLogin(t, f.client(t), url.Values{"username": {"officer"}, "password": {password}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("enrolled officer without a code: %d", resp.StatusCode)
 	}
 }

@@ -215,6 +215,12 @@ func Run(t *testing.T, open Opener) {
 		if err := disclosure.CheckGrants(got.Grants); err != nil || len(got.Grants) != 1 {
 			t.Errorf("after concurrent changes: %+v %v", got.Grants, err)
 		}
+		if err := db.SetTOTP(ctx, officer, u.ID, "JBSWY3DPEHPK3PXP"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.GetUserByUsername(ctx, "zhang.san"); got.TOTPSecret != "JBSWY3DPEHPK3PXP" || !got.TOTPEnabled {
+			t.Errorf("totp not stored: %+v", got)
+		}
 		if err := db.SetPassword(ctx, officer, u.ID, "$argon2id$new-hash", false); err != nil {
 			t.Fatal(err)
 		}
@@ -224,7 +230,7 @@ func Run(t *testing.T, open Opener) {
 		}
 		entries, _ := db.ListAudit(ctx, store.AuditFilter{ObjectType: "user"})
 		for _, e := range entries {
-			if strings.Contains(string(e.Before)+string(e.After), "hash") {
+			if strings.Contains(string(e.Before)+string(e.After), "hash") || strings.Contains(string(e.Before)+string(e.After), "JBSWY3DPEHPK3PXP") {
 				t.Errorf("audit row %d holds a password hash: %s %s", e.Seq, e.Before, e.After)
 			}
 		}

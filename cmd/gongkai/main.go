@@ -62,6 +62,8 @@ const usage = `gongkai — 政府信息公开工作系统
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
   gongkai user totp --username 用户名 [--disable]   启用动态验证码（三类系统管理角色必须启用）
   gongkai user list
+  gongkai token add --username 用户名 --name 用途 --scope agencies:read|audit:read|reports:check [--days 90]
+        创建 JSON 接口（/api/v1，说明见 /api/v1/openapi.json）的访问令牌
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRestore(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "token":
+		return runToken(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", version)
 		return nil

@@ -78,6 +78,17 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("%s: %d, want %q", path, resp.StatusCode, want)
 		}
 	}
+	// The JSON API answers with a token made by the CLI (the SQLite file is shared with the running server).
+	tokOut, tokErr, code := runMain(t, "token", "add", "--data", dir, "--username", "officer", "--name", "测试", "--scope", "agencies:read")
+	if code != 0 {
+		t.Fatalf("token add: %s %s", tokOut, tokErr)
+	}
+	lines := strings.Split(strings.TrimSpace(tokOut), "\n")
+	req, _ := http.NewRequest("GET", base+"/api/v1/agencies", nil)
+	req.Header.Set("Authorization", "Bearer "+lines[len(lines)-1])
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("API with a CLI token: %v %v", err, resp)
+	}
 	cancel()
 	select {
 	case err := <-done:

@@ -4,9 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -87,4 +89,31 @@ func TOTPURI(secret, issuer, account string) string {
 	label := url.PathEscape(issuer + ":" + account)
 	q := url.Values{"secret": {secret}, "issuer": {issuer}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
 	return "otpauth://totp/" + label + "?" + q.Encode()
+}
+
+// API token scopes: what a token may be used for, on top of what its account's roles allow.
+const (
+	ScopeAgenciesRead = "agencies:read"
+	ScopeAuditRead    = "audit:read"
+	ScopeReportsCheck = "reports:check"
+)
+
+// Scopes lists every API token scope.
+var Scopes = []string{ScopeAgenciesRead, ScopeAuditRead, ScopeReportsCheck}
+
+// NewAPIToken returns a new API token ("gk_" and 32 random bytes) and the hash to store. Tokens are random and
+// long, so a fast hash (SHA-256) is right here, unlike for passwords.
+func NewAPIToken() (plain, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("auth: api token: %w", err)
+	}
+	plain = "gk_" + strings.ToLower(b32.EncodeToString(b))
+	return plain, HashAPIToken(plain), nil
+}
+
+// HashAPIToken returns the stored form of a token.
+func HashAPIToken(plain string) string {
+	sum := sha256.Sum256([]byte(plain))
+	return hex.EncodeToString(sum[:])
 }

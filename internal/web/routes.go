@@ -66,6 +66,7 @@ func (s *Server) routes(static http.Handler) http.Handler {
 		}
 		mux.Handle(rt.Pattern, h)
 	}
+	s.mountAPI(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound) })
 	// Cross-origin state-changing requests are refused (Go's CSRF protection), with our own 403 page.
 	csrf := http.NewCrossOriginProtection()

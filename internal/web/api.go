@@ -1,0 +1,174 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/report"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+// APIOperation declares one JSON API operation: its path, the token scope it needs and the roles whose accounts
+// may use it. The access matrix test reads this table.
+type APIOperation struct {
+	Method, Path, Scope string
+	Roles               []disclosure.Role // nil: any staff account
+}
+
+// APIOperations is the whole JSON API.
+var APIOperations = []APIOperation{
+	{"GET", "/api/v1/agencies", auth.ScopeAgenciesRead, grants[ViewAgencies]},
+	{"GET", "/api/v1/agencies/{id}", auth.ScopeAgenciesRead, grants[ViewAgencies]},
+	{"GET", "/api/v1/audit", auth.ScopeAuditRead, grants[ViewAudit]},
+	{"POST", "/api/v1/reports/check", auth.ScopeReportsCheck, nil},
+}
+
+type apiUserKey struct{}
+
+// mountAPI registers the JSON API under /api/v1 on mux, with its OpenAPI 3.1 document at /api/v1/openapi.json.
+// Errors are RFC 9457 problem+json with Chinese messages.
+func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
+	cfg := huma.DefaultConfig("gongkai API", "1.0.0")
+	cfg.Info.Description = "政府信息公开系统的 JSON 接口。每个请求须带 Authorization: Bearer 令牌（gongkai token add 创建），令牌的权限范围和账号的角色共同决定可用的接口。"
+	cfg.OpenAPIPath = "/api/v1/openapi"
+	cfg.DocsPath = "" // the default docs page loads from a CDN; the portal serves no third-party assets
+	cfg.SchemasPath = ""
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{"bearer": {Type: "http", Scheme: "bearer", Description: "gongkai API 令牌"}}
+	api := humago.New(mux, cfg)
+	ops := map[string]APIOperation{}
+	for _, op := range APIOperations {
+		ops[op.Method+" "+op.Path] = op
+	}
+	api.UseMiddleware(func(ctx huma.Context, next func(huma.Context)) {
+		op, ok := ops[ctx.Operation().Method+" "+ctx.Operation().Path]
+		if !ok {
+			next(ctx)
+			return
+		}
+		plain, found := strings.CutPrefix(ctx.Header("Authorization"), "Bearer ")
+		if !found || plain == "" {
+			huma.WriteErr(api, ctx, http.StatusUnauthorized, "缺少 API 令牌：请在请求头中提供 Authorization: Bearer 令牌")
+			return
+		}
+		tok, u, err := s.db.FindAPIToken(ctx.Context(), auth.HashAPIToken(strings.TrimSpace(plain)))
+		if err != nil || u.Disabled {
+			huma.WriteErr(api, ctx, http.StatusUnauthorized, "API 令牌无效或已过期")
+			return
+		}
+		if !tok.HasScope(op.Scope) {
+			huma.WriteErr(api, ctx, http.StatusForbidden, "该令牌没有 "+op.Scope+" 权限")
+			return
+		}
+		if op.Roles != nil && !holdsAny(u, op.Roles) {
+			huma.WriteErr(api, ctx, http.StatusForbidden, "该账号的角色无权使用此接口")
+			return
+		}
+		next(huma.WithValue(ctx, apiUserKey{}, u))
+	})
+	security := []map[string][]string{{"bearer": {}}}
+	huma.Register(api, huma.Operation{OperationID: "list-agencies", Method: http.MethodGet, Path: "/api/v1/agencies", Summary: "列出单位", Security: security},
+		func(ctx context.Context, _ *struct{}) (*agenciesOutput, error) {
+			all, err := s.db.ListAgencies(ctx, nil)
+			if err != nil {
+				return nil, s.apiError(err)
+			}
+			out := &agenciesOutput{}
+			out.Body.Agencies = all
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "get-agency", Method: http.MethodGet, Path: "/api/v1/agencies/{id}", Summary: "查看单位", Security: security},
+		func(ctx context.Context, in *struct {
+			ID int64 `path:"id" doc:"单位编号"`
+		}) (*agencyOutput, error) {
+			a, err := s.db.GetAgency(ctx, in.ID)
+			if err != nil {
+				return nil, s.apiError(err)
+			}
+			return &agencyOutput{Body: a}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/api/v1/audit", Summary: "查看审计记录（审计管理员）", Security: security},
+		func(ctx context.Context, in *struct {
+			ObjectType string `query:"object_type" doc:"对象类型，如 agency、user"`
+			Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+		}) (*auditOutput, error) {
+			entries, err := s.db.ListAudit(ctx, store.AuditFilter{ObjectType: in.ObjectType, Limit: in.Limit})
+			if err != nil {
+				return nil, s.apiError(err)
+			}
+			out := &auditOutput{}
+			out.Body.Entries = entries
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "check-report", Method: http.MethodPost, Path: "/api/v1/reports/check", Summary: "检查年度报告", Description: "按国家格式的勾稽关系和完整性规则检查一份年度报告（JSON 格式见 docs/report-json.md）。", Security: security},
+		func(ctx context.Context, in *struct {
+			Body report.Report
+		}) (*checkOutput, error) {
+			if err := in.Body.Validate(); err != nil {
+				return nil, huma.Error422UnprocessableEntity(err.Error())
+			}
+			out := &checkOutput{}
+			out.Body.Findings = report.Check(&in.Body, nil)
+			if out.Body.Findings == nil {
+				out.Body.Findings = []report.Finding{}
+			}
+			out.Body.Errors = report.HasErrors(out.Body.Findings)
+			return out, nil
+		})
+	return api
+}
+
+func holdsAny(u *disclosure.User, roles []disclosure.Role) bool {
+	for _, g := range u.Grants {
+		for _, r := range roles {
+			if g.Role == r {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// apiError turns a store error into the API's error shape; unexpected errors are logged, never shown.
+func (s *Server) apiError(err error) error {
+	switch disclosure.ErrorCode(err) {
+	case disclosure.ENotFound:
+		return huma.Error404NotFound(disclosure.ErrorMessage(err))
+	case disclosure.EInvalid:
+		return huma.Error422UnprocessableEntity(disclosure.ErrorMessage(err))
+	case disclosure.EConflict:
+		return huma.Error409Conflict(disclosure.ErrorMessage(err))
+	case disclosure.EForbidden:
+		return huma.Error403Forbidden(disclosure.ErrorMessage(err))
+	}
+	s.log.Error("api request failed", "err", err)
+	return huma.Error500InternalServerError("系统内部错误")
+}
+
+type agenciesOutput struct {
+	Body struct {
+		Agencies []*disclosure.Agency `json:"agencies"`
+	}
+}
+
+type agencyOutput struct {
+	Body *disclosure.Agency
+}
+
+type auditOutput struct {
+	Body struct {
+		Entries []disclosure.AuditEntry `json:"entries"`
+	}
+}
+
+type checkOutput struct {
+	Body struct {
+		Errors   bool             `json:"errors" doc:"是否有错误级别的问题"`
+		Findings []report.Finding `json:"findings"`
+	}
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+var updateOpenAPI = flag.Bool("update-openapi", false, "rewrite docs/openapi.json from the running API")
+
+// tokenFor creates a token with the given scopes for the user.
+func (f *fixture) tokenFor(t *testing.T, username string, scopes ...string) string {
+	t.Helper()
+	u, err := f.db.GetUserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, hash, err := auth.NewAPIToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.CreateAPIToken(context.Background(), disclosure.SystemActor, &store.APIToken{UserID: u.ID, Name: "test", Scopes: scopes}, hash); err != nil {
+		t.Fatal(err)
+	}
+	return plain
+}
+
+func (f *fixture) api(t *testing.T, method, path, token string, body []byte) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, f.srv.URL+path, bytes.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// TestOpenAPIDocumentIsTrue checks that the served OpenAPI 3.1 document lists exactly the declared operations and
+// matches docs/openapi.json.
+func TestOpenAPIDocumentIsTrue(t *testing.T) {
+	f := newFixture(t)
+	resp, err := http.Get(f.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Errorf("openapi %q", doc.OpenAPI)
+	}
+	var got, want []string
+	for path, methods := range doc.Paths {
+		for m := range methods {
+			got = append(got, strings.ToUpper(m)+" "+path)
+		}
+	}
+	for _, op := range APIOperations {
+		want = append(want, op.Method+" "+op.Path)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("document paths:\n%s\ndeclared:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var pretty bytes.Buffer
+	json.Indent(&pretty, raw, "", "  ")
+	pretty.WriteString("\n")
+	const golden = "../../docs/openapi.json"
+	if *updateOpenAPI {
+		os.WriteFile(golden, pretty.Bytes(), 0o644)
+	}
+	saved, err := os.ReadFile(golden)
+	if err != nil || !bytes.Equal(saved, pretty.Bytes()) {
+		t.Errorf("docs/openapi.json is out of date (go test ./internal/web -run OpenAPI -update-openapi): %v", err)
+	}
+}
+
+func TestAPIAccessMatrix(t *testing.T) {
+	f := newFixture(t)
+	tokens := map[disclosure.Role]string{}
+	for _, r := range allRoles {
+		tokens[r] = f.tokenFor(t, string(r), auth.Scopes...)
+	}
+	check, _ := json.Marshal(map[string]any{"era": "2021", "year": 2024, "agency": "平阴县卫生健康局"})
+	for _, op := range APIOperations {
+		path := strings.ReplaceAll(op.Path, "{id}", "2")
+		var body []byte
+		if op.Method == "POST" {
+			body = check
+		}
+		t.Run(op.Method+" "+path, func(t *testing.T) {
+			if code, out := f.api(t, op.Method, path, "", body); code != http.StatusUnauthorized || out["detail"] == nil {
+				t.Errorf("no token: %d %v", code, out)
+			}
+			if code, _ := f.api(t, op.Method, path, "gk_not-a-token", body); code != http.StatusUnauthorized {
+				t.Errorf("bad token: %d", code)
+			}
+			for _, r := range allRoles {
+				want := op.Roles == nil
+				for _, allowedRole := range op.Roles {
+					want = want || allowedRole == r
+				}
+				code, _ := f.api(t, op.Method, path, tokens[r], body)
+				if (code == http.StatusOK) != want || !want && code != http.StatusForbidden {
+					t.Errorf("%s: %d, allowed %v", r, code, want)
+				}
+			}
+		})
+	}
+	// A token without the scope is refused even for a role that may use the operation.
+	narrow := f.tokenFor(t, "officer", auth.ScopeReportsCheck)
+	if code, out := f.api(t, "GET", "/api/v1/agencies", narrow, nil); code != http.StatusForbidden || !strings.Contains(out["detail"].(string), "agencies:read") {
+		t.Errorf("narrow token: %d %v", code, out)
+	}
+}
+
+func TestAPIChecksReportsAndSpeaksProblemJSON(t *testing.T) {
+	f := newFixture(t)
+	tok := f.tokenFor(t, "officer", auth.ScopeReportsCheck, auth.ScopeAgenciesRead)
+	code, out := f.api(t, "POST", "/api/v1/reports/check", tok, []byte(`{"era":"2021","year":2022,"agency":"临潭县卫生健康局"}`))
+	if code != 200 || out["errors"] != true {
+		t.Fatalf("%d %v", code, out)
+	}
+	found := false
+	for _, f := range out["findings"].([]any) {
+		m := f.(map[string]any)
+		found = found || m["rule"] == "C-1" && strings.Contains(m["message"].(string), "未找到第二部分表格")
+	}
+	if !found {
+		t.Errorf("findings %v", out["findings"])
+	}
+	if code, out := f.api(t, "POST", "/api/v1/reports/check", tok, []byte(`{"era":"1999","year":2022,"agency":"x"}`)); code != http.StatusUnprocessableEntity || !strings.Contains(out["detail"].(string), "未知的报告格式") {
+		t.Errorf("bad era: %d %v", code, out)
+	}
+	if code, out := f.api(t, "GET", "/api/v1/agencies/999", tok, nil); code != http.StatusNotFound || out["detail"] != "没有编号为 999 的单位" {
+		t.Errorf("missing agency: %d %v", code, out)
+	}
+	if code, out := f.api(t, "GET", "/api/v1/agencies", tok, nil); code != 200 || len(out["agencies"].([]any)) != 2 {
+		t.Errorf("agencies: %d %v", code, out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/auth"
@@ -207,7 +208,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	actor := disclosure.Actor{UserID: &u.ID, Name: u.DisplayName, RemoteAddr: clientAddr(r)}
+	actor := actorOf(u, r)
 	if auth.Locked(u.LockedUntil, now) {
 		fail("登录失败次数过多，账号已暂时锁定，请于 " + u.LockedUntil.In(time.Local).Format("15:04") + " 后再试或联系安全管理员")
 		return
@@ -260,6 +261,15 @@ func (s *Server) dummyHash() string {
 
 func clientAddr(r *http.Request) string {
 	return r.RemoteAddr
+}
+
+// actorOf is who a web request acts as, for the audit trail: the account, its roles and the client's address.
+func actorOf(u *disclosure.User, r *http.Request) disclosure.Actor {
+	var roles []string
+	for _, g := range u.Grants {
+		roles = append(roles, string(g.Role))
+	}
+	return disclosure.Actor{UserID: &u.ID, Name: u.DisplayName, Role: strings.Join(roles, ","), RemoteAddr: clientAddr(r)}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
@@ -352,7 +362,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	actor := disclosure.Actor{UserID: &u.ID, Name: u.DisplayName, RemoteAddr: clientAddr(r)}
+	actor := actorOf(u, r)
 	if err := s.db.SetPassword(r.Context(), actor, u.ID, hash, false); err != nil {
 		s.serverError(w, r, err)
 		return

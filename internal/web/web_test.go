@@ -278,6 +278,11 @@ func TestSignInLockoutAndSignOut(t *testing.T) {
 	if actions["user.login_failed"] != 4 || actions["user.locked"] != 1 || actions["user.login"] != 1 {
 		t.Errorf("audited sign-ins: %v", actions)
 	}
+	for _, e := range entries {
+		if e.Action == "user.login" && (e.Role != "reviewer" || e.RemoteAddr == "" || e.ActorName != "保密审查员") {
+			t.Errorf("sign-in recorded as %q %q %q", e.ActorName, e.Role, e.RemoteAddr)
+		}
+	}
 }
 
 func TestCrossSiteFormsAreRefused(t *testing.T) {

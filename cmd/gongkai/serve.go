@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/report/importer"
 	"github.com/gongkai/gongkai/internal/store"
 	"github.com/gongkai/gongkai/internal/web"
 )
@@ -85,6 +90,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
+// demoReports are the five real published reports of shared/seeds, embedded so that the demo runs anywhere.
+//
+//go:embed demo/*.txt
+var demoReports embed.FS
+
 // seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, and an account
 // for each role, printing the sign-in details.
 func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
@@ -116,7 +126,35 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "已创建示范数据。各角色账号（密码只显示这一次）：")
+	// The seed reports become the agencies' historical annual reports.
+	byName := map[string]int64{}
+	all, err := db.ListAgencies(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		byName[a.Name] = a.ID
+	}
+	seeds, _ := fs.Glob(demoReports, "demo/*.txt")
+	for _, name := range seeds {
+		text, _ := demoReports.ReadFile(name)
+		res, err := importer.Parse(path.Base(name), string(text))
+		if err != nil {
+			return err
+		}
+		id, ok := byName[res.Report.Agency]
+		if !ok || res.Report.Year == 0 {
+			continue
+		}
+		data, err := json.Marshal(res.Report)
+		if err != nil {
+			return err
+		}
+		if err := db.SaveAnnualReport(ctx, actor, &disclosure.AnnualReport{AgencyID: id, Year: res.Report.Year, Era: string(res.Report.Era), Source: path.Base(name), Data: data}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
 	for _, acc := range []struct {
 		user, name string
 		grant      disclosure.Grant

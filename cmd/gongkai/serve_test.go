@@ -67,7 +67,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if n := strings.Count(out, "动态验证码密钥"); n != 3 {
 		t.Errorf("%d demo accounts with a second factor, want the 3 system roles", n)
 	}
-	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/": "平阴县卫生健康局", "/agencies/2/guide": "0531-87883760"} {
+	for path, want := range map[string]string{
+		"/healthz": `"status":"ok"`, "/": "平阴县卫生健康局", "/agencies/2/guide": "0531-87883760",
+		"/agencies/2/":                           "平阴县卫生健康局2024年政府信息公开工作年度报告",
+		"/agencies/2/reports/2024":               "本列数据的勾稽关系为",
+		"/agencies/3/reports/2022":               "临潭县卫生健康局2022年度政府信息公开工作的报告",
+		"/agencies/2/reports/2024/download/pdf":  "%PDF-",
+		"/agencies/5/reports/2016/download/docx": "PK",
+	} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gongkai/gongkai/internal/disclosure"
+
 	"github.com/gongkai/gongkai/internal/testtool"
 )
 
@@ -136,6 +138,10 @@ type axeResult struct {
 // serious or critical violation is allowed.
 func TestAccessibility(t *testing.T) {
 	f := newFixture(t)
+	data := []byte(`{"era":"2021","year":2024,"agency":"平阴县卫生健康局","sections":[{"id":"一","text":"全年主动公开信息147条。"}],"tables":{"s4":{"cases":{"review.total":0}}}}`)
+	if err := f.db.SaveAnnualReport(context.Background(), disclosure.SystemActor, &disclosure.AnnualReport{AgencyID: f.health.ID, Year: 2024, Era: "2021", Data: data}); err != nil {
+		t.Fatal(err)
+	}
 	ctx := newBrowser(t)
 	// Control: axe runs, and finds a form field without a label on a page made to have one.
 	if err := chromedp.Do(ctx,
@@ -155,7 +161,7 @@ func TestAccessibility(t *testing.T) {
 	if !found {
 		t.Fatalf("axe did not report the unlabelled field: %+v", control.Violations)
 	}
-	for _, path := range []string{"/", "/agencies/2/", "/agencies/2/guide", "/console/login"} {
+	for _, path := range []string{"/", "/agencies/2/", "/agencies/2/guide", "/agencies/2/reports/2024", "/console/login"} {
 		t.Run(path, func(t *testing.T) {
 			if err := chromedp.Do(ctx,
 				chromedp.Navigate(f.srv.URL+path),

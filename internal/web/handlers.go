@@ -155,7 +155,12 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 		path = append([]*disclosure.Agency{pa}, path...)
 		p = pa.ParentID
 	}
-	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path})
+	reports, err := s.db.ListAnnualReports(r.Context(), a.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports})
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {

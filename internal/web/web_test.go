@@ -432,3 +432,42 @@ func TestSystemRolesNeedTheSecondFactor(t *testing.T) {
 		t.Errorf("enrolled officer without a code: %d", resp.StatusCode)
 	}
 }
+
+func TestAnnualReportRoom(t *testing.T) {
+	f := newFixture(t)
+	data := []byte(`{"era":"2021","year":2024,"agency":"平阴县卫生健康局","sections":[{"id":"一","text":"全年主动公开信息147条。"}],"tables":{"s2.6":{"penalty":{"decisions":59}}}}`)
+	if err := f.db.SaveAnnualReport(context.Background(), disclosure.SystemActor, &disclosure.AnnualReport{AgencyID: f.health.ID, Year: 2024, Era: "2021", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client(t)
+	_, doc := get(t, c, f.srv.URL+"/agencies/2/")
+	link := doc.Find("#reports a")
+	if href, _ := link.Attr("href"); href != "/agencies/2/reports/2024" || !strings.Contains(link.Text(), "2024年政府信息公开工作年度报告") {
+		t.Fatalf("年报 room link %q %q", href, link.Text())
+	}
+	resp, doc := get(t, c, f.srv.URL+"/agencies/2/reports/2024")
+	if resp.StatusCode != 200 || doc.Find("article.annual-report table caption").Length() != 6 || !strings.Contains(doc.Find("article").Text(), "全年主动公开信息147条") {
+		t.Errorf("report page: %d, %d tables", resp.StatusCode, doc.Find("article.annual-report table caption").Length())
+	}
+	if doc.Find(".downloads a[download]").Length() != 4 {
+		t.Error("downloads missing")
+	}
+	for format, magic := range map[string]string{"pdf": "%PDF-", "docx": "PK", "xlsx": "PK", "md": "# 平阴县卫生健康局"} {
+		resp, err := c.Get(f.srv.URL + "/agencies/2/reports/2024/download/" + format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.HasPrefix(string(b), magic) || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment; filename*=UTF-8''") {
+			t.Errorf("%s: %d %q", format, resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+	}
+	for _, p := range []string{"/agencies/2/reports/2023", "/agencies/2/reports/x", "/agencies/2/reports/2024/download/exe"} {
+		if resp, _ := get(t, c, f.srv.URL+p); resp.StatusCode != 404 {
+			t.Errorf("%s: %d", p, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, c, f.srv.URL+"/static/report.css"); resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("report.css: %d", resp.StatusCode)
+	}
+}

@@ -243,6 +243,30 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("annual reports are kept per agency and year", func(t *testing.T) {
+		db := migrated(t, open)
+		gov := region(t, db)
+		rep := &disclosure.AnnualReport{AgencyID: gov.ID, Year: 2024, Era: "2021", Source: "004.txt", Data: []byte(`{"era":"2021","year":2024,"agency":"平阴县人民政府"}`)}
+		if err := db.SaveAnnualReport(ctx, officer, rep); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveAnnualReport(ctx, officer, &disclosure.AnnualReport{AgencyID: gov.ID, Year: 2024, Era: "2021", Data: []byte(`{}`)}); disclosure.ErrorCode(err) != disclosure.EConflict {
+			t.Errorf("second report for the year: %v", err)
+		}
+		db.SaveAnnualReport(ctx, officer, &disclosure.AnnualReport{AgencyID: gov.ID, Year: 2020, Era: "2019", Data: []byte(`{}`)})
+		list, err := db.ListAnnualReports(ctx, gov.ID)
+		if err != nil || len(list) != 2 || list[0].Year != 2024 || list[0].Data != nil {
+			t.Errorf("list = %+v %v", list, err)
+		}
+		got, err := db.GetAnnualReport(ctx, gov.ID, 2024)
+		if err != nil || !strings.Contains(string(got.Data), "平阴县人民政府") || got.Source != "004.txt" {
+			t.Errorf("get = %+v %v", got, err)
+		}
+		if _, err := db.GetAnnualReport(ctx, gov.ID, 2019); disclosure.ErrorCode(err) != disclosure.ENotFound {
+			t.Errorf("missing year: %v", err)
+		}
+	})
+
 	t.Run("sessions are shared, replaced and expire", func(t *testing.T) {
 		db := migrated(t, open)
 		ss := db.Sessions()

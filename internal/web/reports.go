@@ -1,0 +1,108 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/report"
+	"github.com/gongkai/gongkai/internal/report/render"
+)
+
+// reportFormats are the downloads of a published annual report.
+var reportFormats = []struct {
+	Key, Name, Type string
+	Render          func(io.Writer, *report.Report) error
+}{
+	{"pdf", "PDF", "application/pdf", render.PDF},
+	{"docx", "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", render.DOCX},
+	{"xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render.XLSX},
+	{"md", "Markdown", "text/markdown; charset=utf-8", render.Markdown},
+}
+
+// loadReport finds the agency and year of the path and decodes the stored report.
+func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*disclosure.Agency, *report.Report, bool) {
+	a, ok := s.agencyFromPath(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, nil, false
+	}
+	stored, err := s.db.GetAnnualReport(r.Context(), a.ID, year)
+	if disclosure.ErrorCode(err) == disclosure.ENotFound {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, nil, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, false
+	}
+	rep, err := report.Decode(stored.Data)
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("stored report %d: %w", stored.ID, err))
+		return nil, nil, false
+	}
+	return a, rep, true
+}
+
+type download struct{ Href, Name string }
+
+// annualReport shows a report in the portal's 年报 room: accessible HTML tables and the downloads.
+func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) {
+	a, rep, ok := s.loadReport(w, r)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := render.HTMLFragment(&buf, rep); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var downloads []download
+	for _, f := range reportFormats {
+		downloads = append(downloads, download{Href: r.URL.Path + "/download/" + f.Key, Name: f.Name})
+	}
+	s.render(w, r, http.StatusOK, "report", render.DocumentTitle(rep), map[string]any{
+		"Agency": a, "Year": rep.Year, "Downloads": downloads,
+		// The fragment comes from html/template, which escaped every text of the report.
+		"HTML": template.HTML(buf.String()),
+	})
+}
+
+// annualReportFile sends a report as a PDF, Word, Excel or Markdown file.
+func (s *Server) annualReportFile(w http.ResponseWriter, r *http.Request) {
+	_, rep, ok := s.loadReport(w, r)
+	if !ok {
+		return
+	}
+	for _, f := range reportFormats {
+		if f.Key != r.PathValue("format") {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := f.Render(&buf, rep); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		name := render.DocumentTitle(rep) + "." + f.Key
+		w.Header().Set("Content-Type", f.Type)
+		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+		buf.WriteTo(w)
+		return
+	}
+	s.errorPage(w, r, http.StatusNotFound)
+}
+
+func (s *Server) reportCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	render.HTMLStyle(w)
+}

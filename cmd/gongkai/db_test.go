@@ -110,3 +110,20 @@ func TestUserCommands(t *testing.T) {
 		t.Errorf("audit after user commands: %d %s", code, out)
 	}
 }
+
+func TestAgencyCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if out, errOut, code := runMain(t, "agency", "add", "--data", dir, "--name", "平阴县人民政府", "--division", "370124"); code != 0 || !strings.Contains(out, "已创建单位 1") {
+		t.Fatalf("region: %d %s %s", code, out, errOut)
+	}
+	if out, errOut, code := runMain(t, "agency", "add", "--data", dir, "--name", "平阴县卫生健康局", "--parent", "1", "--uscc", "113701243072282028", "--phone", "0531-87883760"); code != 0 || !strings.Contains(out, "政府部门") {
+		t.Fatalf("department: %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := runMain(t, "agency", "add", "--data", dir, "--name", "错误局", "--parent", "1", "--uscc", "113701243072282027"); code != 2 || !strings.Contains(errOut, "校验位不正确") {
+		t.Errorf("bad USCC: %d %s", code, errOut)
+	}
+	out, _, _ := runMain(t, "agency", "list", "--data", dir)
+	if !strings.Contains(out, "平阴县卫生健康局 113701243072282028") || strings.Count(out, "\n") != 2 {
+		t.Errorf("list:\n%s", out)
+	}
+}

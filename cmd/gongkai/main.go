@@ -58,6 +58,8 @@ const usage = `gongkai — 政府信息公开工作系统
         创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
   gongkai audit verify [--data 目录 | --db postgres://…]
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
+  gongkai agency add --name 名称 [--parent 上级编号] [--uscc 统一社会信用代码] [--phone …] …
+  gongkai agency list
   gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--password-stdin]
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
   gongkai user totp --username 用户名 [--disable]   启用动态验证码（三类系统管理角色必须启用）
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRestore(ctx, args[1:], getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "agency":
+		return runAgency(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
 		return runToken(ctx, args[1:], getenv, stdout, stderr)
 	case "version":

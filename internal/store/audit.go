@@ -183,3 +183,14 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 	}
 	return res, rows.Err()
 }
+
+// RecordEvent audits something that changes no other row (an export of the audit trail, for instance).
+func (db *DB) RecordEvent(ctx context.Context, actor disclosure.Actor, action, objectType, objectID string) error {
+	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		return db.appendAudit(ctx, tx, actor, action, objectType, objectID, nil, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("store: record event: %w", err)
+	}
+	return nil
+}

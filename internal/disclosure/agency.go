@@ -35,16 +35,17 @@ type Contacts struct {
 
 // Agency is an organ that discloses government information.
 type Agency struct {
-	ID           int64      `json:"id"`
-	ParentID     *int64     `json:"parent_id,omitempty"`
-	Kind         AgencyKind `json:"kind"`
-	Name         string     `json:"name"`
-	ShortName    string     `json:"short_name,omitempty"`
-	USCC         string     `json:"uscc,omitempty"`          // 统一社会信用代码
-	DivisionCode string     `json:"division_code,omitempty"` // 行政区划代码
-	Contacts     Contacts   `json:"contacts"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID           int64          `json:"id"`
+	ParentID     *int64         `json:"parent_id,omitempty"`
+	Kind         AgencyKind     `json:"kind"`
+	Name         string         `json:"name"`
+	ShortName    string         `json:"short_name,omitempty"`
+	USCC         string         `json:"uscc,omitempty"`          // 统一社会信用代码
+	DivisionCode string         `json:"division_code,omitempty"` // 行政区划代码
+	Contacts     Contacts       `json:"contacts"`
+	Settings     AgencySettings `json:"settings"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
 }
 
 var (
@@ -81,7 +82,8 @@ func (a *Agency) Validate() error {
 			return err
 		}
 	}
-	return nil
+	a.Settings = a.Settings.WithDefaults()
+	return a.Settings.Validate()
 }
 
 // usccChars is the character set of the 统一社会信用代码 (GB 32100-2015): digits and capital letters without I, O, S,

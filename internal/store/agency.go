@@ -12,7 +12,7 @@ import (
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
-const agencyColumns = `id, parent_id, kind, name, short_name, uscc, division_code, contacts, created_at, updated_at`
+const agencyColumns = `id, parent_id, kind, name, short_name, uscc, division_code, contacts, created_at, updated_at, settings`
 
 // CreateAgency validates and inserts a, sets its ID and times, and records the change in the audit trail in the
 // same transaction. Errors: EInvalid (a field or the parent), EConflict (a duplicate 统一社会信用代码 or name).
@@ -23,15 +23,16 @@ func (db *DB) CreateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 	now := db.now().UTC().Truncate(time.Microsecond)
 	a.CreatedAt, a.UpdatedAt = now, now
 	contacts, _ := json.Marshal(a.Contacts)
+	settings, _ := json.Marshal(a.Settings)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if a.ParentID != nil {
 			if _, err := getAgency(ctx, tx, *a.ParentID); err != nil {
 				return disclosure.Errorf(disclosure.EInvalid, "上级单位（编号 %d）不存在", *a.ParentID)
 			}
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (parent_id, kind, name, short_name, uscc, division_code, contacts, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			a.ParentID, a.Kind, a.Name, a.ShortName, nullIfEmpty(a.USCC), a.DivisionCode, string(contacts), now.UnixMicro(), now.UnixMicro()).Scan(&a.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO agencies (parent_id, kind, name, short_name, uscc, division_code, contacts, created_at, updated_at, settings)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			a.ParentID, a.Kind, a.Name, a.ShortName, nullIfEmpty(a.USCC), a.DivisionCode, string(contacts), now.UnixMicro(), now.UnixMicro(), string(settings)).Scan(&a.ID)
 		if err != nil {
 			return db.agencyConflict(err, a)
 		}
@@ -51,6 +52,7 @@ func (db *DB) UpdateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 	}
 	a.UpdatedAt = db.now().UTC().Truncate(time.Microsecond)
 	contacts, _ := json.Marshal(a.Contacts)
+	settings, _ := json.Marshal(a.Settings)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		before, err := getAgency(ctx, tx, a.ID)
 		if err != nil {
@@ -61,8 +63,8 @@ func (db *DB) UpdateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 		}
 		a.CreatedAt = before.CreatedAt
 		_, err = tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $1, kind = $2, name = $3, short_name = $4, uscc = $5, division_code = $6,
-			contacts = $7, updated_at = $8 WHERE id = $9`,
-			a.ParentID, a.Kind, a.Name, a.ShortName, nullIfEmpty(a.USCC), a.DivisionCode, string(contacts), a.UpdatedAt.UnixMicro(), a.ID)
+			contacts = $7, updated_at = $8, settings = $9 WHERE id = $10`,
+			a.ParentID, a.Kind, a.Name, a.ShortName, nullIfEmpty(a.USCC), a.DivisionCode, string(contacts), a.UpdatedAt.UnixMicro(), string(settings), a.ID)
 		if err != nil {
 			return db.agencyConflict(err, a)
 		}
@@ -108,11 +110,15 @@ func scanAgency(scan func(...any) error) (*disclosure.Agency, error) {
 	var a disclosure.Agency
 	var parent sql.NullInt64
 	var uscc sql.NullString
-	var contacts string
+	var contacts, settings string
 	var created, updated int64
-	if err := scan(&a.ID, &parent, &a.Kind, &a.Name, &a.ShortName, &uscc, &a.DivisionCode, &contacts, &created, &updated); err != nil {
+	if err := scan(&a.ID, &parent, &a.Kind, &a.Name, &a.ShortName, &uscc, &a.DivisionCode, &contacts, &created, &updated, &settings); err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(settings), &a.Settings); err != nil {
+		return nil, fmt.Errorf("agency %d settings: %w", a.ID, err)
+	}
+	a.Settings = a.Settings.WithDefaults()
 	if parent.Valid {
 		a.ParentID = &parent.Int64
 	}

@@ -92,10 +92,22 @@ func Run(t *testing.T, open Opener) {
 		if len(all) != 4 {
 			t.Errorf("all = %d", len(all))
 		}
+		if got.Settings != disclosure.DefaultSettings() {
+			t.Errorf("new agency settings = %+v", got.Settings)
+		}
 		health.Contacts.Phone = "0531-87880000"
+		health.Settings.ReplyWorkingDays = 15
 		if err := db.UpdateAgency(ctx, officer, health); err != nil {
 			t.Fatal(err)
 		}
+		if got, _ := db.GetAgency(ctx, health.ID); got.Settings.ReplyWorkingDays != 15 {
+			t.Errorf("settings not saved: %+v", got.Settings)
+		}
+		health.Settings.IndexFormat = "{uscc}"
+		if err := db.UpdateAgency(ctx, officer, health); disclosure.ErrorCode(err) != disclosure.EInvalid {
+			t.Errorf("bad index format: %v", err)
+		}
+		health.Settings.IndexFormat = ""
 		entries, err := db.ListAudit(ctx, store.AuditFilter{ObjectType: "agency", ObjectID: fmt.Sprint(health.ID)})
 		if err != nil || len(entries) != 2 {
 			t.Fatalf("audit = %d, %v", len(entries), err)

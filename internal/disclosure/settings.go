@@ -1,0 +1,106 @@
+package disclosure
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// AgencySettings are an agency's policy choices. Where the law is silent or the spec marks a rule UNVERIFIED, the
+// choice is a setting with a documented default (shared/spec/disclosure-rules.md §4.1, §5, §6.1, §7).
+type AgencySettings struct {
+	// IndexFormat builds the 索引号 of published items: {uscc}, {division}, {year}, {serial} or {serial:05d}
+	// (zero-padded). Default "{uscc}/{year}-{serial:05d}", the pattern of the unified platforms.
+	IndexFormat string `json:"index_format"`
+	// ReplyWorkingDays is the reply deadline for applications (R2019 Art 33: at most 20 working days; local rules
+	// may set fewer).
+	ReplyWorkingDays int `json:"reply_working_days"`
+	// ExtensionWorkingDays is the longest extension (Art 33: at most 20 working days).
+	ExtensionWorkingDays int `json:"extension_working_days"`
+	// FeeNoticePausesDeadline says whether the reply clock stops between a fee notice and payment (F109 is silent;
+	// default false).
+	FeeNoticePausesDeadline bool `json:"fee_notice_pauses_deadline"`
+	// ReceiptOnNonWorkingDay says how an application received on a non-working day counts: "next_working_day"
+	// (default: the period starts as if received on the next working day) or "as_received".
+	ReceiptOnNonWorkingDay string `json:"receipt_on_non_working_day"`
+}
+
+// DefaultSettings are the settings of a new agency.
+func DefaultSettings() AgencySettings {
+	return AgencySettings{IndexFormat: "{uscc}/{year}-{serial:05d}", ReplyWorkingDays: 20, ExtensionWorkingDays: 20, ReceiptOnNonWorkingDay: "next_working_day"}
+}
+
+// WithDefaults fills unset fields with the defaults.
+func (s AgencySettings) WithDefaults() AgencySettings {
+	d := DefaultSettings()
+	if s.IndexFormat == "" {
+		s.IndexFormat = d.IndexFormat
+	}
+	if s.ReplyWorkingDays == 0 {
+		s.ReplyWorkingDays = d.ReplyWorkingDays
+	}
+	if s.ExtensionWorkingDays == 0 {
+		s.ExtensionWorkingDays = d.ExtensionWorkingDays
+	}
+	if s.ReceiptOnNonWorkingDay == "" {
+		s.ReceiptOnNonWorkingDay = d.ReceiptOnNonWorkingDay
+	}
+	return s
+}
+
+// Validate checks the settings against the Regulation's limits.
+func (s AgencySettings) Validate() error {
+	switch {
+	case !strings.Contains(s.IndexFormat, "{serial"):
+		return Errorf(EInvalid, "索引号格式须包含序号 {serial} 或 {serial:05d}，否则索引号不唯一")
+	case s.ReplyWorkingDays < 1 || s.ReplyWorkingDays > 20:
+		return Errorf(EInvalid, "答复期限应为 1—20 个工作日（《条例》第三十三条）")
+	case s.ExtensionWorkingDays < 0 || s.ExtensionWorkingDays > 20:
+		return Errorf(EInvalid, "延期最长不超过 20 个工作日（《条例》第三十三条）")
+	case s.ReceiptOnNonWorkingDay != "next_working_day" && s.ReceiptOnNonWorkingDay != "as_received":
+		return Errorf(EInvalid, "非工作日收到申请的计算方式应为 next_working_day 或 as_received")
+	}
+	if _, err := FormatIndex(s.IndexFormat, "X", "000000", 2026, 1); err != nil {
+		return err
+	}
+	return nil
+}
+
+// FormatIndex builds a 索引号 from the format, the agency's codes, the year and the serial number.
+func FormatIndex(format, uscc, division string, year, serial int) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(format); {
+		if format[i] != '{' {
+			b.WriteByte(format[i])
+			i++
+			continue
+		}
+		end := strings.IndexByte(format[i:], '}')
+		if end < 0 {
+			return "", Errorf(EInvalid, "索引号格式中的“{”没有对应的“}”")
+		}
+		name, spec, _ := strings.Cut(format[i+1:i+end], ":")
+		switch name {
+		case "uscc":
+			b.WriteString(uscc)
+		case "division":
+			b.WriteString(division)
+		case "year":
+			b.WriteString(strconv.Itoa(year))
+		case "serial":
+			if spec == "" {
+				b.WriteString(strconv.Itoa(serial))
+				break
+			}
+			var width int
+			if _, err := fmt.Sscanf(spec, "0%dd", &width); err != nil || width < 1 || width > 12 {
+				return "", Errorf(EInvalid, "序号宽度“%s”应写成如 05d", spec)
+			}
+			fmt.Fprintf(&b, "%0*d", width, serial)
+		default:
+			return "", Errorf(EInvalid, "索引号格式中有未知的项“{%s}”（可用 {uscc}、{division}、{year}、{serial}）", name)
+		}
+		i += end + 1
+	}
+	return b.String(), nil
+}

@@ -299,6 +299,12 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewAgencies) {
 		links = append(links, link{"/console/agencies", "单位"})
 	}
+	if allowed(u, ViewUsers) {
+		links = append(links, link{"/console/users", "账号"})
+	}
+	if allowed(u, ViewSettings) {
+		links = append(links, link{"/console/settings", "单位设置"})
+	}
 	if allowed(u, ViewAudit) {
 		links = append(links, link{"/console/audit", "审计记录"})
 	}
@@ -311,13 +317,98 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "console", "工作台", map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)})
 }
 
+// visibleAgencies returns the agencies the account may see in the console: all of them for the system roles, else
+// the subtrees of the agencies its roles are held for (a supervisor's region, an officer's bureau and its units).
+func (s *Server) visibleAgencies(r *http.Request, u *disclosure.User) ([]*disclosure.Agency, bool, error) {
+	if u.HasSystemRole() {
+		all, err := s.db.ListAgencies(r.Context(), nil)
+		return all, true, err
+	}
+	seen := map[int64]bool{}
+	var out []*disclosure.Agency
+	for _, g := range u.Grants {
+		if g.AgencyID == nil {
+			continue
+		}
+		sub, err := s.db.ListAgencies(r.Context(), g.AgencyID)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, a := range sub {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out, false, nil
+}
+
 func (s *Server) consoleAgencies(w http.ResponseWriter, r *http.Request) {
-	all, err := s.db.ListAgencies(r.Context(), nil)
+	list, _, err := s.visibleAgencies(r, s.currentUser(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "agencies", "单位", map[string]any{"Agencies": all, "Kinds": disclosure.AgencyKindNames})
+	s.render(w, r, http.StatusOK, "agencies", "单位", map[string]any{"Agencies": list, "Kinds": disclosure.AgencyKindNames})
+}
+
+type userRow struct {
+	User  *disclosure.User
+	Roles string
+}
+
+func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request) {
+	visible, all, err := s.visibleAgencies(r, s.currentUser(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	in := map[int64]bool{}
+	for _, a := range visible {
+		in[a.ID] = true
+	}
+	users, err := s.db.ListUsers(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var rows []userRow
+	for _, u := range users {
+		var roles []string
+		show := all
+		for _, g := range u.Grants {
+			name := disclosure.RoleNames[g.Role]
+			if g.AgencyID != nil {
+				show = show || in[*g.AgencyID]
+				name += "（单位 " + strconv.FormatInt(*g.AgencyID, 10) + "）"
+			}
+			roles = append(roles, name)
+		}
+		if show {
+			rows = append(rows, userRow{User: u, Roles: strings.Join(roles, "、")})
+		}
+	}
+	s.render(w, r, http.StatusOK, "users", "账号", map[string]any{"Users": rows, "All": all})
+}
+
+type settingsRow struct {
+	Agency  *disclosure.Agency
+	Example string
+}
+
+func (s *Server) consoleSettings(w http.ResponseWriter, r *http.Request) {
+	visible, _, err := s.visibleAgencies(r, s.currentUser(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var rows []settingsRow
+	for _, a := range visible {
+		ex, _ := disclosure.FormatIndex(a.Settings.IndexFormat, a.USCC, a.DivisionCode, s.now().Year(), 1)
+		rows = append(rows, settingsRow{Agency: a, Example: ex})
+	}
+	s.render(w, r, http.StatusOK, "settings", "单位设置", map[string]any{"Rows": rows})
 }
 
 func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {

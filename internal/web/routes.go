@@ -18,6 +18,10 @@ const (
 	ViewAgencies Permission = "agencies.view"
 	// ViewAudit is reading the audit trail: the auditor's alone (三员分立).
 	ViewAudit Permission = "audit.view"
+	// ViewUsers is reading the accounts in the console.
+	ViewUsers Permission = "users.view"
+	// ViewSettings is reading the agencies' settings.
+	ViewSettings Permission = "settings.view"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -25,6 +29,8 @@ const (
 var grants = map[Permission][]disclosure.Role{
 	ViewAgencies: {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin, disclosure.Supervisor, disclosure.Officer, disclosure.Reviewer, disclosure.Approver},
 	ViewAudit:    {disclosure.Auditor},
+	ViewUsers:    {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin},
+	ViewSettings: {disclosure.SysAdmin, disclosure.AgencyAdmin, disclosure.Supervisor},
 }
 
 // Route is one entry of the URL map.
@@ -54,6 +60,8 @@ var Routes = []Route{
 	{"POST /console/password", Staff, (*Server).changePassword, false},
 	{"GET /console/agencies", ViewAgencies, (*Server).consoleAgencies, false},
 	{"GET /console/audit", ViewAudit, (*Server).consoleAudit, false},
+	{"GET /console/users", ViewUsers, (*Server).consoleUsers, false},
+	{"GET /console/settings", ViewSettings, (*Server).consoleSettings, false},
 }
 
 func (s *Server) routes(static http.Handler) http.Handler {

@@ -27,7 +27,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the content templates; each is parsed with the layout once, at start, so a broken template fails fast.
-var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "error"}
+var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "users", "settings", "error"}
 
 // Config holds the server's settings.
 type Config struct {

@@ -506,3 +506,39 @@ func TestAuditFilterAndExport(t *testing.T) {
 		t.Errorf("sysadmin exports the audit trail: %d", resp.StatusCode)
 	}
 }
+
+func TestConsoleScopesToTheAgencySubtree(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	gov, _ := f.db.GetAgency(ctx, 1)
+	other := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县民政局"}
+	f.db.CreateAgency(ctx, disclosure.SystemActor, other)
+	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &f.health.ID, Name: "平阴县人民医院"}
+	f.db.CreateAgency(ctx, disclosure.SystemActor, hospital)
+	names := func(c *http.Client, path string) string {
+		_, doc := get(t, c, f.srv.URL+path)
+		return doc.Find("tbody th").Text()
+	}
+	officer := f.client(t)
+	f.signIn(t, officer, "officer", password)
+	if got := names(officer, "/console/agencies"); !strings.Contains(got, "平阴县人民医院") || strings.Contains(got, "平阴县民政局") || strings.Contains(got, "平阴县人民政府") {
+		t.Errorf("officer of the health bureau sees %q", got)
+	}
+	admin := f.client(t)
+	f.signIn(t, admin, "sysadmin", password)
+	if got := names(admin, "/console/agencies"); !strings.Contains(got, "平阴县民政局") {
+		t.Errorf("sysadmin sees %q", got)
+	}
+	if got := names(admin, "/console/users"); !strings.Contains(got, "auditor") || !strings.Contains(got, "officer") {
+		t.Errorf("sysadmin's users: %q", got)
+	}
+	agencyAdmin := f.client(t)
+	f.signIn(t, agencyAdmin, "agency_admin", password)
+	if got := names(agencyAdmin, "/console/users"); !strings.Contains(got, "officer") || strings.Contains(got, "auditor") {
+		t.Errorf("agency admin's users: %q", got)
+	}
+	_, doc := get(t, agencyAdmin, f.srv.URL+"/console/settings")
+	if !strings.Contains(doc.Find("tbody").Text(), "113701243072282028/") || !strings.Contains(doc.Find("tbody").Text(), "20 个工作日") {
+		t.Errorf("settings page: %q", doc.Find("tbody").Text())
+	}
+}

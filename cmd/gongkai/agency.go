@@ -2,20 +2,25 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
 func runAgency(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		return &exitError{code: 2, msg: "用法：gongkai agency add --name 名称 [--parent 上级编号] [--kind department] … | gongkai agency list"}
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "set") {
+		return &exitError{code: 2, msg: "用法：gongkai agency add --name 名称 [--parent 上级编号] … | gongkai agency set --id 编号 [--index-format …] [--reply-days N] … | gongkai agency list"}
 	}
 	fs := newFlagSet("agency "+args[0], stderr)
 	var d dbFlags
 	d.register(fs, getenv)
+	if args[0] == "set" {
+		return agencySet(ctx, fs, &d, args[1:], stdout)
+	}
 	if args[0] == "list" {
 		if _, err := parseFlags(fs, args[1:]); err != nil {
 			return err
@@ -75,5 +80,54 @@ func runAgency(ctx context.Context, args []string, getenv func(string) string, s
 		return userError(err)
 	}
 	fmt.Fprintf(stdout, "已创建单位 %d：%s（%s）\n", a.ID, a.Name, strings.TrimSpace(disclosure.AgencyKindNames[a.Kind]))
+	return nil
+}
+
+// agencySet changes an agency's settings; flags not given keep their values.
+func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, stdout io.Writer) error {
+	id := fs.Int64("id", 0, "单位编号")
+	format := fs.String("index-format", "", "索引号格式，如 {uscc}/{year}-{serial:05d}")
+	reply := fs.Int("reply-days", 0, "答复期限（工作日，1—20）")
+	ext := fs.Int("extension-days", -1, "延期上限（工作日，0—20）")
+	pause := fs.String("fee-notice-pauses", "", "收费通知期间是否暂停计时：yes 或 no")
+	receipt := fs.String("non-working-day-receipt", "", "非工作日收到的申请：next_working_day 或 as_received")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := db.GetAgency(ctx, *id)
+	if err != nil {
+		return userError(err)
+	}
+	if *format != "" {
+		a.Settings.IndexFormat = *format
+	}
+	if *reply != 0 {
+		a.Settings.ReplyWorkingDays = *reply
+	}
+	if *ext >= 0 {
+		a.Settings.ExtensionWorkingDays = *ext
+	}
+	switch *pause {
+	case "yes":
+		a.Settings.FeeNoticePausesDeadline = true
+	case "no":
+		a.Settings.FeeNoticePausesDeadline = false
+	case "":
+	default:
+		return &exitError{code: 2, msg: "--fee-notice-pauses 应为 yes 或 no"}
+	}
+	if *receipt != "" {
+		a.Settings.ReceiptOnNonWorkingDay = *receipt
+	}
+	if err := db.UpdateAgency(ctx, disclosure.SystemActor, a); err != nil {
+		return userError(err)
+	}
+	example, _ := disclosure.FormatIndex(a.Settings.IndexFormat, a.USCC, a.DivisionCode, time.Now().Year(), 1)
+	fmt.Fprintf(stdout, "已更新 %s 的设置：索引号示例 %s，答复期限 %d 个工作日，延期上限 %d 个工作日\n", a.Name, example, a.Settings.ReplyWorkingDays, a.Settings.ExtensionWorkingDays)
 	return nil
 }

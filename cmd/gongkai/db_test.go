@@ -122,6 +122,12 @@ func TestAgencyCommands(t *testing.T) {
 	if _, errOut, code := runMain(t, "agency", "add", "--data", dir, "--name", "错误局", "--parent", "1", "--uscc", "113701243072282027"); code != 2 || !strings.Contains(errOut, "校验位不正确") {
 		t.Errorf("bad USCC: %d %s", code, errOut)
 	}
+	if out, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--index-format", "PY{year}-{serial:04d}", "--reply-days", "15"); code != 0 || !strings.Contains(out, "索引号示例 PY") || !strings.Contains(out, "答复期限 15 个工作日") {
+		t.Errorf("set: %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--reply-days", "30"); code != 2 || !strings.Contains(errOut, "1—20 个工作日") {
+		t.Errorf("set beyond the Regulation: %d %s", code, errOut)
+	}
 	out, _, _ := runMain(t, "agency", "list", "--data", dir)
 	if !strings.Contains(out, "平阴县卫生健康局 113701243072282028") || strings.Count(out, "\n") != 2 {
 		t.Errorf("list:\n%s", out)

@@ -59,6 +59,8 @@ const usage = `gongkai — 政府信息公开工作系统
   gongkai audit verify [--data 目录 | --db postgres://…]
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
   gongkai agency add --name 名称 [--parent 上级编号] [--uscc 统一社会信用代码] [--phone …] …
+  gongkai agency set --id 编号 [--index-format {uscc}/{year}-{serial:05d}] [--reply-days 20] [--extension-days 20]
+        [--fee-notice-pauses yes|no] [--non-working-day-receipt next_working_day|as_received]
   gongkai agency list
   gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--password-stdin]
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定

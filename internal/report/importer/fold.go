@@ -1,106 +1,79 @@
 package importer
 
 import (
-	_ "embed"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/internal/hanzi"
 )
 
-// tsmap.txt holds traditional→simplified character pairs (3,738), generated once from OpenCC's t2s conversion
-// (Apache-2.0, see LICENSE.opencc.txt) for every CJK character outside GB2312, plus 後→后 and 於→于:
-//
-//	for c in U+3400…U+9FFF, U+F900…U+FAFF: opencc -c t2s.json; keep single-character changes of characters that
-//	simplified text does not use (not encodable in GB2312)
-//
-// Characters that simplified text also uses (乾, 著 in 显著 …) are left alone, so simplified reports never change.
-//
-//go:embed tsmap.txt
-var tsmap string
-
-// tradBMP maps a Basic Multilingual Plane rune to its simplified form, 0 when it has none: an array lookup is
-// several times faster than a map on the hot path (every character of every imported file).
-var tradBMP = func() *[0x10000]rune {
-	var t [0x10000]rune
-	rs := []rune(strings.TrimSpace(tsmap))
-	for i := 0; i+1 < len(rs); i += 2 {
-		if rs[i] < 0x10000 {
-			t[rs[i]] = rs[i+1]
-		}
+// normLine folds one line for parsing: hanzi.Fold (traditional → simplified, full-width letters and digits → ASCII,
+// odd spaces → a plain space, zero-width characters dropped, half-width ( ) : , ; → the full-width forms of the
+// official labels and of Chinese prose), then the full-width ％ ． － that figures are written with → % . -, and
+// carriage returns dropped. Lines that need no change (most of them) are returned without allocating. s must be
+// valid UTF-8.
+func normLine(s string) string {
+	s = hanzi.Fold(s)
+	if !hasFigureForm(s) {
+		return s
 	}
-	return &t
-}()
-
-func toSimp(r rune) (rune, bool) {
-	if r < 0x10000 {
-		if m := tradBMP[r]; m != 0 {
-			return m, true
-		}
-	}
-	return r, false
+	return figureForms.Replace(s)
 }
 
-// normLine folds one line for parsing: traditional → simplified, full-width ASCII → ASCII, the ideographic space,
-// no-break and zero-width spaces → a plain space or nothing, and half-width parentheses and colons → full-width (the
-// printed forms of the official labels).
-func normLine(s string) string {
-	clean := true
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c == '(' || c == ')' || c == ':' || c == '\r' {
-				clean = false
-				break
-			}
-			i++
-			continue
+// hasFigureForm reports whether s holds a carriage return or one of the full-width forms figureForms replaces
+// (％ ． －, encoded EF BC 85, EF BC 8E, EF BC 8D).
+func hasFigureForm(s string) bool {
+	if strings.IndexByte(s, '\r') >= 0 {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], 0xEF)
+		if j < 0 {
+			return false
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r >= 0xFF01 && r <= 0xFF5E && r != '（' && r != '）' && r != '：' && r != '，' && r != '；' || r == 0x3000 || r == 0xA0 || r == 0x200B || r == 0xFEFF || r == utf8.RuneError {
-			clean = false
-			break
+		i += j + 1
+		if i+1 < len(s) && s[i] == 0xBC && (s[i+1] == 0x85 || s[i+1] == 0x8E || s[i+1] == 0x8D) {
+			return true
 		}
-		if _, ok := toSimp(r); ok {
-			clean = false
+	}
+}
+
+// figureForms writes the full-width forms used in figures as ASCII.
+var figureForms = strings.NewReplacer("％", "%", "．", ".", "－", "-", "\r", "")
+
+// decodeRune decodes the rune at s[i], with a fast path for the three-byte sequences of CJK text.
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c&0xF0 == 0xE0 && i+2 < len(s) {
+		return rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F), 3
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// key reduces a label to what matching compares: no spaces, no punctuation or symbols.
+func key(s string) string {
+	i := 0
+	for i < len(s) {
+		r, n := decodeRune(s, i)
+		if dropInKey(r) {
 			break
 		}
 		i += n
 	}
-	if clean {
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '(':
-			r = '（'
-		case r == ')':
-			r = '）'
-		case r == ':':
-			r = '：'
-		case r == '\r' || r == 0x200B || r == 0xFEFF || r == utf8.RuneError:
-			continue
-		case r == 0x3000 || r == 0xA0:
-			r = ' '
-		case r >= 0xFF01 && r <= 0xFF5E && r != '（' && r != '）' && r != '：' && r != '，' && r != '；':
-			r -= 0xFEE0
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, n := decodeRune(s, i)
+		if !dropInKey(r) {
+			b.WriteString(s[i : i+n])
 		}
-		r, _ = toSimp(r)
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// key reduces a label to what matching compares: no spaces, no punctuation or symbols.
-func key(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if dropInKey(r) {
-			continue
-		}
-		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
 }
@@ -117,4 +90,61 @@ func dropInKey(r rune) bool {
 		return true
 	}
 	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+}
+
+// indexOf is strings.Index tuned for Chinese needles in Chinese text. strings.Index looks for the needle's first
+// byte, and the lead bytes of CJK characters are nearly all alike (0xE4–0xE9), so it stops at almost every
+// character; the third byte is spread over 64 values, and looking for it skips most of the text at SIMD speed.
+func indexOf(s, sub string) int {
+	if len(sub) < 3 || sub[0] < 0xE0 {
+		return strings.Index(s, sub)
+	}
+	c := sub[2]
+	for i := 2; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if p := i + j - 2; strings.HasPrefix(s[p:], sub) {
+			return p
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// has reports whether s contains sub (see indexOf).
+func has(s, sub string) bool { return indexOf(s, sub) >= 0 }
+
+// runeSet is a set of Basic Multilingual Plane runes, as a bitmap: testing a rune is one load, which lets a
+// prefilter pass a line in one scan.
+type runeSet [0x10000 / 64]uint64
+
+// newRuneSet returns the set of the runes of s.
+func newRuneSet(s string) *runeSet {
+	var t runeSet
+	for _, r := range s {
+		t.add(r)
+	}
+	return &t
+}
+
+func (t *runeSet) add(r rune) {
+	if r >= 0 && r < 0x10000 {
+		t[r/64] |= 1 << (r % 64)
+	}
+}
+
+func (t *runeSet) has(r rune) bool { return r >= 0 && r < 0x10000 && t[r/64]&(1<<(r%64)) != 0 }
+
+// hasRuneOf reports whether s holds a rune of the set.
+func hasRuneOf(s string, set *runeSet) bool {
+	for i := 0; i < len(s); {
+		r, n := decodeRune(s, i)
+		if set.has(r) {
+			return true
+		}
+		i += n
+	}
+	return false
 }

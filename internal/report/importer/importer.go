@@ -2,6 +2,19 @@
 // agencies and their mirrors publish them — into report.Report, and says what it could not find instead of
 // guessing. Text extraction is textract's job; this package finds the era, year, agency, sections, table figures
 // and the figures stated in prose.
+//
+// Parsing runs in passes over the text's lines: clean.go folds and splits the text and drops page furniture and
+// spam; header.go reads the title, year, agency, dates and 索引号 and removes the signature; parse.go finds the
+// section headings, settles the era and cuts the narrative; tables.go reads the tables of sections 二 to 四 as a
+// stream of cells; figures.go reads the figures stated in prose.
+//
+// Besides report.Check's findings, the importer reports what reading the file showed:
+//
+//   - I-YEAR (error): no report year could be found;
+//   - I-AGENCY (warning): no agency could be found;
+//   - I-ERA (warning): the tables or headings follow another format than the year implies, or mix two formats;
+//   - I-CELLS (error): a table row gave more or fewer figures than it has columns, so its cells were left out;
+//   - I-TRUNC (warning): the text ends inside a table, which keeps the figures read before the cut.
 package importer
 
 import (

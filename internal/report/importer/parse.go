@@ -4,16 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/report"
 )
-
-// maxLines bounds the work on hostile input; a real report has a few hundred lines.
-const maxLines = 200_000
 
 // parser holds one file's text while it is being read.
 type parser struct {
@@ -23,6 +19,10 @@ type parser struct {
 	r        *report.Report
 	findings []report.Finding
 	titleAt  int // line of the (last) title, or -1
+	// headSigned is the 成文日期 of the page header, used when the report has no signature.
+	headSigned string
+	// mixed names the labels of both table formats when a report holds both, or "".
+	mixed string
 }
 
 // heading is a section heading found at the start of a line.
@@ -48,394 +48,23 @@ func (p *parser) run() error {
 	p.readHeader()
 	p.splitInlineHeadings()
 	p.findHeadings()
+	// The header findings come first; era and table findings follow in the order the text is read.
+	if p.r.Year == 0 {
+		p.finding("I-YEAR", report.Error, "", "", "未能确定报告年度：标题、统计期限、正文开头和落款中都没有找到年份，请核对报告标题是否写明年度")
+	}
+	if p.r.Agency == "" {
+		p.finding("I-AGENCY", report.Warning, "", "", "未能确定报告单位：标题、落款和正文开头都没有找到机关名称，请核对报告标题或落款")
+	}
 	p.decideEra()
 	p.r.Era = p.era
 	p.assignSections()
 	p.readNarrative()
 	p.readTables()
-	p.readFigures()
-	if p.r.Year == 0 && len(p.heads) == 0 && len(p.r.Tables) == 0 {
+	if len(p.heads) == 0 && len(p.r.Tables) == 0 && (p.r.Title == "" || utf8.RuneCountInString(p.r.Preamble) < 100) {
 		return errors.New("未发现报告标题、年度或任何章节")
 	}
-	if p.r.Year == 0 {
-		p.finding("I-YEAR", report.Error, "", "", "未能确定报告年度：标题、统计期限和落款中都没有找到年份，请在报告中写明年度")
-	}
-	if p.r.Agency == "" {
-		p.finding("I-AGENCY", report.Warning, "", "", "未能确定报告单位：标题和落款中没有找到机关名称")
-	}
+	p.readFigures()
 	return nil
-}
-
-// splitLines normalises the text into trimmed, non-empty lines and drops page furniture.
-func splitLines(text string) []string {
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "")
-	}
-	raw := strings.Split(text, "\n")
-	if len(raw) > maxLines {
-		raw = raw[:maxLines]
-	}
-	preview := strings.Contains(text, "文档编号") || strings.Contains(text, "共5页") || strings.Contains(text, "页 / 共")
-	out := make([]string, 0, len(raw))
-	for _, l := range raw {
-		l = normLine(l)
-		t := strings.TrimSpace(l)
-		if strings.Contains(t, "\t") {
-			// A table row (two or more filled cells): its leading and trailing empty cells keep their places.
-			l = strings.Trim(l, " \r\u3000")
-		} else {
-			l = t
-		}
-		l = strings.Trim(l, "|")
-		if !strings.Contains(l, "\t") {
-			l = strings.TrimSpace(l)
-		}
-		if l == "" || isSeparatorLine(l) {
-			continue
-		}
-		if preview {
-			l = chunkMarker.ReplaceAllString(l, "")
-		}
-		out = append(out, l)
-	}
-	return out
-}
-
-// chunkMarker is the "3、" that document-preview sites put at the start of each text chunk.
-var chunkMarker = regexp.MustCompile(`^\d{1,2}、`)
-
-func isSeparatorLine(l string) bool {
-	for _, r := range l {
-		if r != '|' && r != '-' && r != ':' && r != ' ' && r != '\t' && r != '+' && r != '=' {
-			return false
-		}
-	}
-	return true
-}
-
-// furniture are lines of web pages and document sites that are not part of a report.
-var furniturePrefixes = []string{
-	"无障碍", "关怀版", "返回首页", "字号", "打印", "分享", "【关闭窗口】", "关闭窗口", "【打印】", "扫码使用手机浏览",
-	"单位概况", "信息发布总数", "点击量", "点击数", "浏览次数", "访问量", "收藏", "下载 ", "举报", "相关资源",
-	"相关搜索", "展开阅读全文", "上一篇", "下一篇", "当前位置", "您现在的位置", "本站链接", "客服", "经营许可证",
-	"版权所有", "文档编号", "上传人", "资源描述", "亲,该文档", "亲，该文档", "第1页", "主办单位", "网站标识码",
-	"ICP", "京ICP", "粤ICP", "网站地图", "联系我们", "【字体", "【大", "分享到",
-}
-
-// terminal are furniture lines after which nothing belongs to the report.
-var terminalPrefixes = []string{"扫码使用手机浏览", "【关闭窗口】", "关闭窗口", "展开阅读全文", "相关资源", "相关搜索", "上一篇", "下一篇", "分享到", "版权所有", "本站链接", "网站标识码"}
-
-// furnitureFirst holds the first runes of furniturePrefixes, to reject most lines with one lookup.
-var furnitureFirst = func() map[rune]bool {
-	m := map[rune]bool{'第': true}
-	for _, p := range furniturePrefixes {
-		r, _ := utf8.DecodeRuneInString(p)
-		m[r] = true
-	}
-	return m
-}()
-
-func isFurniture(l string) bool {
-	r, _ := utf8.DecodeRuneInString(l)
-	if !furnitureFirst[r] && !strings.Contains(l, ".doc_第") && !strings.Contains(l, "点击数") {
-		return false
-	}
-	if utf8.RuneCountInString(l) > 60 {
-		return false
-	}
-	for _, p := range furniturePrefixes {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	if strings.HasPrefix(l, "第") && strings.Contains(l, "页") && utf8.RuneCountInString(l) < 16 {
-		return true
-	}
-	if strings.Contains(l, ".doc_第") || strings.Contains(l, "点击数") && strings.Contains(l, "作者") {
-		return true
-	}
-	return false
-}
-
-func hasPrefixAny(l string, ps []string) bool {
-	for _, p := range ps {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	return false
-}
-
-var (
-	reIndex    = regexp.MustCompile(`[0-9A-Z]{8,18}(?:-[0-9A-Z])?/(?:19|20)\d{2}-\d{2,}`)
-	reISODate  = regexp.MustCompile(`((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})`)
-	reCNDate   = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
-	reTitle    = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:政府信息公开|政务公开|信息公开)[^。，；]{0,14}?(?:年度报告|报告|年报)`)
-	reTitleAlt = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*(?:政府信息公开|政务公开)工作\s*((?:19|20)\d{2})\s*年\s*(?:年度)?(?:报告|年报)`)
-	// "2023年度临潭县卫生健康局政府信息公开工作年度报告": the year first.
-	reTitleYearFirst = regexp.MustCompile(`^((?:19|20)\d{2})\s*年度?\s*([^\s，。、；：|\t\d]{2,40}?)\s*(?:政府信息公开|政务公开|信息公开)工作\s*(?:年度)?(?:的)?(?:报告|年报)`)
-	// "临潭县卫生健康局政府信息公开工作年度报告（2023年度）": the year in brackets after.
-	reTitleYearAfter = regexp.MustCompile(`([^\s，。、；：|\t]{2,40}?)\s*(?:政府信息公开|政务公开)工作\s*(?:年度)?报告\s*[（(]\s*((?:19|20)\d{2})\s*年?度?\s*[)）]`)
-	rePeriod         = regexp.MustCompile(`(?:统计期限|统计时限|统计期|统计时间|期限)[^。]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日`)
-	reLeadYear       = regexp.MustCompile(`((?:19|20)\d{2})\s*年(?:度)?(?:[,，]|以来|内|我|全年|共|，)`)
-	reAgencyAny      = regexp.MustCompile(`\p{Han}{1,10}?(?:省|市|县|区|旗|州|盟)\p{Han}{1,14}?(?:局|委员会|委|办公室|政府|中心|院|厅)`)
-	reYear           = regexp.MustCompile(`(?:19|20)\d{2}\s*年`)
-	reSignature      = regexp.MustCompile(`(?:特此报告[。.]?)?\s*(\p{Han}{2,30}?)?\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$`)
-)
-
-// readHeader reads the title, year, agency, index number and publication date, and cuts the page furniture and
-// everything after a terminal marker (share buttons, document-site footers).
-func (p *parser) readHeader() {
-	// Publication date and index number from the head of the page.
-	for i, l := range p.lines {
-		if i > 25 {
-			break
-		}
-		if p.r.IndexNumber == "" && strings.Contains(l, "/") {
-			if m := reIndex.FindString(l); m != "" {
-				p.r.IndexNumber = m
-			}
-		}
-		if p.r.Published == "" && strings.Contains(l, "-") && (strings.HasPrefix(l, "时间") || strings.HasPrefix(l, "发布日期") || strings.HasPrefix(l, "发布时间") || strings.HasPrefix(l, "日期") || reISODate.FindString(l) == l) {
-			if m := reISODate.FindStringSubmatch(l); m != nil {
-				p.r.Published = isoDate(m[1], m[2], m[3])
-			}
-		}
-	}
-	// Title: a line (or two joined) naming the agency, the year and the report.
-	for i := 0; i < len(p.lines) && i < 40; i++ {
-		l := p.lines[i]
-		if p.r.Title != "" {
-			// Pages repeat the title above the text: the last copy ends the page header.
-			if strings.Join(strings.Fields(l), "") == p.r.Title {
-				p.titleAt = i
-			}
-			continue
-		}
-		cand := l
-		agency, year, title, ok := matchTitle(cand)
-		if !ok && i+1 < len(p.lines) && len(l) < 120 && utf8.RuneCountInString(l) < 40 && reYear.MatchString(arabicDates(l)) {
-			cand = l + p.lines[i+1]
-			agency, year, title, ok = matchTitle(cand)
-		}
-		if !ok {
-			continue
-		}
-		if p.r.Year == 0 {
-			p.r.Year, p.r.Agency, p.r.Title = year, agency, title
-		}
-		if year == p.r.Year {
-			p.titleAt = i
-			if cand != l {
-				p.titleAt = i + 1
-			}
-		}
-	}
-	// Drop furniture, and everything from a terminal marker on (once past the head of the page).
-	out := p.lines[:0]
-	for i, l := range p.lines {
-		r, _ := utf8.DecodeRuneInString(l)
-		if furnitureFirst[r] && i > p.titleAt+3 && i > len(p.lines)/3 && hasPrefixAny(l, terminalPrefixes) {
-			break
-		}
-		if isFurniture(l) {
-			if i <= p.titleAt {
-				p.titleAt--
-			}
-			continue
-		}
-		out = append(out, l)
-	}
-	p.lines = out
-	if p.r.Year == 0 {
-		head := strings.Join(p.lines[:min(len(p.lines), 80)], "\n")
-		if y := periodYear(head); y > 0 {
-			p.r.Year = y
-		} else if m := reLeadYear.FindStringSubmatch(firstRunes(head, 600)); m != nil {
-			p.r.Year, _ = strconv.Atoi(m[1])
-		}
-	}
-	p.readSignature()
-	if p.r.Year == 0 && p.r.Signed != "" {
-		y, _ := strconv.Atoi(p.r.Signed[:4])
-		p.r.Year = y - 1
-	}
-	if p.r.Year < report.MinYear || p.r.Year > report.MaxYear {
-		p.r.Year = 0 // not a plausible report year: say so (I-YEAR) rather than keep it
-	}
-	if p.r.Agency == "" {
-		head := firstRunes(strings.Join(p.lines[:min(len(p.lines), 20)], "\n"), 300)
-		if m := reAgencyAny.FindString(head); m != "" {
-			p.r.Agency = trimAgency(m)
-		}
-	}
-}
-
-// matchTitle reads a report title ("平阴县卫生健康局2024年政府信息公开工作年度报告") at the start of s, or anywhere
-// in a short line; a title quoted in running text (《…关于做好2020年度政府信息公开工作报告…》) is not one.
-// periodYear reads the year of the statistical period ("统计期限自2022年1月1日起"), looking only near the words
-// that introduce it.
-func periodYear(s string) int {
-	for _, w := range []string{"统计", "期限"} {
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], w)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			lo := runeBound(s, at-12)
-			if m := rePeriod.FindStringSubmatch(s[lo:runeBound(s, at+60)]); m != nil {
-				y, _ := strconv.Atoi(m[1])
-				return y
-			}
-			off = at + len(w)
-		}
-	}
-	return 0
-}
-
-func matchTitle(s string) (agency string, year int, title string, ok bool) {
-	full := s
-	if len(s) > 180 {
-		s = firstRunes(s, 60) // in a long line the title can only be at its start
-	}
-	// Cheap tests first: the regexps backtrack, and most lines are not titles.
-	if !strings.Contains(s, "报告") && !strings.Contains(s, "年报") || !strings.Contains(s, "公开") {
-		return "", 0, "", false
-	}
-	s = arabicDates(s)
-	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
-		year, _ = strconv.Atoi(s[m[2]:m[3]])
-		agency = trimAgency(s[m[4]:m[5]])
-		return agency, year, strings.Join(strings.Fields(s[m[0]:m[1]]), ""), agency != ""
-	}
-	m := reTitle.FindStringSubmatchIndex(s)
-	if m == nil {
-		m = reTitleAlt.FindStringSubmatchIndex(s)
-	}
-	if m == nil {
-		if m = reTitleYearAfter.FindStringSubmatchIndex(s); m != nil && m[0] == 0 {
-			year, _ = strconv.Atoi(s[m[4]:m[5]])
-			agency = trimAgency(s[m[2]:m[3]])
-			return agency, year, strings.Join(strings.Fields(s[m[0]:m[1]]), ""), agency != ""
-		}
-		return "", 0, "", false
-	}
-	before := s[:m[0]]
-	if m[0] > 0 && len(s) != len(full) || strings.Count(before, "《") > strings.Count(before, "》") {
-		return "", 0, "", false
-	}
-	if g := s[m[2]:m[3]]; strings.Contains(g, "关于") || strings.Contains(g, "《") {
-		return "", 0, "", false
-	}
-	year, _ = strconv.Atoi(s[m[4]:m[5]])
-	agency = trimAgency(s[m[2]:m[3]])
-	title = strings.Join(strings.Fields(s[m[2]:m[1]]), "")
-	return agency, year, title, agency != "" || year > 0
-}
-
-// trimAgency removes what precedes an agency name in a title ("关于", chunk numbers, column names).
-func trimAgency(s string) string {
-	s = chunkMarker.ReplaceAllString(strings.TrimSpace(s), "")
-	for _, p := range []string{"政府信息公开", "关于", "《"} {
-		if i := strings.LastIndex(s, p); i >= 0 && i+len(p) < len(s) {
-			s = s[i+len(p):]
-		}
-	}
-	s = strings.TrimRight(s, "《》“”\"'（）")
-	if utf8.RuneCountInString(s) < 2 {
-		return ""
-	}
-	return s
-}
-
-// lastRunes returns the last n runes of s (all of s when shorter).
-func lastRunes(s string, n int) string {
-	i := len(s)
-	for k := 0; k < n && i > 0; k++ {
-		_, sz := utf8.DecodeLastRuneInString(s[:i])
-		i -= sz
-	}
-	return s[i:]
-}
-
-func firstRunes(s string, n int) string {
-	if len(s) <= n*3 {
-		return s
-	}
-	i := 0
-	for k := 0; k < n && i < len(s); k++ {
-		_, sz := utf8.DecodeRuneInString(s[i:])
-		i += sz
-	}
-	return s[:i]
-}
-
-func isoDate(y, m, d string) string {
-	mi, _ := strconv.Atoi(m)
-	di, _ := strconv.Atoi(d)
-	if mi < 1 || mi > 12 || di < 1 || di > 31 {
-		return ""
-	}
-	return fmt.Sprintf("%s-%02d-%02d", y, mi, di)
-}
-
-// readSignature finds the closing "agency + date" block and removes it from the text.
-func (p *parser) readSignature() {
-	n := len(p.lines)
-	for k := 0; k < 3 && n > 0; k++ {
-		l := arabicDates(p.lines[n-1])
-		tail := lastRunes(l, 60)
-		if m := reSignature.FindStringSubmatchIndex(tail); m != nil {
-			off := len(l) - len(tail)
-			for k := range m {
-				if m[k] >= 0 {
-					m[k] += off
-				}
-			}
-			p.r.Signed = isoDate(l[m[4]:m[5]], l[m[6]:m[7]], l[m[8]:m[9]])
-			if m[2] >= 0 && p.r.Agency == "" {
-				p.r.Agency = trimAgency(l[m[2]:m[3]])
-			}
-			rest := strings.TrimSpace(l[:m[0]])
-			if i := strings.LastIndex(rest, "特此报告"); i >= 0 {
-				rest = strings.TrimSpace(rest[:i])
-			}
-			if rest == "" {
-				p.lines = p.lines[:n-1]
-			} else {
-				p.lines[n-1] = rest
-			}
-			// A bare agency line just above the date.
-			if n := len(p.lines); n > 0 && rest == "" && looksLikeOrg(p.lines[n-1]) {
-				if p.r.Agency == "" {
-					p.r.Agency = p.lines[n-1]
-				}
-				p.lines = p.lines[:n-1]
-			}
-			if n := len(p.lines); n > 0 && strings.TrimRight(p.lines[n-1], "。.") == "特此报告" {
-				p.lines = p.lines[:n-1]
-			}
-			return
-		}
-		if !looksLikeOrg(l) && l != "特此报告" {
-			return
-		}
-		n--
-	}
-}
-
-func looksLikeOrg(l string) bool {
-	n := utf8.RuneCountInString(l)
-	if n < 3 || n > 30 || strings.ContainsAny(l, "，。；：、") {
-		return false
-	}
-	for _, s := range []string{"局", "委", "政府", "办公室", "中心", "院", "厅", "办", "所", "站", "会"} {
-		if strings.HasSuffix(l, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // headingKinds recognises section headings by their words, in the order they are tried.
@@ -454,21 +83,26 @@ var headingKinds = []struct {
 
 var numerals = "一二三四五六七八九"
 
-// headingAt reports whether s starts a heading ("二、主动公开政府信息情况…", or a bare heading line), and returns its
-// kind and the byte length of its heading text (numeral included).
+// headingAt reports whether s starts a heading ("二、主动公开政府信息情况…", "第二部分 …", or a bare heading line),
+// and returns its kind and the byte length of its heading text (numeral included).
 func headingAt(s string, bare bool) (kind string, end int, text string) {
 	body := s
-	start := 0
-	if r, sz := utf8.DecodeRuneInString(s); strings.ContainsRune(numerals, r) && strings.HasPrefix(s[sz:], "、") {
-		start = sz + len("、")
+	start := numeralPrefix(s)
+	if start > 0 {
 		body = s[start:]
-	} else if !bare || !strings.Contains(s, "情况") && !strings.Contains(s, "事项") && !strings.Contains(s, "概述") {
-		return "", 0, "" // every bare heading names 情况, 事项 or 概述; table cells (the most lines) do not
+	} else if !bare || !hasRuneOf(s, bareHeadingRunes) || !has(s, "情况") && !has(s, "事项") && !has(s, "概述") && !has(s, "措施") {
+		return "", 0, "" // every bare heading names 情况, 事项, 措施 or 概述; table cells (the most lines) do not
+	}
+	if start == 0 && len(s) <= 90 {
+		// A bare line that is exactly one of the format's headings.
+		if k, ok := headingAliases[key(s)]; ok {
+			return k, len(s), s
+		}
 	}
 	window := firstRunes(body, 30)
 	for _, hk := range headingKinds {
 		for _, k := range hk.keys {
-			i := strings.Index(window, k)
+			i := indexOf(window, k)
 			if i < 0 || (start == 0 && i > 0) {
 				continue
 			}
@@ -477,7 +111,7 @@ func headingAt(s string, bare bool) (kind string, end int, text string) {
 			if !strings.HasSuffix(k, "情况") && !strings.HasSuffix(k, "事项") {
 				rest := firstRunes(body[e:], 22)
 				for _, suf := range []string{"情况", "事项", "措施"} {
-					if j := strings.Index(rest, suf); j >= 0 && !strings.ContainsAny(rest[:j], "。，；,; \t") {
+					if j := indexOf(rest, suf); j >= 0 && !strings.ContainsAny(rest[:j], "。，；,; \t") {
 						e += j + len(suf)
 						break
 					}
@@ -492,6 +126,60 @@ func headingAt(s string, bare bool) (kind string, end int, text string) {
 	return "", 0, ""
 }
 
+// bareHeadingRunes holds the last characters of 情况, 事项, 概述 and 措施.
+var bareHeadingRunes = newRuneSet("况项述施")
+
+// numeralPrefix returns the byte length of a section number at the start of s: "二、", "二．", "二.", "二 " or
+// "第二部分", or 0.
+func numeralPrefix(s string) int {
+	r, sz := utf8.DecodeRuneInString(s)
+	if r == '第' {
+		r2, sz2 := utf8.DecodeRuneInString(s[sz:])
+		if strings.ContainsRune(numerals, r2) && strings.HasPrefix(s[sz+sz2:], "部分") {
+			n := sz + sz2 + len("部分")
+			for _, sep := range []string{"、", "：", "．", " "} {
+				if strings.HasPrefix(s[n:], sep) {
+					return n + len(sep)
+				}
+			}
+			return n
+		}
+		return 0
+	}
+	if !strings.ContainsRune(numerals, r) {
+		return 0
+	}
+	for _, sep := range []string{"、", "．", ".", " ", "，"} {
+		if strings.HasPrefix(s[sz:], sep) {
+			return sz + len(sep)
+		}
+	}
+	return 0
+}
+
+// headingAliases maps the folded heading and aliases of every section of every format to its heading kind.
+var headingAliases = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range []*report.Format{&report.FormatPre2019, &report.Format2019, &report.Format2021} {
+		ids := sectionIDs[f.Era]
+		kinds := map[string]string{}
+		for k, id := range ids {
+			kinds[id] = k
+		}
+		for _, s := range f.Sections {
+			k, ok := kinds[s.ID]
+			if !ok {
+				continue
+			}
+			m[key(s.Heading)] = k
+			for _, a := range s.Aliases {
+				m[key(a)] = k
+			}
+		}
+	}
+	return m
+}()
+
 // splitInlineHeadings puts each section heading that appears inside a long line (text copied without line breaks)
 // at the start of its own line.
 func (p *parser) splitInlineHeadings() {
@@ -500,7 +188,7 @@ func (p *parser) splitInlineHeadings() {
 		for {
 			cut := -1
 			for off := 0; off < len(l); {
-				k := strings.Index(l[off:], "、")
+				k := indexOf(l[off:], "、")
 				if k < 0 {
 					break
 				}
@@ -538,7 +226,7 @@ func (p *parser) findHeadings() {
 	seen := map[string]bool{}
 	out := make([]string, 0, len(p.lines)+8)
 	for _, l := range p.lines {
-		kind, end, text := headingAt(l, utf8.RuneCountInString(l) <= 30)
+		kind, end, text := headingAt(l, len(l) <= 120 && utf8.RuneCountInString(l) <= 30)
 		if kind == "" || seen[kind] {
 			out = append(out, l)
 			continue
@@ -553,48 +241,111 @@ func (p *parser) findHeadings() {
 	p.lines = out
 }
 
+// eraNames are the formats as findings name them.
+var eraNames = map[report.Era]string{
+	report.Era2021:    "现行格式（国办公开办函〔2021〕30号）",
+	report.Era2019:    "试行格式（国办公开办函〔2019〕60号）",
+	report.EraPre2019: "2019年以前的自由格式",
+}
+
+// decideEra settles the report's format from what the text shows — the column and row labels only one format has,
+// or the 2007 Regulation's section headings in a report without tables — and checks it against the year. When the
+// two disagree the content wins (the figures are in the columns it shows) and I-ERA says so.
 func (p *parser) decideEra() {
-	var f30, f60, tables bool
-	for _, l := range p.lines {
-		if len(l) > 400 || !strings.Contains(l, "本年") && !strings.Contains(l, "现行") && !strings.Contains(l, "逾期") &&
-			!strings.Contains(l, "对外") && !strings.Contains(l, "上一年") && !strings.Contains(l, "采购") && !strings.Contains(l, "第二十条") {
+	content, marker := p.contentEra()
+	byYear := report.EraForYear(p.r.Year)
+	switch {
+	case content == "" && p.r.Year == 0:
+		p.era = report.Era2021
+	case content == "":
+		p.era = byYear
+	case p.mixed != "":
+		p.era = content
+		p.finding("I-ERA", report.Warning, "", "", fmt.Sprintf("报告同时含有%s两种格式的表格标签；已按%s读取，与之不符的表格未读取，请核对报告使用的表格格式",
+			p.mixed, eraNames[content]))
+	default:
+		p.era = content
+		if p.r.Year != 0 && content != byYear {
+			p.finding("I-ERA", report.Warning, "", "", fmt.Sprintf("报告内容使用的是%s（%s），而%d年度报告应使用%s；已按报告实际使用的格式读取，请核对报告年度和表格格式",
+				eraNames[content], marker, p.r.Year, eraNames[byYear]))
+		}
+	}
+}
+
+// contentEra returns the format the text's tables or headings show, with the words that show it, or "".
+func (p *parser) contentEra() (report.Era, string) {
+	var f30, f60, tables string
+	for i, l := range p.lines {
+		if len(l) < 6 || len(l) > 150 && (len(l) > 600 || !isRow(l)) || !hasRuneOf(l, eraMarkRunes) {
 			continue // narrative, or no marker
 		}
 		k := key(l)
-		switch {
-		case strings.Contains(k, "本年制发件数") || strings.Contains(k, "现行有效件数") || strings.Contains(k, "本年废止件数") ||
-			strings.Contains(k, "逾期不补正") || strings.Contains(k, "收费通知要求缴纳费用"):
-			f30 = true
-		case strings.Contains(k, "本年新制作") || strings.Contains(k, "对外公开总数量") || strings.Contains(k, "其他对外管理服务事项") ||
-			strings.Contains(k, "上一年项目数量") || strings.Contains(k, "政府集中采购") || strings.Contains(k, "本年增减") || strings.Contains(k, "本年新公开"):
-			f60 = true
-		}
-		if strings.Contains(k, "本年新收政府信息公开申请") || strings.Contains(k, "第二十条第") {
-			tables = true
-		}
-	}
-	byYear := report.EraForYear(p.r.Year)
-	switch {
-	case f30:
-		p.era = report.Era2021
-	case f60:
-		p.era = report.Era2019
-	case tables:
-		p.era = byYear
-		if p.era == report.EraPre2019 {
-			p.era = report.Era2019
-		}
-	case p.r.Year == 0:
-		p.era = report.Era2021
-		for _, h := range p.heads {
-			if h.kind == "fees" {
-				p.era = report.EraPre2019
+		for _, m := range f30Markers {
+			if f30 == "" && has(k, m) {
+				f30 = m
 			}
 		}
-	default:
-		p.era = byYear
+		for _, m := range f60Markers {
+			if f60 == "" && has(k, m) {
+				f60 = m
+			}
+		}
+		if f30 == "" && f60 == "" && has(k, "其他处理") && len(k) < 40 {
+			// （六）其他处理: a data row in the trial format (figures follow), a group of three sub-rows in the current one.
+			next := ""
+			if j := indexOf(l, "其他处理"); j >= 0 {
+				next = strings.TrimSpace(strings.TrimLeft(l[j+len("其他处理"):], "\t|） "))
+			}
+			if next == "" && i+1 < len(p.lines) {
+				next = p.lines[i+1]
+			}
+			if next != "" && (isDigit(next[0]) || next[0] == '\t') {
+				if nk := key(next); !has(nk, "申请人") && !strings.HasPrefix(next, "1.") && !strings.HasPrefix(next, "1、") {
+					f60 = "（六）其他处理后直接填写数字"
+				}
+			}
+		}
+		if tables == "" && (has(k, "本年新收政府信息公开申请") || has(k, "第二十条第")) {
+			tables = "有表格"
+		}
 	}
+	switch {
+	case f30 != "" && f60 != "":
+		// Both formats' labels: a report that mixes the tables of the two. The year settles which one the model
+		// follows; the tables of the other stay unread.
+		p.mixed = "现行格式的“" + f30 + "”和试行格式的“" + f60 + "”"
+		if report.EraForYear(p.r.Year) == report.Era2019 {
+			return report.Era2019, "“" + f60 + "”"
+		}
+		return report.Era2021, "“" + f30 + "”"
+	case f30 != "":
+		return report.Era2021, "“" + f30 + "”"
+	case f60 != "":
+		return report.Era2019, "“" + f60 + "”"
+	case tables != "":
+		if y := report.EraForYear(p.r.Year); y != report.EraPre2019 {
+			return y, ""
+		}
+		return report.Era2019, "含统计表格"
+	}
+	// No tables: the 2007 Regulation's headings (收费及减免, 依申请公开政府信息…) show the free-text era.
+	for _, h := range p.heads {
+		if h.kind == "fees" || h.kind == "requests" && has(h.text, "依申请公开") && !has(h.text, "收到和处理") {
+			return report.EraPre2019, "按2007年条例第三十二条列写的章节“" + h.text + "”"
+		}
+	}
+	return "", ""
 }
+
+// eraMarkRunes marks a character of every marker contentEra looks for (本年…, 现行…, 逾期…, 其他处理, 对外…,
+// 上一年…, 采购…, 第二十条, 本年新收…), so that lines without any are passed by one scan.
+var eraMarkRunes = newRuneSet("年现逾处外购条")
+
+// f30Markers are labels only the current format prints; f60Markers only the trial format.
+var (
+	f30Markers = []string{"本年制发件数", "现行有效件数", "本年废止件数", "逾期不补正", "收费通知要求缴纳费用", "本年处理决定数量", "本年收费金额"}
+	f60Markers = []string{"本年新制作", "对外公开总数量", "其他对外管理服务事项", "上一年项目数量", "政府集中采购", "本年增减", "本年新公开", "采购项目数量", "采购总金额"}
+)
 
 // sectionIDs maps a heading kind to the section ID of each era's format.
 var sectionIDs = map[report.Era]map[string]string{
@@ -691,6 +442,8 @@ func stripNumeral(s string) string {
 	return s
 }
 
+// itemKeys are words that identify the sub-items of section 六 when their labels are worded differently from the
+// format's (Format2021.OtherItems).
 var itemKeys = map[string][]string{
 	"fees":        {"信息处理费"},
 	"work_points": {"工作要点"},
@@ -702,9 +455,11 @@ var itemKeys = map[string][]string{
 
 var reItemMark = regexp.MustCompile(`（[一二三四五六]）`)
 
-// splitItems splits section 六 into its numbered items; text before the first item stays as the section's text.
+// splitItems splits section 六 into its numbered items （一）…（六）, each recognised by the format's label (or the
+// words of itemKeys) right after its number; an item's text is what follows its label and colon. Text before the
+// first item stays as the section's text.
 func splitItems(text string, specs []report.ItemSpec) (string, []report.Item) {
-	marks := reItemMark.FindAllStringIndex(text, -1)
+	marks := reItemMark.FindAllStringIndex(text, 12)
 	type hit struct {
 		start, body int
 		id          string
@@ -712,27 +467,35 @@ func splitItems(text string, specs []report.ItemSpec) (string, []report.Item) {
 	var hits []hit
 	used := map[string]bool{}
 	for _, m := range marks {
-		window := firstRunes(text[m[1]:], 40)
+		rest := text[m[1]:]
+		window := firstRunes(rest, 40)
+		wkey := key(window)
 		for _, sp := range specs {
 			if used[sp.ID] {
 				continue
 			}
-			found := false
+			lk := key(sp.Label)
+			found := strings.HasPrefix(wkey, lk[:runeBound(lk, 18)])
 			for _, k := range itemKeys[sp.ID] {
-				if strings.Contains(window, k) {
-					found = true
-				}
+				found = found || has(window, k)
 			}
 			if !found {
 				continue
 			}
 			used[sp.ID] = true
 			body := m[1]
-			// The item's text follows its label and a colon, when there is one.
-			if i := strings.IndexAny(text[m[1]:], "：:"); i >= 0 && i < len(window)+3 {
-				body = m[1] + i + len("：")
-				if text[m[1]+i] == ':' {
+			if i := strings.IndexAny(window, "：:"); i >= 0 && !has(window[:i], "。") {
+				// The label ends at its colon.
+				body += i + len("：")
+				if window[i] == ':' {
 					body = m[1] + i + 1
+				}
+			} else {
+				// The official label without a colon: the text starts after its last words (…情况, …事项).
+				end := lastRunes(sp.Label, 2)
+				if j := indexOf(window, end); j >= 0 && key(window[:j+len(end)]) == lk {
+					after := rest[j+len(end):]
+					body += j + len(end) + len(after) - len(strings.TrimLeft(after, "。，. \n"))
 				}
 			}
 			hits = append(hits, hit{start: m[0], body: body, id: sp.ID})

@@ -4,83 +4,118 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/report"
 )
 
 // token is one cell of the text: a whole line, or one field of a line whose fields are joined by TABs or "|".
 type token struct {
-	text  string
-	key   string  // key(text)
-	num   float64 // the value, when isNum
-	unit  string  // a unit written in the cell ("万元", "元")
+	text string
+	key  string  // key(text)
+	num  float64 // the value, when isNum
+	line int32
+	// field is the index of the field in its line; -1 when the line is a single cell.
+	field int16
+	unit  uint8 // index+1 in cellUnits of a unit written in the cell ("万元", "元"), 0 for none
 	isNum bool
-	blank bool // an empty or dash field of a structured line: 0 by the printed-table convention
-	line  int
+	// blank marks an empty field of a structured line, or a dash cell ("—", "/", "无"): 0 by the printed-table
+	// convention.
+	blank bool
+	// prose marks a sentence of narrative (long, or with a full stop): never a label, never a figure.
+	prose bool
+}
+
+// value reports whether the token is a figure of a table: a number or a blank cell.
+func (t *token) value() bool { return t.isNum || t.blank }
+
+// unitName returns the unit written in the token's cell, or "".
+func (t *token) unitName() string {
+	if t.unit == 0 {
+		return ""
+	}
+	return cellUnits[t.unit-1]
 }
 
 func tokenize(lines []string, from, to int) []token {
-	var out []token
-	for i := from; i < to && i < len(lines); i++ {
+	if to > len(lines) {
+		to = len(lines)
+	}
+	if from >= to {
+		return nil
+	}
+	out := make([]token, 0, to-from+16)
+	for i := from; i < to; i++ {
 		l := lines[i]
-		if !strings.ContainsAny(l, "\t|") {
-			out = append(out, makeToken(l, i, false))
+		if strings.IndexByte(l, '\t') < 0 && strings.IndexByte(l, '|') < 0 {
+			out = append(out, makeToken(l, i, -1))
 			continue
 		}
-		fields := splitCells(l)
-		for _, f := range fields {
-			out = append(out, makeToken(strings.TrimSpace(f), i, true))
+		field, start := 0, 0
+		for j := 0; j <= len(l); j++ {
+			if j == len(l) || l[j] == '\t' || l[j] == '|' {
+				out = append(out, makeToken(strings.TrimSpace(l[start:j]), i, min(field, 1<<14)))
+				field++
+				start = j + 1
+			}
 		}
 	}
 	return out
 }
 
-func splitCells(l string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(l); i++ {
-		if l[i] == '\t' || l[i] == '|' {
-			out = append(out, l[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, l[start:])
-}
+// cellUnits are the units a figure's cell may carry; 万 alone is read as 万元.
+var cellUnits = []string{"万元", "元", "万", "件", "条", "个", "项", "次", "例", "份"}
 
-var units = []string{"万元", "元", "件", "条", "个", "项", "次", "例"}
+// dashCells are what printed tables write in a cell that holds nothing.
+var dashCells = map[string]bool{"-": true, "—": true, "－": true, "/": true, "／": true, "——": true, "–": true, "无": true, "--": true, "―": true}
 
-func makeToken(s string, line int, structured bool) token {
-	t := token{text: s, line: line}
-	c := strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), ",", "")
-	switch c {
-	case "":
-		t.blank = structured
+func makeToken(s string, line, field int) token {
+	t := token{text: s, line: int32(min(line, 1<<30)), field: int16(field)}
+	if s == "" {
+		t.blank = field >= 0
 		return t
-	case "-", "—", "－", "/", "／", "——", "无", "–":
-		if structured {
-			t.blank = true
+	}
+	c := s
+	if strings.IndexByte(c, ' ') >= 0 || strings.IndexByte(c, ',') >= 0 {
+		c = strings.NewReplacer(" ", "", ",", "").Replace(c)
+		if c == "" {
+			t.blank = field >= 0
 			return t
 		}
 	}
-	for _, u := range units {
-		if strings.HasSuffix(c, u) && len(c) > len(u) {
-			t.unit = u
-			c = strings.TrimSuffix(c, u)
-			break
-		}
+	if len(c) <= 6 && dashCells[c] {
+		t.blank = true
+		return t
 	}
-	if c != "" && (c[0] >= '0' && c[0] <= '9' || c[0] == '-' || c[0] == '+') && c[len(c)-1] >= '0' && c[len(c)-1] <= '9' {
-		if v, err := strconv.ParseFloat(c, 64); err == nil && v > -1e12 && v < 1e12 {
-			t.num, t.isNum = v, true
-			return t
+	if len(c) < 40 && (isDigit(c[0]) || c[0] == '-' || c[0] == '+' || c[0] == '.') {
+		for k, u := range cellUnits {
+			if len(c) > len(u) && strings.HasSuffix(c, u) {
+				t.unit = uint8(k + 1)
+				c = c[:len(c)-len(u)]
+				break
+			}
 		}
+		if t.unit == 3 { // 万
+			t.unit = 1
+		}
+		if isDigit(c[len(c)-1]) {
+			if v, err := strconv.ParseFloat(c, 64); err == nil && v > -1e12 && v < 1e12 {
+				t.num, t.isNum = v, true
+				return t
+			}
+		}
+		t.unit = 0
+	}
+	if len(s) > 180 || has(s, "。") || len(s) > 60 && utf8.RuneCountInString(s) > 60 {
+		t.prose = true
+		return t
 	}
 	t.key = key(s)
 	return t
 }
 
-// rowKeys are the words that identify each row of the section 三 table (and its group headers), in addition to the
-// row's own label without numbering.
+// rowKeys are the words that identify each row of the section 三 table (and its group headers): each row's label
+// without its numbering, shortened to what survives truncation and line breaks.
 var rowKeys = map[string][]string{
 	"new":                       {"本年新收"},
 	"carried_over":              {"上年结转"},
@@ -104,7 +139,7 @@ var rowKeys = map[string][]string{
 	"not_processed.petition":    {"信访举报投诉", "信访"},
 	"not_processed.repeat":      {"重复申请"},
 	"not_processed.publication": {"公开出版物", "出版物"},
-	"not_processed.excessive":   {"大量反复", "反复申请", "大量反覆", "无正当理由大量"},
+	"not_processed.excessive":   {"大量反复", "反复申请", "无正当理由大量"},
 	"not_processed.reconfirm":   {"确认或重新出具", "要求行政机关确认", "重新出具"},
 	"other":                     {"其他处理"},
 	"other.no_correction":       {"逾期不补正", "不补正"},
@@ -114,13 +149,26 @@ var rowKeys = map[string][]string{
 	"carry_forward":             {"结转下年度", "下年度继续办理"},
 }
 
+// rowWindow is how many rows ahead of the last one read a label may match: a report may leave rows out, but a
+// label never jumps back, which keeps "1.属于国家秘密" and "1.本机关不掌握…" apart by their groups.
+const rowWindow = 5
+
 func matchesRow(buf string, keys []string, suffixOnly bool) bool {
 	for _, k := range keys {
-		if suffixOnly && strings.HasSuffix(buf, k) || !suffixOnly && strings.Contains(buf, k) {
+		if suffixOnly && strings.HasSuffix(buf, k) || !suffixOnly && has(buf, k) {
 			return true
 		}
 	}
 	return false
+}
+
+// labelNumber returns the sub-row number that starts a label ("1.属于国家秘密" → "1"), or "".
+func labelNumber(k string) string {
+	i := 0
+	for i < len(k) && i < 2 && isDigit(k[i]) {
+		i++
+	}
+	return k[:i]
 }
 
 // readTables finds the era's tables in the text and reads their figures.
@@ -158,7 +206,7 @@ func (p *parser) readTables() {
 			}
 		}
 	}
-	if ok2 {
+	if ok2 && !p.otherFormatIn(lo2, hi2) {
 		p.readSection2(f, tokenize(p.lines, lo2, hi2), hi2 >= len(p.lines))
 	}
 	if ok3 {
@@ -171,51 +219,95 @@ func (p *parser) readTables() {
 	}
 }
 
-// find returns the first line whose key contains k, or -1.
+// otherFormatIn reports whether lines[from:to] of a report that mixes the two table formats hold a column label of
+// the format the report is not read in: its section 二 figures would land in the wrong columns, so they are left
+// unread.
+func (p *parser) otherFormatIn(from, to int) bool {
+	if p.mixed == "" {
+		return false
+	}
+	markers := f60Markers
+	if p.era == report.Era2019 {
+		markers = f30Markers
+	}
+	for _, l := range p.lines[from:min(to, len(p.lines))] {
+		if len(l) > 600 {
+			continue
+		}
+		k := key(l)
+		for _, m := range markers {
+			if has(k, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// find returns the first line (not a sentence of prose) whose key contains k, or -1.
 func (p *parser) find(k string) int {
 	for i, l := range p.lines {
-		if strings.Contains(key(l), k) {
+		if len(l) > 180 || has(l, "。") {
+			continue
+		}
+		if has(key(l), k) {
 			return i
 		}
 	}
 	return -1
 }
 
-// readValues reads up to n figures starting at toks[i]: numbers, and blank fields of structured lines as 0. A few
-// non-numeric tokens right after the label that match no other row are the rest of a label split over lines.
-// It returns the values and the index of the first token not consumed.
+// readValues reads the figures of one row, starting at toks[i] (the token after the row's label): numbers, and
+// blank cells as 0. A few words right after the label that match no other row are the rest of a label split over
+// lines. A one-cell-per-line table gives up to n figures; a structured line (fields joined by TABs or "|") is read
+// to its end, and surplus empty fields at its start or end — cells spanning two columns — are dropped, so that
+// the figures keep their columns. It returns the values, their units, and the index of the first token not used.
 func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, int) {
-	var vals []float64
-	var units []string
-	cont := 0
-	for i < len(toks) && len(vals) < n {
-		t := toks[i]
-		switch {
-		case t.isNum:
-			vals = append(vals, t.num)
-			units = append(units, t.unit)
-		case t.blank:
-			vals = append(vals, 0)
-			units = append(units, "")
-		case len(vals) == 0 && cont < 2 && t.key != "" && !isLabel(t.key):
-			cont++
-		default:
-			return vals, units, i
+	vals := make([]float64, 0, n+2)
+	units := make([]string, 0, n+2)
+	blanks := make([]bool, 0, n+2)
+	cont, line := 0, int32(-1)
+	for ; i < len(toks); i++ {
+		t := &toks[i]
+		if len(vals) >= n && (t.field < 0 || t.line != line) {
+			break
 		}
-		i++
+		if !t.value() {
+			// The rest of a label split over lines; never a numbered sub-row ("1.申请人…").
+			if len(vals) == 0 && cont < 2 && t.key != "" && !t.prose && labelNumber(t.key) == "" && !isLabel(t.key) {
+				cont++
+				continue
+			}
+			break
+		}
+		vals = append(vals, t.num)
+		units = append(units, t.unitName())
+		blanks = append(blanks, t.blank)
+		line = -1
+		if t.field >= 0 {
+			line = t.line
+		}
+	}
+	for len(vals) > n && blanks[0] {
+		vals, units, blanks = vals[1:], units[1:], blanks[1:]
+	}
+	for len(vals) > n && blanks[len(blanks)-1] {
+		vals, units, blanks = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1]
 	}
 	return vals, units, i
 }
 
-// readRequests reads the section 三 table.
+// readRequests reads the section 三 table. Rows are matched in printed order by their label words; a label
+// that matches nothing but starts with the number of the next expected sub-row ("1.申请人无正当理由逾期…", cut
+// short) is that sub-row.
 func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) {
 	rows := spec.Rows
 	n := len(spec.Columns)
-	ptr := 0
-	buf := ""
-	found := 0
+	ptr, buf, fresh := 0, "", true
+	matched := false
+	cut := -1 // a row whose figures the end of the text cut off
 	inWindow := func(k string) bool {
-		for j := ptr; j < len(rows) && j < ptr+4; j++ {
+		for j := ptr; j < len(rows) && j < ptr+rowWindow; j++ {
 			if matchesRow(k, rowKeys[rows[j].ID], rows[j].ID == "other.other") {
 				return true
 			}
@@ -223,46 +315,107 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 		return false
 	}
 	for i := 0; i < len(toks) && ptr < len(rows); i++ {
-		t := toks[i]
-		if t.isNum || t.blank || t.key == "" {
+		t := &toks[i]
+		switch {
+		case t.prose:
+			buf, fresh = "", true
 			continue
+		case t.value():
+			fresh = true // figures of a row not recognised: the next words start a new label
+			continue
+		case t.key == "":
+			continue
+		}
+		if fresh {
+			buf, fresh = "", false
 		}
 		buf += t.key
 		if len(buf) > 600 {
 			buf = buf[len(buf)-300:]
 		}
 		match := -1
-		for j := ptr; j < len(rows) && j < ptr+4; j++ {
+		for j := ptr; j < len(rows) && j < ptr+rowWindow; j++ {
 			if matchesRow(buf, rowKeys[rows[j].ID], rows[j].ID == "other.other") {
 				match = j
 				break
+			}
+		}
+		if match < 0 && ptr > 0 && !rows[ptr].Header && rows[ptr].Parent != "" {
+			if num := labelNumber(buf); num != "" && num == labelNumber(rows[ptr].Label) {
+				match = ptr
 			}
 		}
 		if match < 0 {
 			continue
 		}
 		row := rows[match]
-		ptr = match + 1
-		buf = ""
+		before := ptr
+		ptr, buf, matched = match+1, "", true
 		if row.Header {
 			continue
 		}
 		vals, _, next := readValues(toks, i+1, n, inWindow)
 		i = next - 1
-		if len(vals) == n {
-			for c, col := range spec.Columns {
-				p.r.Set(spec.ID, row.ID, col.ID, vals[c])
-			}
-			found++
-			continue
-		}
-		if len(vals) > 0 || next < len(toks) {
+		switch {
+		case len(vals) == n:
+			p.setRow(spec, row.ID, vals)
+		case next >= len(toks) && atEnd:
+			cut = match
+		case len(vals) > 0:
 			p.cellsFinding(spec, row, len(vals), n)
+		default:
+			// No figures at all: words that name the row ("本年新收政府信息公开申请2件" in a note above the
+			// table), not the row itself, which may still come.
+			ptr = before
 		}
 	}
-	if found > 0 && ptr < len(rows) && atEnd {
-		p.finding("I-TRUNC", report.Warning, spec.Section, "", fmt.Sprintf("第%s部分表格在“%s”之前中断，原文可能不完整，请核对原报告", spec.Section, spec.RowPath(rows[ptr])))
+	if !atEnd {
+		return
 	}
+	switch {
+	case !matched:
+		// The text ends after the heading or the column headers, before the first row.
+		if tableWords(toks) {
+			p.truncFinding(spec, spec.DataRows()[0])
+		}
+	case cut >= 0:
+		p.truncFinding(spec, rows[cut])
+	case ptr < len(rows):
+		for _, r := range rows[ptr:] {
+			if !r.Header {
+				p.truncFinding(spec, r)
+				break
+			}
+		}
+	}
+}
+
+// setRow stores a row's figures, one per column of the table.
+func (p *parser) setRow(spec *report.TableSpec, rowID string, vals []float64) {
+	row := make(map[string]float64, len(spec.Columns))
+	for c, col := range spec.Columns {
+		row[col.ID] = vals[c]
+	}
+	if p.r.Tables == nil {
+		p.r.Tables = map[string]report.Grid{}
+	}
+	g := p.r.Tables[spec.ID]
+	if g == nil {
+		g = report.Grid{}
+		p.r.Tables[spec.ID] = g
+	}
+	g[rowID] = row
+}
+
+// tableWords reports whether a table region holds what a cut-off table leaves: nothing (the text ends at the
+// heading), or header words, as opposed to prose only.
+func tableWords(toks []token) bool {
+	for i := range toks {
+		if !toks[i].prose {
+			return true
+		}
+	}
+	return len(toks) == 0
 }
 
 func (p *parser) cellsFinding(spec *report.TableSpec, row report.Row, got, want int) {
@@ -271,39 +424,69 @@ func (p *parser) cellsFinding(spec *report.TableSpec, row report.Row, got, want 
 		where = "表格"
 	}
 	p.findings = append(p.findings, report.Finding{Rule: "I-CELLS", Severity: report.Error, Section: spec.Section, Row: spec.RowPath(row),
-		Message: fmt.Sprintf("第%s部分%s只读到 %d 个数字，应为 %d 个；无法确定空白单元格的位置，未采用该行数据，请核对原文", spec.Section, where, got, want)})
+		Message: fmt.Sprintf("第%s部分%s读到 %d 个数字，应为 %d 个；无法确定空白单元格的位置，未采用该行数据，请核对原文", spec.Section, where, got, want)})
+}
+
+func (p *parser) truncFinding(spec *report.TableSpec, row report.Row) {
+	where := "在“" + spec.RowPath(row) + "”处"
+	if row.Label == "" {
+		where = "的数字"
+	}
+	p.findings = append(p.findings, report.Finding{Rule: "I-TRUNC", Severity: report.Warning, Section: spec.Section, Row: spec.RowPath(row),
+		Message: fmt.Sprintf("第%s部分表格%s中断，文件到此结束，原文可能不完整：之前读到的数据已保留，之后的数据缺失，请核对原报告", spec.Section, where)})
 }
 
 // readAppeals reads the 15 figures of section 四, which has no row label. The figures start at the first number,
-// or at the first blank cell of a line that holds only figures and blanks (a table row whose first cells are empty).
+// or at the first blank cell of a line that holds only figures and blanks (a table row whose first cells are empty);
+// header words (however they are split or shortened) are skipped.
 func (p *parser) readAppeals(spec *report.TableSpec, toks []token, atEnd bool) {
 	n := len(spec.Columns)
-	figureLine := map[int]bool{}
-	for _, t := range toks {
-		if _, seen := figureLine[t.line]; !seen {
-			figureLine[t.line] = true
+	// figureLine reports whether the line of toks[i] holds only figures and blank cells; tokens are asked in order,
+	// so one answer per line is kept.
+	lastLine, lastAnswer := int32(-1), false
+	figureLine := func(i int) bool {
+		if toks[i].line == lastLine {
+			return lastAnswer
 		}
-		if !t.isNum && !t.blank {
-			figureLine[t.line] = false
+		lastLine, lastAnswer = toks[i].line, true
+		for j := i; j >= 0 && toks[j].line == lastLine; j-- {
+			lastAnswer = lastAnswer && toks[j].value()
 		}
+		for j := i + 1; j < len(toks) && toks[j].line == lastLine && lastAnswer; j++ {
+			lastAnswer = toks[j].value()
+		}
+		return lastAnswer
 	}
 	for i, t := range toks {
-		if !t.isNum && !(t.blank && figureLine[t.line]) {
+		if !t.isNum && !(t.blank && figureLine(i)) {
 			continue
 		}
-		vals, _, _ := readValues(toks, i, n, func(string) bool { return true })
-		if len(vals) == n {
-			for c, col := range spec.Columns {
-				p.r.Set(spec.ID, report.RowCases, col.ID, vals[c])
-			}
-		} else {
+		vals, _, next := readValues(toks, i, n, func(string) bool { return true })
+		switch {
+		case len(vals) == n:
+			p.setRow(spec, report.RowCases, vals)
+		case next >= len(toks) && atEnd:
+			p.truncFinding(spec, spec.Rows[0])
+		default:
 			p.cellsFinding(spec, spec.Rows[0], len(vals), n)
-			if atEnd {
-				p.finding("I-TRUNC", report.Warning, spec.Section, "", "第四部分表格不完整，原文可能在表格中间中断，请核对原报告")
-			}
 		}
 		return
 	}
+	if atEnd && tableWords(toks) {
+		p.truncFinding(spec, spec.Rows[0]) // the text ends before the figures
+	}
+}
+
+// section2Keys identify the rows of the section 二 tables, as parts of their labels.
+var section2Keys = map[string][]string{
+	"rules":          {"规章"},
+	"normative":      {"规范性文件"},
+	"licensing":      {"行政许可"},
+	"other_services": {"其他对外管理服务", "对外管理服务"},
+	"penalty":        {"行政处罚"},
+	"coercion":       {"行政强制"},
+	"fees":           {"事业性收费"},
+	"procurement":    {"集中采购"},
 }
 
 // readSection2 reads the small tables of section 二: each row label is followed by its figures.
@@ -311,7 +494,6 @@ func (p *parser) readSection2(f *report.Format, toks []token, atEnd bool) {
 	type target struct {
 		spec *report.TableSpec
 		row  report.Row
-		key  string
 	}
 	var targets []target
 	for i := range f.Tables {
@@ -320,32 +502,42 @@ func (p *parser) readSection2(f *report.Format, toks []token, atEnd bool) {
 			continue
 		}
 		for _, r := range t.Rows {
-			targets = append(targets, target{spec: t, row: r, key: key(r.Label)})
+			targets = append(targets, target{spec: t, row: r})
 		}
 	}
 	done := make([]bool, len(targets))
 	isLabel := func(k string) bool {
 		for _, tg := range targets {
-			if strings.Contains(k, tg.key) {
+			if matchesRow(k, section2Keys[tg.row.ID], false) {
 				return true
 			}
 		}
-		return strings.Contains(k, "第二十条")
+		return has(k, "第二十条")
 	}
-	buf := ""
+	buf, fresh := "", true
+	matched, cut := false, -1
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		if t.isNum || t.blank || t.key == "" {
+		t := &toks[i]
+		switch {
+		case t.prose:
+			buf, fresh = "", true
+			continue
+		case t.value():
+			fresh = true
+			continue
+		case t.key == "":
+			continue
+		case strings.HasPrefix(t.key, "第二十条"):
+			buf, fresh = "", true
 			continue
 		}
-		if strings.HasPrefix(t.key, "第二十条") {
-			buf = ""
-			continue
+		if fresh {
+			buf, fresh = "", false
 		}
 		buf += t.key
 		match := -1
 		for j, tg := range targets {
-			if !done[j] && strings.HasSuffix(buf, tg.key) && !(tg.key == "规范性文件" && strings.HasSuffix(buf, "行政规范性文件") && p.era == report.Era2019) {
+			if !done[j] && matchesRow(buf, section2Keys[tg.row.ID], false) {
 				match = j
 				break
 			}
@@ -353,30 +545,38 @@ func (p *parser) readSection2(f *report.Format, toks []token, atEnd bool) {
 		if match < 0 {
 			continue
 		}
-		done[match] = true
-		buf = ""
+		done[match], buf, matched = true, "", true
 		tg := targets[match]
 		n := len(tg.spec.Columns)
 		vals, units, next := readValues(toks, i+1, n, isLabel)
 		i = next - 1
-		if len(vals) != n {
-			p.cellsFinding(tg.spec, tg.row, len(vals), n)
-			continue
-		}
-		for c, col := range tg.spec.Columns {
-			v := vals[c]
-			if col.Unit == "万元" && units[c] == "元" {
-				v /= 10000
+		switch {
+		case len(vals) == 0 && next < len(toks):
+			done[match] = false // words naming the row, not the row
+		case len(vals) == n:
+			for c, col := range tg.spec.Columns {
+				if col.Unit == "万元" && units[c] == "元" {
+					vals[c] /= 10000
+				}
 			}
-			p.r.Set(tg.spec.ID, tg.row.ID, col.ID, v)
+			p.setRow(tg.spec, tg.row.ID, vals)
+		case next >= len(toks) && atEnd:
+			cut = match
+		case len(vals) > 0:
+			p.cellsFinding(tg.spec, tg.row, len(vals), n)
 		}
 	}
-	if atEnd {
-		for j, tg := range targets {
-			if !done[j] && len(p.r.Tables) > 0 {
-				p.finding("I-TRUNC", report.Warning, "二", tg.row.Label, "第二部分表格在“"+tg.row.Label+"”之前中断，原文可能不完整，请核对原报告")
-				break
-			}
+	if !atEnd || !matched && !tableWords(toks) {
+		return
+	}
+	if cut >= 0 {
+		p.truncFinding(targets[cut].spec, targets[cut].row)
+		return
+	}
+	for j, tg := range targets {
+		if !done[j] {
+			p.truncFinding(tg.spec, tg.row)
+			return
 		}
 	}
 }

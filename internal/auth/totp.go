@@ -4,27 +4,28 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 )
 
-// TOTP (RFC 6238 over RFC 4226): SHA-1, 6 digits, 30-second steps — what every authenticator app reads from an
-// otpauth:// URI.
+// TOTP (RFC 6238 over RFC 4226's HOTP) with the parameters every authenticator app reads from an otpauth:// URI:
+// SHA-1, 6 digits, 30-second steps. It is written here (decision 0004) because the algorithm is 30 lines and fully
+// pinned down by the RFC's test vectors.
 const (
 	totpDigits = 6
 	totpStep   = 30
+	maxSkew    = 10 // steps; more would accept codes minutes old
 )
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// NewTOTPSecret returns a random 160-bit secret in base32, as authenticator apps expect.
+// NewTOTPSecret returns a random 160-bit secret (the size RFC 4226 recommends for SHA-1) in base32 without padding,
+// as authenticator apps expect.
 func NewTOTPSecret() (string, error) {
 	b := make([]byte, 20)
 	if _, err := rand.Read(b); err != nil {
@@ -33,6 +34,7 @@ func NewTOTPSecret() (string, error) {
 	return b32.EncodeToString(b), nil
 }
 
+// hotp is RFC 4226 section 5.3: HMAC-SHA-1 of the counter, dynamic truncation, the low digits in decimal.
 func hotp(key []byte, counter uint64, digits int) string {
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)
@@ -48,6 +50,7 @@ func hotp(key []byte, counter uint64, digits int) string {
 	return fmt.Sprintf("%0*d", digits, code%mod)
 }
 
+// totpKey decodes a secret as people type it: any letter case, spaces, padding or not.
 func totpKey(secret string) ([]byte, error) {
 	key, err := b32.DecodeString(strings.ToUpper(strings.TrimRight(strings.ReplaceAll(secret, " ", ""), "=")))
 	if err != nil || len(key) == 0 {
@@ -65,8 +68,11 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 	return hotp(key, uint64(t.Unix())/totpStep, totpDigits), nil
 }
 
-// VerifyTOTP reports whether code is valid for secret at now, allowing skew steps of clock difference either way
-// (1 is usual). The comparison is constant-time.
+// VerifyTOTP reports whether code is valid for secret at now, allowing skew 30-second steps of clock difference
+// either way (1 is usual; negative counts as 0, more than 10 as 10). Anything but exactly six ASCII digits (spaces
+// around them aside) is refused before any work, and every step in the window is compared in constant time, so the
+// answer's timing says nothing about which step matched. It does not stop a code from being used twice within its
+// window: that needs the last accepted step stored with the account.
 func VerifyTOTP(secret, code string, now time.Time, skew int) bool {
 	code = strings.TrimSpace(code)
 	if len(code) != totpDigits || strings.Trim(code, "0123456789") != "" {
@@ -76,6 +82,7 @@ func VerifyTOTP(secret, code string, now time.Time, skew int) bool {
 	if err != nil {
 		return false
 	}
+	skew = min(max(skew, 0), maxSkew)
 	step := now.Unix() / totpStep
 	ok := 0
 	for d := -skew; d <= skew; d++ {
@@ -84,36 +91,12 @@ func VerifyTOTP(secret, code string, now time.Time, skew int) bool {
 	return ok == 1
 }
 
-// TOTPURI returns the otpauth:// URI an authenticator app scans to enrol the secret.
+// TOTPURI returns the otpauth:// URI (Google Authenticator's key URI format) an authenticator app scans to enrol
+// the secret, labelled "issuer:account" (a colon inside either is escaped, as the format requires); gongkai passes "gongkai" as the issuer. Spaces are escaped as %20, not "+",
+// because several apps show a "+" literally.
 func TOTPURI(secret, issuer, account string) string {
-	label := url.PathEscape(issuer + ":" + account)
+	esc := func(s string) string { return strings.ReplaceAll(url.PathEscape(s), ":", "%3A") }
+	label := esc(issuer) + ":" + esc(account)
 	q := url.Values{"secret": {secret}, "issuer": {issuer}, "algorithm": {"SHA1"}, "digits": {"6"}, "period": {"30"}}
-	return "otpauth://totp/" + label + "?" + q.Encode()
-}
-
-// API token scopes: what a token may be used for, on top of what its account's roles allow.
-const (
-	ScopeAgenciesRead = "agencies:read"
-	ScopeAuditRead    = "audit:read"
-	ScopeReportsCheck = "reports:check"
-)
-
-// Scopes lists every API token scope.
-var Scopes = []string{ScopeAgenciesRead, ScopeAuditRead, ScopeReportsCheck}
-
-// NewAPIToken returns a new API token ("gk_" and 32 random bytes) and the hash to store. Tokens are random and
-// long, so a fast hash (SHA-256) is right here, unlike for passwords.
-func NewAPIToken() (plain, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", fmt.Errorf("auth: api token: %w", err)
-	}
-	plain = "gk_" + strings.ToLower(b32.EncodeToString(b))
-	return plain, HashAPIToken(plain), nil
-}
-
-// HashAPIToken returns the stored form of a token.
-func HashAPIToken(plain string) string {
-	sum := sha256.Sum256([]byte(plain))
-	return hex.EncodeToString(sum[:])
+	return "otpauth://totp/" + label + "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
 }

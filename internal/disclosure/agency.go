@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -87,25 +88,37 @@ func (a *Agency) Validate() error {
 }
 
 // usccChars is the character set of the 统一社会信用代码 (GB 32100-2015): digits and capital letters without I, O, S,
-// V and Z.
+// V and Z. A character's value is its index.
 const usccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// usccAuthorities are the registration authority codes of GB 32100-2015 (position 1): 1 机构编制, 2 外交, 3 司法行政,
+// 4 文化, 5 民政, 6 旅游, 7 宗教, 8 工会, 9 工商, A 中央军委改革和编制办公室, N 农业, Y 其他.
+const usccAuthorities = "123456789ANY"
 
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
-// ValidateUSCC checks a 统一社会信用代码: 18 characters of the GB 32100-2015 set, the administrative division code
-// (positions 3–8) in digits, and the check character.
+// ValidateUSCC checks a 统一社会信用代码 against GB 32100-2015: 18 characters of the code's set, a known registration
+// authority in position 1, the administrative division code (positions 3–8) in digits, and the check character
+// (position 18: 31 − (Σ value×weight mod 31), with 31 written as 0). It returns an *Error (EInvalid) that says
+// which position is wrong.
 func ValidateUSCC(s string) error {
+	if n := utf8.RuneCountInString(s); n != 18 {
+		return Errorf(EInvalid, "统一社会信用代码应为 18 位字母或数字，当前为 %d 位", n)
+	}
 	if len(s) != 18 {
-		return Errorf(EInvalid, "统一社会信用代码应为 18 位，当前为 %d 位", utf8.RuneCountInString(s))
+		return Errorf(EInvalid, "统一社会信用代码只能含半角数字和大写字母，请检查是否输入了全角字符或汉字")
+	}
+	if strings.IndexByte(usccAuthorities, s[0]) < 0 {
+		return Errorf(EInvalid, "统一社会信用代码第 1 位是登记管理部门代码，应为 1—9、A、N 或 Y，当前为“%c”", s[0])
 	}
 	sum := 0
 	for i := 0; i < 18; i++ {
 		v := strings.IndexByte(usccChars, s[i])
 		if v < 0 {
-			return Errorf(EInvalid, "统一社会信用代码第 %d 位“%c”不是有效字符（不使用 I、O、S、V、Z）", i+1, s[i])
+			return Errorf(EInvalid, "统一社会信用代码第 %d 位“%c”不是有效字符（只用数字和除 I、O、S、V、Z 以外的大写字母）", i+1, s[i])
 		}
-		if i >= 2 && i < 8 && (s[i] < '0' || s[i] > '9') {
-			return Errorf(EInvalid, "统一社会信用代码第 3—8 位应为行政区划代码（数字）")
+		if i >= 2 && i < 8 && v > 9 {
+			return Errorf(EInvalid, "统一社会信用代码第 3—8 位是行政区划代码，应为数字，第 %d 位是“%c”", i+1, s[i])
 		}
 		if i < 17 {
 			sum += v * usccWeights[i]
@@ -113,7 +126,38 @@ func ValidateUSCC(s string) error {
 	}
 	check := (31 - sum%31) % 31
 	if s[17] != usccChars[check] {
-		return Errorf(EInvalid, "统一社会信用代码校验位不正确：应为“%c”，请核对", usccChars[check])
+		return Errorf(EInvalid, "统一社会信用代码校验位不正确：按前 17 位计算应为“%c”，请核对是否抄错", usccChars[check])
 	}
 	return nil
+}
+
+// AgencyFilter selects agencies; zero fields select everything. Conditions combine with AND.
+type AgencyFilter struct {
+	// ParentID selects the direct children of one agency.
+	ParentID *int64
+	// Subtree selects one agency and everything below it, at any depth.
+	Subtree *int64
+	// Kind selects one kind of agency.
+	Kind AgencyKind
+}
+
+// AgencyService keeps the hierarchy of agencies. Every change is recorded in the audit trail in the same transaction,
+// attributed to the actor.
+type AgencyService interface {
+	// CreateAgency validates a, inserts it and sets its ID and times. Errors: EInvalid (a field, or a parent that does
+	// not exist), EConflict (the 统一社会信用代码 is already used, or the parent already has an agency of that name).
+	CreateAgency(ctx context.Context, actor Actor, a *Agency) error
+	// UpdateAgency saves a changed agency, recording before → after. Errors: ENotFound, EInvalid (a field, a missing
+	// parent, or a parent below the agency itself), EConflict (as CreateAgency).
+	UpdateAgency(ctx context.Context, actor Actor, a *Agency) error
+	// GetAgency returns one agency. Errors: ENotFound.
+	GetAgency(ctx context.Context, id int64) (*Agency, error)
+	// FindAgencies returns the agencies the filter selects, ordered by parent (top-level agencies first), then
+	// name. An empty result is not an error.
+	FindAgencies(ctx context.Context, f AgencyFilter) ([]*Agency, error)
+	// ListAgencies returns every agency, or with root set, root and everything below it (FindAgencies with
+	// Subtree).
+	ListAgencies(ctx context.Context, root *int64) ([]*Agency, error)
+	// AgencySubtree returns the agency and everything below it. Errors: ENotFound (no agency id).
+	AgencySubtree(ctx context.Context, id int64) ([]*Agency, error)
 }

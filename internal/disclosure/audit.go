@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,7 +10,9 @@ import (
 	"time"
 )
 
-// Actor is who makes a change, recorded in the audit trail with every change.
+// Actor is who makes a change: every mutating store method takes one and records it in the audit row it writes in
+// the same transaction. Role is what the actor acted as (a role, or several joined by the web layer); RemoteAddr is
+// the client's address, empty for the command line.
 type Actor struct {
 	UserID     *int64
 	Name       string
@@ -20,7 +23,9 @@ type Actor struct {
 // SystemActor is the actor of changes made by gongkai itself (migrations, the demo, command-line tools).
 var SystemActor = Actor{Name: "系统", Role: "system"}
 
-// AuditEntry is one row of the append-only, hash-chained audit trail.
+// AuditEntry is one row of the append-only, hash-chained audit trail. At is UTC with microsecond precision (what the
+// store keeps); Before and After are the object's JSON before and after the change (nil for a creation or an
+// event).
 type AuditEntry struct {
 	Seq        int64           `json:"seq"`
 	At         time.Time       `json:"at"`
@@ -37,7 +42,7 @@ type AuditEntry struct {
 	Hash       string          `json:"hash"`
 }
 
-// GenesisHash is the PrevHash of the first entry.
+// GenesisHash is the PrevHash of the first entry: 64 zeros.
 var GenesisHash = strings.Repeat("0", 64)
 
 // ComputeHash returns the entry's hash: SHA-256 over the previous hash and every field in a fixed, unambiguous
@@ -57,4 +62,49 @@ func (e *AuditEntry) ComputeHash() string {
 		h.Write([]byte(f))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// AuditFilter selects audit entries; zero fields select everything. Conditions combine with AND.
+type AuditFilter struct {
+	// ActorID selects the entries of one account.
+	ActorID *int64
+	// ActorName selects entries by the actor's recorded name.
+	ActorName string
+	// Action selects one action, such as "agency.create".
+	Action string
+	// ObjectType and ObjectID select the entries about one kind of object, or one object.
+	ObjectType, ObjectID string
+	// From and To select entries at or after From and before To.
+	From, To time.Time
+	// Limit caps the number of entries (default 100, at most 1000); Offset skips the newest ones.
+	Limit, Offset int
+}
+
+// VerifyResult is what a walk of the audit chain found.
+type VerifyResult struct {
+	// Entries is how many rows were read.
+	Entries int64
+	// OK is true when the chain is intact.
+	OK bool
+	// BrokenAt is the sequence number of the first row that does not fit the chain (0 when OK).
+	BrokenAt int64
+	// Problem says, in Chinese, what is wrong there.
+	Problem string
+	// LastSeq and LastHash identify the newest entry. Written down outside the database (a printed report, a
+	// message to the auditor), they let a later check prove that nothing was cut from the end of the chain even by
+	// someone who can rewrite the whole database.
+	LastSeq  int64
+	LastHash string
+}
+
+// AuditService reads the audit trail. Entries are written only by the store, inside the transaction of the change
+// they record; no method updates or deletes them.
+type AuditService interface {
+	// ListAudit returns the entries the filter selects, newest first. An empty result is not an error.
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	// VerifyAudit walks the whole chain in order and reports the first entry that was edited, removed, inserted or
+	// moved. A broken chain is a result, not an error; errors are reading failures only.
+	VerifyAudit(ctx context.Context) (VerifyResult, error)
+	// RecordEvent appends an entry for an action that changes no other row (an export, a sign-out).
+	RecordEvent(ctx context.Context, actor Actor, action, objectType, objectID string) error
 }

@@ -31,17 +31,41 @@ func (r Role) IsSystem() bool { return r == SysAdmin || r == SecAdmin || r == Au
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { _, ok := RoleNames[r]; return ok }
 
-// Grant is one role held by an account: for an agency, or for the installation (system roles, AgencyID nil).
+// Grant is one role held by an account (a role grant): for an agency, or for the installation (system roles,
+// AgencyID nil). UserID is set on grants read from the store; within a User's Grants it may be left zero.
 type Grant struct {
+	UserID   int64  `json:"user_id,omitempty"`
 	Role     Role   `json:"role"`
 	AgencyID *int64 `json:"agency_id,omitempty"`
 }
 
-// CheckGrants validates an account's set of grants: known roles, system roles without an agency and agency roles
-// with one, and the separation of the three system roles.
+// Same reports whether g and o grant the same role for the same agency (the account is not compared).
+func (g Grant) Same(o Grant) bool {
+	if g.Role != o.Role || (g.AgencyID == nil) != (o.AgencyID == nil) {
+		return false
+	}
+	return g.AgencyID == nil || *g.AgencyID == *o.AgencyID
+}
+
+// GrantFilter selects role grants; zero fields select everything. Conditions combine with AND.
+type GrantFilter struct {
+	UserID   *int64
+	AgencyID *int64
+	Role     Role
+}
+
+// CheckGrants validates an account's whole set of grants: known roles, system roles without an agency and agency
+// roles with one, no grant twice, and the separation of the three system roles (三员分立) — no account may hold two
+// of 系统管理员, 安全管理员 and 审计管理员 (EForbidden). The store checks the same rule again inside the transaction
+// that changes the grants, and the schema backs it with a unique index.
 func CheckGrants(grants []Grant) error {
 	system := 0
-	for _, g := range grants {
+	for i, g := range grants {
+		for _, earlier := range grants[:i] {
+			if earlier.Same(g) {
+				return Errorf(EInvalid, "同一角色重复授予：%s", RoleNames[g.Role])
+			}
+		}
 		switch {
 		case !g.Role.Valid():
 			return Errorf(EInvalid, "未知的角色 %q", g.Role)
@@ -55,7 +79,12 @@ func CheckGrants(grants []Grant) error {
 		}
 	}
 	if system > 1 {
-		return Errorf(EForbidden, "系统管理员、安全管理员、审计管理员三种角色必须由不同账号担任")
+		return SystemRolesApart()
 	}
 	return nil
+}
+
+// SystemRolesApart returns the error (EForbidden) for an account that would hold two of the three system roles.
+func SystemRolesApart() *Error {
+	return Errorf(EForbidden, "系统管理员、安全管理员、审计管理员三种角色必须由不同账号担任")
 }

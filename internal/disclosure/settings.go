@@ -2,8 +2,10 @@ package disclosure
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // AgencySettings are an agency's policy choices. Where the law is silent or the spec marks a rule UNVERIFIED, the
@@ -23,7 +25,13 @@ type AgencySettings struct {
 	// ReceiptOnNonWorkingDay says how an application received on a non-working day counts: "next_working_day"
 	// (default: the period starts as if received on the next working day) or "as_received".
 	ReceiptOnNonWorkingDay string `json:"receipt_on_non_working_day"`
+	// Extra holds policies added later, before they earn a field of their own: stored and audited with the rest, so
+	// adding one needs no schema change. Keys are lower-case identifiers; the code that reads a key owns its meaning
+	// and its default.
+	Extra map[string]string `json:"extra,omitempty"`
 }
+
+var reSettingKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // DefaultSettings are the settings of a new agency.
 func DefaultSettings() AgencySettings {
@@ -62,6 +70,17 @@ func (s AgencySettings) Validate() error {
 	}
 	if _, err := FormatIndex(s.IndexFormat, "X", "000000", 2026, 1); err != nil {
 		return err
+	}
+	if len(s.Extra) > 100 {
+		return Errorf(EInvalid, "其他设置项过多（最多 100 项）")
+	}
+	for k, v := range s.Extra {
+		switch {
+		case !reSettingKey.MatchString(k):
+			return Errorf(EInvalid, "设置项名称“%s”应为小写字母开头的字母、数字或下划线（最多 63 位）", k)
+		case utf8.RuneCountInString(v) > 1000:
+			return Errorf(EInvalid, "设置项“%s”的值过长（最多 1000 个字）", k)
+		}
 	}
 	return nil
 }

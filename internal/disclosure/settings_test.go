@@ -35,6 +35,8 @@ func TestSettingsValidate(t *testing.T) {
 		"1—20 个工作日": func(s *AgencySettings) { s.ReplyWorkingDays = 30 },
 		"延期最长":      func(s *AgencySettings) { s.ExtensionWorkingDays = 25 },
 		"计算方式":      func(s *AgencySettings) { s.ReceiptOnNonWorkingDay = "whenever" },
+		"设置项名称":     func(s *AgencySettings) { s.Extra = map[string]string{"9lives": "x"} },
+		"值过长":       func(s *AgencySettings) { s.Extra = map[string]string{"note": strings.Repeat("长", 1001)} },
 	} {
 		s := DefaultSettings()
 		mutate(&s)

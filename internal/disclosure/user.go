@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -51,4 +52,38 @@ func (u *User) Validate() error {
 		return Errorf(EInvalid, "账号须设置密码")
 	}
 	return CheckGrants(u.Grants)
+}
+
+// UserService keeps staff accounts and their roles. Every change is recorded in the audit trail in the same
+// transaction, attributed to the actor; password hashes and second-factor secrets never enter the trail.
+type UserService interface {
+	// CreateUser validates u and inserts it with its grants, setting its ID. Errors: EInvalid, EForbidden (two
+	// system roles), EConflict (the user name is taken, in any letter case).
+	CreateUser(ctx context.Context, actor Actor, u *User) error
+	// GetUser returns an account with its grants. Errors: ENotFound.
+	GetUser(ctx context.Context, id int64) (*User, error)
+	// GetUserByUsername returns an account by user name, in any letter case. Errors: ENotFound.
+	GetUserByUsername(ctx context.Context, username string) (*User, error)
+	// ListUsers returns every account with its grants, by user name.
+	ListUsers(ctx context.Context) ([]*User, error)
+	// UpdateUser saves an account's display name, password hash, must-change flag, lockout counters, last sign-in,
+	// second-factor secret and disabled flag; the user name, creation time and grants are not changed here.
+	// Errors: ENotFound, EInvalid (a field, or an attempt to rename).
+	UpdateUser(ctx context.Context, actor Actor, u *User) error
+	// SetPassword stores a new password hash and the must-change flag and clears the lockout. Errors: ENotFound.
+	SetPassword(ctx context.Context, actor Actor, userID int64, hash string, mustChange bool) error
+	// SetTOTP stores, or with "" removes, the second-factor secret. Errors: ENotFound.
+	SetTOTP(ctx context.Context, actor Actor, userID int64, secret string) error
+	// RecordSignIn stores the outcome of a sign-in attempt: the failure count, the lock and, on success, the time.
+	// Errors: ENotFound.
+	RecordSignIn(ctx context.Context, actor Actor, userID int64, ok bool, failures int, lockedUntil *time.Time) error
+	// GrantRole adds one grant; granting a role the account already holds changes nothing. Errors: ENotFound (no
+	// account), EInvalid (unknown role, or a missing agency), EForbidden (a second system role).
+	GrantRole(ctx context.Context, actor Actor, userID int64, g Grant) error
+	// RevokeRole removes one grant. Errors: ENotFound (no account, or the account does not hold it).
+	RevokeRole(ctx context.Context, actor Actor, userID int64, g Grant) error
+	// SetGrants replaces an account's grants as a whole. Errors: ENotFound, EInvalid, EForbidden.
+	SetGrants(ctx context.Context, actor Actor, userID int64, grants []Grant) error
+	// ListGrants returns the grants the filter selects, by account, role and agency.
+	ListGrants(ctx context.Context, f GrantFilter) ([]Grant, error)
 }

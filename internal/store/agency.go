@@ -58,8 +58,22 @@ func (db *DB) UpdateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 		if err != nil {
 			return err
 		}
-		if a.ParentID != nil && *a.ParentID == a.ID {
-			return disclosure.Errorf(disclosure.EInvalid, "单位不能是自己的上级")
+		if a.ParentID != nil {
+			if *a.ParentID == a.ID {
+				return disclosure.Errorf(disclosure.EInvalid, "单位不能是自己的上级")
+			}
+			if _, err := getAgency(ctx, tx, *a.ParentID); err != nil {
+				return disclosure.Errorf(disclosure.EInvalid, "上级单位（编号 %d）不存在", *a.ParentID)
+			}
+			below, err := findAgencies(ctx, tx, disclosure.AgencyFilter{Subtree: &a.ID})
+			if err != nil {
+				return err
+			}
+			for _, b := range below {
+				if b.ID == *a.ParentID {
+					return disclosure.Errorf(disclosure.EInvalid, "不能把单位移到它自己的下级单位“%s”之下", b.Name)
+				}
+			}
 		}
 		a.CreatedAt = before.CreatedAt
 		_, err = tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $1, kind = $2, name = $3, short_name = $4, uscc = $5, division_code = $6,
@@ -76,14 +90,17 @@ func (db *DB) UpdateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 	return nil
 }
 
+// agencyConflict turns a unique violation into the conflict a user can act on.
 func (db *DB) agencyConflict(err error, a *disclosure.Agency) error {
-	if db.d.uniqueViolation(err) {
-		if a.USCC != "" {
-			return disclosure.Errorf(disclosure.EConflict, "已有单位使用统一社会信用代码 %s，或同一上级下已有名为“%s”的单位", a.USCC, a.Name)
-		}
-		return disclosure.Errorf(disclosure.EConflict, "同一上级下已有名为“%s”的单位", a.Name)
+	switch db.d.uniqueIndex(err) {
+	case "":
+		return err
+	case "agencies_uscc":
+		return disclosure.Errorf(disclosure.EConflict, "统一社会信用代码 %s 已被其他单位使用，请核对", a.USCC)
+	case "agencies_parent_name":
+		return disclosure.Errorf(disclosure.EConflict, "同一上级单位下已有名为“%s”的单位", a.Name)
 	}
-	return err
+	return disclosure.Errorf(disclosure.EConflict, "单位“%s”与已有单位重复", a.Name)
 }
 
 func nullIfEmpty(s string) any {
@@ -93,8 +110,10 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
+// queryer is what *sql.DB and *sql.Tx share, so that helpers run inside a transaction or on the read pool.
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func getAgency(ctx context.Context, q queryer, id int64) (*disclosure.Agency, error) {
@@ -139,39 +158,64 @@ func (db *DB) GetAgency(ctx context.Context, id int64) (*disclosure.Agency, erro
 	return a, nil
 }
 
-// ListAgencies returns all agencies ordered by hierarchy position and name, or, with root set, the agency and
-// everything below it.
+// FindAgencies returns the agencies the filter selects, ordered by parent (top-level agencies first), then name.
+func (db *DB) FindAgencies(ctx context.Context, f disclosure.AgencyFilter) ([]*disclosure.Agency, error) {
+	out, err := findAgencies(ctx, db.read, f)
+	if err != nil {
+		return nil, fmt.Errorf("store: find agencies: %w", err)
+	}
+	return out, nil
+}
+
+// ListAgencies returns all agencies, or, with root set, the agency and everything below it.
 func (db *DB) ListAgencies(ctx context.Context, root *int64) ([]*disclosure.Agency, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY COALESCE(parent_id, 0), name, id`)
+	out, err := findAgencies(ctx, db.read, disclosure.AgencyFilter{Subtree: root})
 	if err != nil {
 		return nil, fmt.Errorf("store: list agencies: %w", err)
 	}
+	return out, nil
+}
+
+// AgencySubtree returns the agency and everything below it. Errors: ENotFound.
+func (db *DB) AgencySubtree(ctx context.Context, id int64) ([]*disclosure.Agency, error) {
+	out, err := findAgencies(ctx, db.read, disclosure.AgencyFilter{Subtree: &id})
+	if err == nil && len(out) == 0 {
+		err = disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的单位", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: agency subtree: %w", err)
+	}
+	return out, nil
+}
+
+func findAgencies(ctx context.Context, q queryer, f disclosure.AgencyFilter) ([]*disclosure.Agency, error) {
+	var w where
+	with := ""
+	if f.Subtree != nil {
+		// UNION, not UNION ALL: should the hierarchy ever hold a cycle, the walk still ends.
+		with = `WITH RECURSIVE subtree (id) AS (
+			SELECT id FROM agencies WHERE id = ` + w.next(*f.Subtree) + `
+			UNION SELECT a.id FROM agencies a JOIN subtree s ON a.parent_id = s.id) `
+		w.clauses = append(w.clauses, "id IN (SELECT id FROM subtree)")
+	}
+	if f.ParentID != nil {
+		w.add("parent_id = $%d", *f.ParentID)
+	}
+	if f.Kind != "" {
+		w.add("kind = $%d", string(f.Kind))
+	}
+	rows, err := q.QueryContext(ctx, with+`SELECT `+agencyColumns+` FROM agencies`+w.sql()+` ORDER BY COALESCE(parent_id, 0), name, id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	var all []*disclosure.Agency
+	var out []*disclosure.Agency
 	for rows.Next() {
 		a, err := scanAgency(rows.Scan)
 		if err != nil {
-			return nil, fmt.Errorf("store: list agencies: %w", err)
+			return nil, err
 		}
-		all = append(all, a)
+		out = append(out, a)
 	}
-	if err := rows.Err(); err != nil || root == nil {
-		return all, err
-	}
-	in := map[int64]bool{*root: true}
-	for changed := true; changed; {
-		changed = false
-		for _, a := range all {
-			if !in[a.ID] && a.ParentID != nil && in[*a.ParentID] {
-				in[a.ID], changed = true, true
-			}
-		}
-	}
-	var out []*disclosure.Agency
-	for _, a := range all {
-		if in[a.ID] {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }

@@ -24,7 +24,7 @@ func (db *DB) SaveAnnualReport(ctx context.Context, actor disclosure.Actor, rep 
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO annual_reports (agency_id, year, era, source, data, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			rep.AgencyID, rep.Year, rep.Era, rep.Source, string(rep.Data), rep.CreatedAt.UnixMicro()).Scan(&rep.ID)
-		if db.d.uniqueViolation(err) {
+		if db.d.uniqueIndex(err) != "" {
 			return disclosure.Errorf(disclosure.EConflict, "该单位已有 %d 年度的报告", rep.Year)
 		}
 		if err != nil {

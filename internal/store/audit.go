@@ -4,42 +4,38 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
+// AuditFilter selects audit rows; see disclosure.AuditFilter. The alias keeps existing callers compiling.
+type AuditFilter = disclosure.AuditFilter
+
+// VerifyResult is what VerifyAudit found; see disclosure.VerifyResult.
+type VerifyResult = disclosure.VerifyResult
+
 // appendAudit writes the audit row of a change inside the change's transaction: who, when, from where, what, and
-// the object before → after, chained to the previous row by hash.
+// the object before → after, chained to the previous row by hash. It must be the last lock a transaction takes
+// (every caller appends after its own writes), so that transactions queued on the chain's head cannot deadlock.
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, action, objectType, objectID string, before, after any) error {
-	if lock := db.d.lockAudit(); lock != "" {
-		if _, err := tx.ExecContext(ctx, lock); err != nil {
-			return fmt.Errorf("lock audit: %w", err)
-		}
+	var e disclosure.AuditEntry
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+db.d.forUpdate()).Scan(&e.Seq, &e.PrevHash)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
 	}
-	e := disclosure.AuditEntry{
-		At: db.now().UTC().Truncate(time.Microsecond), ActorID: actor.UserID, ActorName: actor.Name, Role: actor.Role,
-		RemoteAddr: actor.RemoteAddr, Action: action, ObjectType: objectType, ObjectID: objectID,
-		PrevHash: disclosure.GenesisHash, Seq: 1,
-	}
-	var err error
+	// The time is taken with the head locked, so that times rise with seq within one clock.
+	e.Seq++
+	e.At = db.now().UTC().Truncate(time.Microsecond)
+	e.ActorID, e.ActorName, e.Role, e.RemoteAddr = actor.UserID, actor.Name, actor.Role, actor.RemoteAddr
+	e.Action, e.ObjectType, e.ObjectID = action, objectType, objectID
 	if e.Before, err = marshalOrNil(before); err != nil {
 		return err
 	}
 	if e.After, err = marshalOrNil(after); err != nil {
 		return err
-	}
-	var last int64
-	var lastHash string
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&last, &lastHash)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return fmt.Errorf("audit head: %w", err)
-	default:
-		e.Seq, e.PrevHash = last+1, lastHash
 	}
 	e.Hash = e.ComputeHash()
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash)
@@ -48,6 +44,9 @@ func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, actor disclosure.Acto
 		string(e.Before), string(e.After), e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("append audit: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
 	}
 	return nil
 }
@@ -63,35 +62,63 @@ func marshalOrNil(v any) (json.RawMessage, error) {
 	return b, nil
 }
 
-// AuditFilter selects audit rows; zero fields select everything.
-type AuditFilter struct {
-	ObjectType, ObjectID, Action string
-	Limit, Offset                int
+// where collects the conditions and arguments of a dynamic WHERE clause. Values only ever travel as arguments.
+type where struct {
+	clauses []string
+	args    []any
 }
 
-// ListAudit returns audit rows, newest first.
+// add appends a condition whose %d is replaced by the argument's placeholder number.
+func (w *where) add(clause string, v any) {
+	w.args = append(w.args, v)
+	w.clauses = append(w.clauses, fmt.Sprintf(clause, len(w.args)))
+}
+
+// sql returns " WHERE …" or "".
+func (w *where) sql() string {
+	if len(w.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.clauses, " AND ")
+}
+
+// next returns the placeholder of the next argument and adds it.
+func (w *where) next(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+const auditColumns = `seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash`
+
+// ListAudit returns the audit rows the filter selects, newest first.
 func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]disclosure.AuditEntry, error) {
-	where, args := []string{"1=1"}, []any{}
-	add := func(clause string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(clause, len(args)))
+	var w where
+	if f.ActorID != nil {
+		w.add("actor_id = $%d", *f.ActorID)
 	}
-	if f.ObjectType != "" {
-		add("object_type = $%d", f.ObjectType)
-	}
-	if f.ObjectID != "" {
-		add("object_id = $%d", f.ObjectID)
+	if f.ActorName != "" {
+		w.add("actor_name = $%d", f.ActorName)
 	}
 	if f.Action != "" {
-		add("action = $%d", f.Action)
+		w.add("action = $%d", f.Action)
+	}
+	if f.ObjectType != "" {
+		w.add("object_type = $%d", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		w.add("object_id = $%d", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		w.add("at >= $%d", f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		w.add("at < $%d", f.To.UnixMicro())
 	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	q := `SELECT seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash
-		FROM audit_log WHERE ` + joinAnd(where) + fmt.Sprintf(` ORDER BY seq DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	q := `SELECT ` + auditColumns + ` FROM audit_log` + w.sql() + ` ORDER BY seq DESC LIMIT ` + w.next(f.Limit) + ` OFFSET ` + w.next(max(f.Offset, 0))
+	rows, err := db.read.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit: %w", err)
 	}
@@ -104,15 +131,10 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]disclosure.AuditE
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
-}
-
-func joinAnd(parts []string) string {
-	s := parts[0]
-	for _, p := range parts[1:] {
-		s += " AND " + p
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list audit: %w", err)
 	}
-	return s
+	return out, nil
 }
 
 func scanAudit(rows *sql.Rows) (disclosure.AuditEntry, error) {
@@ -136,28 +158,26 @@ func scanAudit(rows *sql.Rows) (disclosure.AuditEntry, error) {
 	return e, nil
 }
 
-// VerifyResult is what VerifyAudit found.
-type VerifyResult struct {
-	// Entries is how many rows were read.
-	Entries int64
-	// OK is true when the chain is intact.
-	OK bool
-	// BrokenAt is the first row that does not fit the chain (0 when OK).
-	BrokenAt int64
-	// Problem says, in Chinese, what is wrong there.
-	Problem string
-}
-
-// VerifyAudit walks the whole audit trail in order and checks every row's hash and its link to the row before.
-// An edited row fails its own hash; a deleted row leaves a gap in the sequence; reordered rows break the links.
+// VerifyAudit walks the whole audit trail in order and checks every row's hash, its link to the row before, and
+// the chain's head. An edited row fails its own hash; a deleted row leaves a gap in the sequence (or, at the end, a
+// head beyond the last row); reordered, inserted or forged rows break the links. Writers may go on meanwhile: the
+// head is read first, and rows appended after it are checked like the rest.
 func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash
-		FROM audit_log ORDER BY seq`)
+	res := VerifyResult{OK: true}
+	var headSeq int64
+	if err := db.read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&headSeq); err != nil {
+		return res, fmt.Errorf("store: verify audit: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
 	if err != nil {
-		return VerifyResult{}, fmt.Errorf("store: verify audit: %w", err)
+		return res, fmt.Errorf("store: verify audit: %w", err)
 	}
 	defer rows.Close()
-	res := VerifyResult{OK: true}
+	broken := func(seq int64, format string, args ...any) {
+		if res.OK {
+			res.OK, res.BrokenAt, res.Problem = false, seq, fmt.Sprintf(format, args...)
+		}
+	}
 	prev, want := disclosure.GenesisHash, int64(1)
 	for rows.Next() {
 		e, err := scanAudit(rows)
@@ -165,23 +185,38 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 			return res, fmt.Errorf("store: verify audit: %w", err)
 		}
 		res.Entries++
-		if !res.OK {
-			continue
-		}
 		switch {
-		case e.Seq != want:
-			res.OK, res.BrokenAt = false, e.Seq
-			res.Problem = fmt.Sprintf("第 %d 条之前缺少第 %d—%d 条：审计记录被删除", e.Seq, want, e.Seq-1)
+		case e.Seq > want:
+			broken(e.Seq, "第 %d 条之前缺少第 %d—%d 条：审计记录被删除", e.Seq, want, e.Seq-1)
+		case e.Seq < want:
+			broken(e.Seq, "第 %d 条的序号不在正确位置：审计记录被插入或改动了序号", e.Seq)
 		case e.PrevHash != prev:
-			res.OK, res.BrokenAt = false, e.Seq
-			res.Problem = fmt.Sprintf("第 %d 条与前一条的链接不符：审计记录被删除、插入或调换了顺序", e.Seq)
+			broken(e.Seq, "第 %d 条与前一条的链接不符：审计记录被删除、插入或调换了顺序", e.Seq)
 		case e.ComputeHash() != e.Hash:
-			res.OK, res.BrokenAt = false, e.Seq
-			res.Problem = fmt.Sprintf("第 %d 条的内容与其哈希值不符：该记录被修改过", e.Seq)
+			broken(e.Seq, "第 %d 条的内容与其哈希值不符：该记录被修改过", e.Seq)
 		}
 		prev, want = e.Hash, e.Seq+1
+		res.LastSeq, res.LastHash = e.Seq, e.Hash
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("store: verify audit: %w", err)
+	}
+	// Every row the walk saw was committed together with a head at least as new, so reading the head again now
+	// tells rows written by gongkai from rows added behind its back.
+	var endSeq int64
+	var endHash string
+	if err := db.read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&endSeq, &endHash); err != nil {
+		return res, fmt.Errorf("store: verify audit: %w", err)
+	}
+	switch {
+	case res.LastSeq < headSeq:
+		broken(res.LastSeq+1, "最后的第 %d—%d 条审计记录缺失：审计记录被删除", res.LastSeq+1, headSeq)
+	case res.LastSeq > endSeq:
+		broken(endSeq+1, "第 %d 条起的审计记录不是由本程序写入（链头记录为第 %d 条）", endSeq+1, endSeq)
+	case res.LastSeq == endSeq && res.LastHash != endHash:
+		broken(res.LastSeq, "第 %d 条与链头记录不符：审计记录被改写", res.LastSeq)
+	}
+	return res, nil
 }
 
 // RecordEvent audits something that changes no other row (an export of the audit trail, for instance).

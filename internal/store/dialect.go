@@ -6,47 +6,106 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// dialect holds every difference between SQLite and PostgreSQL. The SQL text elsewhere is shared: $N placeholders
-// and RETURNING work on both; times are stored as Unix microseconds (BIGINT) on both, so no date functions differ.
+// dialect holds every difference between SQLite and PostgreSQL. The SQL text elsewhere is shared: $N placeholders,
+// RETURNING, ON CONFLICT, WITH RECURSIVE and partial and expression indexes work on both; times are stored as Unix
+// microseconds (BIGINT) on both, so no date functions differ. The schema files differ only in column types
+// (INTEGER PRIMARY KEY vs GENERATED … AS IDENTITY, BLOB vs BYTEA, INTEGER vs BOOLEAN).
 type dialect interface {
 	name() string
 	gooseDialect() goose.Dialect
-	// lockAudit serialises audit appenders: several gongkai processes may write one PostgreSQL database, and the
-	// chain must not fork. SQLite's IMMEDIATE write transactions are serial already.
-	lockAudit() string
-	// lockUser locks one account row ($1 = id) for the rest of the transaction, so that concurrent changes to the
-	// same account's roles queue rather than interleave. SQLite's IMMEDIATE transactions are serial already.
-	lockUser() string
-	// uniqueViolation reports whether err is a unique-constraint violation.
-	uniqueViolation(err error) bool
-	// retryable reports whether a transaction failed on a lock and may be retried.
+	// gooseOptions serialise migrations between processes where the engine allows it.
+	gooseOptions() ([]goose.ProviderOption, error)
+	// forUpdate is appended to a SELECT to lock the selected rows until the transaction ends. On SQLite the
+	// write transaction (BEGIN IMMEDIATE) holds the whole database already, and FOR UPDATE is a syntax error.
+	forUpdate() string
+	// tableExists is a query with one placeholder (the table name) returning the count of such tables.
+	tableExists() string
+	// uniqueIndex returns the name of the unique index (or constraint) err violates, or "" if err is not a
+	// unique violation.
+	uniqueIndex(err error) string
+	// retryable reports whether a transaction failed on a lock and may be retried as a whole.
 	retryable(err error) bool
 }
 
 type sqliteDialect struct{}
 
-func (sqliteDialect) name() string                { return "sqlite" }
-func (sqliteDialect) gooseDialect() goose.Dialect { return goose.DialectSQLite3 }
-func (sqliteDialect) lockAudit() string           { return "" }
-func (sqliteDialect) lockUser() string            { return "" }
-func (sqliteDialect) uniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+func (sqliteDialect) name() string                                  { return "sqlite" }
+func (sqliteDialect) gooseDialect() goose.Dialect                   { return goose.DialectSQLite3 }
+func (sqliteDialect) gooseOptions() ([]goose.ProviderOption, error) { return nil, nil }
+func (sqliteDialect) forUpdate() string                             { return "" }
+func (sqliteDialect) tableExists() string {
+	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
 }
+
+// sqliteUniqueColumns names the unique indexes that SQLite reports by their columns: it names an index only when
+// the index has an expression in it ("index 'agencies_parent_name'"), otherwise it lists "table.column, …".
+var sqliteUniqueColumns = map[string]string{
+	"agencies.uscc":         "agencies_uscc",
+	"users.username":        "users_username_key",
+	"role_grants.user_id":   "role_grants_one_system_role",
+	"api_tokens.token_hash": "api_tokens_token_hash_key",
+	"annual_reports.agency_id, annual_reports.year": "annual_reports_agency_id_year_key",
+	"sessions.token": "sessions_pkey",
+}
+
+func (sqliteDialect) uniqueIndex(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) || (se.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && se.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return ""
+	}
+	_, cols, ok := strings.Cut(se.Error(), "UNIQUE constraint failed: ")
+	if !ok {
+		return "unique"
+	}
+	cols, _, _ = strings.Cut(cols, " (")
+	if name, ok := strings.CutPrefix(cols, "index '"); ok {
+		return strings.TrimSuffix(name, "'")
+	}
+	if name := sqliteUniqueColumns[cols]; name != "" {
+		return name
+	}
+	return cols
+}
+
+// retryable reports SQLITE_BUSY (and its extended codes): another process held the write lock longer than the busy
+// timeout, or a read snapshot went stale under a writer.
 func (sqliteDialect) retryable(err error) bool {
-	return err != nil && (strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY"))
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return err != nil && strings.Contains(err.Error(), "database is locked")
 }
 
 type postgresDialect struct{}
 
 func (postgresDialect) name() string                { return "postgres" }
 func (postgresDialect) gooseDialect() goose.Dialect { return goose.DialectPostgres }
-func (postgresDialect) lockAudit() string           { return "SELECT pg_advisory_xact_lock(7310)" }
-func (postgresDialect) lockUser() string            { return "SELECT id FROM users WHERE id = $1 FOR UPDATE" }
-func (postgresDialect) uniqueViolation(err error) bool {
+
+// gooseOptions takes a session-level advisory lock around migrations, so that several gongkai processes starting
+// together on one database migrate it once. A waiting process looks again every second, for up to five minutes.
+func (postgresDialect) gooseOptions() ([]goose.ProviderOption, error) {
+	l, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithSessionLocker(l)}, nil
+}
+func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+func (postgresDialect) tableExists() string {
+	return `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+}
+func (postgresDialect) uniqueIndex(err error) string {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return pe.ConstraintName
+	}
+	return ""
 }
 func (postgresDialect) retryable(err error) bool {
 	var pe *pgconn.PgError

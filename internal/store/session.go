@@ -12,40 +12,69 @@ import (
 )
 
 // SessionStore keeps web sessions in the database, so that several gongkai processes on one PostgreSQL share them.
-// It implements alexedwards/scs's Store and CtxStore interfaces.
+// Its methods are those of alexedwards/scs's Store and CtxStore interfaces (without importing scs): the web layer
+// passes it to the session manager as it is. Sessions are not audited; sign-ins and sign-outs are.
 type SessionStore struct{ db *DB }
 
 // Sessions returns the database's session store.
 func (db *DB) Sessions() *SessionStore { return &SessionStore{db: db} }
 
-// FindCtx returns a live session's data.
-func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var data []byte
-	err := s.db.read.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > $2`, token, s.db.now().UnixMicro()).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
+// FindCtx returns a live session's data, and found = false (with no error) for an unknown or expired token, as
+// scs expects.
+func (s *SessionStore) FindCtx(ctx context.Context, token string) (data []byte, found bool, err error) {
+	sess, err := s.Get(ctx, token)
+	if disclosure.ErrorCode(err) == disclosure.ENotFound {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("store: find session: %w", err)
+		return nil, false, err
 	}
-	return data, true, nil
+	return sess.Data, true, nil
 }
 
-// CommitCtx saves a session.
+// Get returns the live session with the token. Errors: ENotFound (unknown or expired).
+func (s *SessionStore) Get(ctx context.Context, token string) (*disclosure.Session, error) {
+	sess := disclosure.Session{Token: token}
+	var expiry int64
+	err := s.db.read.QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND expiry > $2`, token, s.db.now().UnixMicro()).Scan(&sess.Data, &expiry)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, disclosure.Errorf(disclosure.ENotFound, "会话不存在或已过期")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find session: %w", err)
+	}
+	sess.Expiry = time.UnixMicro(expiry).UTC()
+	return &sess, nil
+}
+
+// CommitCtx saves a session, replacing one with the same token.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.UnixMicro())
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("store: commit session: %w", err)
+	}
+	return nil
 }
 
-// DeleteCtx removes a session.
+// DeleteCtx removes a session; removing an unknown token is not an error.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpired removes sessions past their expiry and returns how many; the web layer calls it periodically.
+func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
+	return s.db.DeleteExpiredSessions(ctx)
 }
 
 // Find is FindCtx without a context.
@@ -71,11 +100,14 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 		}
 		return err
 	})
-	return n, err
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return n, nil
 }
 
 // RecordSignIn stores the outcome of a sign-in attempt on the account — the failure count, the lock, the time of
-// the last successful sign-in — and audits it ("user.login", "user.login_failed", "user.locked").
+// the last successful sign-in — and audits it ("user.login", "user.login_failed", "user.locked"). Errors: ENotFound.
 func (db *DB) RecordSignIn(ctx context.Context, actor disclosure.Actor, userID int64, ok bool, failures int, lockedUntil *time.Time) error {
 	action := "user.login"
 	switch {
@@ -92,10 +124,13 @@ func (db *DB) RecordSignIn(ctx context.Context, actor disclosure.Actor, userID i
 		last = db.now().UnixMicro()
 	}
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2, last_login_at = COALESCE($3, last_login_at) WHERE id = $4`,
+		res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2, last_login_at = COALESCE($3, last_login_at) WHERE id = $4`,
 			failures, locked, last, userID)
 		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的账号", userID)
 		}
 		return db.appendAudit(ctx, tx, actor, action, "user", strconv.FormatInt(userID, 10), nil, map[string]any{"failed_logins": failures})
 	})

@@ -27,13 +27,25 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
+// The services of the domain core that DB implements.
+var (
+	_ disclosure.AgencyService   = (*DB)(nil)
+	_ disclosure.UserService     = (*DB)(nil)
+	_ disclosure.AuditService    = (*DB)(nil)
+	_ disclosure.APITokenService = (*DB)(nil)
+)
+
 // DB is an open gongkai database.
 type DB struct {
 	d dialect
+	// dsn is what Open was given, for OpenAnother.
+	dsn string
+	// sqliteName is the SQLite driver's data source name (without the pool-specific parameters), for Backup.
+	sqliteName string
 	// write is the pool for changes: one connection on SQLite (one writer at a time, no "database is locked"
 	// between our own writers), the shared pool on PostgreSQL.
 	write *sql.DB
-	// read serves queries; on SQLite several connections read in parallel with the writer (WAL).
+	// read serves queries; on SQLite several read-only connections read in parallel with the writer (WAL).
 	read *sql.DB
 	// now is the clock, replaceable in tests.
 	now func() time.Time
@@ -43,58 +55,106 @@ type DB struct {
 }
 
 // Version returns a number that changes whenever this process commits a write. Other processes' writes (several
-// gongkai serve on one PostgreSQL) are not seen here; caches bound that with a short lifetime.
+// gongkai serve on one PostgreSQL) are not seen here; caches bound that with a short lifetime. It is not the schema
+// version; see SchemaVersion.
 func (db *DB) Version() uint64 { return db.version.Load() }
 
 // DatabaseFile is the SQLite file inside a data folder.
 const DatabaseFile = "gongkai.db"
 
-// Open opens the database named by dsn: a postgres:// or postgresql:// URL, or a data folder (created if missing)
-// holding the SQLite file. It does not migrate; call Migrate.
+// Open opens the database named by dsn:
+//
+//   - "postgres://…" or "postgresql://…": PostgreSQL through pgx;
+//   - "sqlite:PATH": the SQLite database file PATH;
+//   - anything else: a data folder (created if missing, "gongkai-data" when dsn is "") holding gongkai.db.
+//
+// It does not migrate (call Migrate), but it refuses (EConflict) a database whose schema is newer than this
+// program knows, which an older gongkai must not touch.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		pool, err := sql.Open("pgx", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("store: open postgres: %w", err)
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		db, err = openPostgres(ctx, dsn)
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "sqlite: 后须写数据库文件路径")
 		}
-		pool.SetMaxOpenConns(16)
-		pool.SetConnMaxIdleTime(5 * time.Minute)
-		if err := pool.PingContext(ctx); err != nil {
-			pool.Close()
-			return nil, disclosure.Errorf(disclosure.EInternal, "无法连接 PostgreSQL 数据库：%v", err)
+		db, err = openSQLite(ctx, path)
+	default:
+		dir := dsn
+		if dir == "" {
+			dir = "gongkai-data"
 		}
-		return &DB{d: postgresDialect{}, write: pool, read: pool, now: time.Now}, nil
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "无法创建数据目录 %s：%v", dir, err)
+		}
+		db, err = openSQLite(ctx, filepath.Join(dir, DatabaseFile))
 	}
-	if dsn == "" {
-		dsn = "gongkai-data"
+	if err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(dsn, 0o750); err != nil {
-		return nil, disclosure.Errorf(disclosure.EInvalid, "无法创建数据目录 %s：%v", dsn, err)
+	db.dsn = dsn
+	if err := db.refuseNewerSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
-	path := filepath.Join(dsn, DatabaseFile)
-	return openSQLite(ctx, path)
+	return db, nil
 }
 
+// OpenAnother opens a second, independent handle on the same database, with its own connection pools — what a
+// second gongkai process would have. Tests use it to check behaviour between processes.
+func (db *DB) OpenAnother(ctx context.Context) (*DB, error) { return Open(ctx, db.dsn) }
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, disclosure.Errorf(disclosure.EInternal, "无法连接 PostgreSQL 数据库：%v", err)
+	}
+	return &DB{d: postgresDialect{}, write: pool, read: pool, now: time.Now}, nil
+}
+
+// sqliteParams configure every SQLite connection. busy_timeout comes first, so that the pragmas after it wait for
+// another process's lock instead of failing; WAL lets readers run beside the one writer; synchronous=NORMAL is
+// durable across application crashes in WAL mode (a power cut may lose the last commits, never corrupt).
+const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	// busy_timeout first, so every later pragma waits for locks instead of failing.
-	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+params+"&_txlock=immediate")
+	name := "file:" + sqlitePath(path) + "?" + sqliteParams
+	// The write pool has one connection and begins every transaction with BEGIN IMMEDIATE: our own writers queue
+	// on the pool, and the write lock is taken at BEGIN, where busy_timeout applies, rather than at the first
+	// write, where SQLite would fail at once to avoid a deadlock.
+	write, err := sql.Open("sqlite", name+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+"?"+params)
+	write.SetConnMaxIdleTime(0)
+	// Read connections are query_only, so that no write can slip past the single writer.
+	read, err := sql.Open("sqlite", name+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(8)
-	db := &DB{d: sqliteDialect{}, write: write, read: read, now: time.Now}
+	db := &DB{d: sqliteDialect{}, write: write, read: read, now: time.Now, sqliteName: name}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, disclosure.Errorf(disclosure.EInternal, "无法打开数据库文件 %s：%v", path, err)
 	}
 	return db, nil
+}
+
+// sqlitePath escapes the characters that would end the path part of a file: URI.
+func sqlitePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // Close closes the database.
@@ -114,48 +174,123 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(db.d.gooseDialect(), db.write, sub)
+	opts, err := db.d.gooseOptions()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(db.d.gooseDialect(), db.write, sub, opts...)
 }
 
-// SchemaVersion returns the database's schema version and the newest version this program knows.
-func (db *DB) SchemaVersion(ctx context.Context) (current, known int64, err error) {
-	p, err := db.provider()
+// knownVersion returns the newest schema version this program knows.
+func (db *DB) knownVersion() (int64, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+db.d.name())
 	if err != nil {
+		return 0, err
+	}
+	var known int64
+	for _, e := range entries {
+		v, err := goose.NumericComponent(e.Name())
+		if err != nil {
+			return 0, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		known = max(known, v)
+	}
+	return known, nil
+}
+
+// appliedVersion returns the database's schema version without creating anything: 0 for an empty database.
+func (db *DB) appliedVersion(ctx context.Context) (int64, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, db.d.tableExists(), "goose_db_version").Scan(&n); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version`).Scan(&v)
+	return v, err
+}
+
+func (db *DB) refuseNewerSchema(ctx context.Context) error {
+	current, known, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if current > known {
+		return disclosure.Errorf(disclosure.EConflict, "数据库结构版本 %d 比本程序支持的版本 %d 新，请升级 gongkai", current, known)
+	}
+	return nil
+}
+
+// SchemaVersion returns the database's schema version (0 for an empty database) and the newest version this
+// program knows. It changes nothing.
+func (db *DB) SchemaVersion(ctx context.Context) (current, known int64, err error) {
+	if known, err = db.knownVersion(); err != nil {
 		return 0, 0, fmt.Errorf("store: migrations: %w", err)
 	}
-	for _, s := range p.ListSources() {
-		known = max(known, s.Version)
-	}
-	current, err = p.GetDBVersion(ctx)
-	if err != nil {
+	if current, err = db.appliedVersion(ctx); err != nil {
 		return 0, known, fmt.Errorf("store: schema version: %w", err)
 	}
 	return current, known, nil
 }
 
-// Migrate brings the schema up to date. It refuses (EConflict) a database whose schema is newer than this program,
-// which an older binary must not touch.
-func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
-	current, known, err := db.SchemaVersion(ctx)
+// PendingMigrations returns the versions Migrate would apply, oldest first; none when the schema is up to date.
+func (db *DB) PendingMigrations(ctx context.Context) ([]int64, error) {
+	current, _, err := db.SchemaVersion(ctx)
 	if err != nil {
-		return 0, err
-	}
-	if current > known {
-		return 0, disclosure.Errorf(disclosure.EConflict, "数据库结构版本 %d 比本程序支持的版本 %d 新，请升级 gongkai", current, known)
+		return nil, err
 	}
 	p, err := db.provider()
 	if err != nil {
-		return 0, err
+		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
-	res, err := p.Up(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("store: migrate: %w", err)
+	var pending []int64
+	for _, s := range p.ListSources() {
+		if s.Version > current {
+			pending = append(pending, s.Version)
+		}
 	}
-	return len(res), nil
+	return pending, nil
 }
 
-// withTx runs fn in a write transaction, retrying a few times when SQLite reports a lock (another process writing)
-// so that "database is locked" never reaches a user.
+// Migrate brings the schema up to date and returns how many migrations it applied. It refuses (EConflict) a
+// database whose schema is newer than this program. Several processes may migrate at once: on PostgreSQL they
+// queue on an advisory lock; on SQLite a process that loses the race to apply a migration sees it applied and
+// goes on.
+func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	for attempt := 0; ; attempt++ {
+		if err := db.refuseNewerSchema(ctx); err != nil {
+			return applied, err
+		}
+		before, _, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return applied, err
+		}
+		p, err := db.provider()
+		if err != nil {
+			return applied, fmt.Errorf("store: migrations: %w", err)
+		}
+		res, err := p.Up(ctx)
+		for _, r := range res {
+			if r.Error == nil {
+				applied++
+			}
+		}
+		if err == nil {
+			return applied, nil
+		}
+		after, _, verr := db.SchemaVersion(ctx)
+		if verr != nil || after <= before || attempt >= 5 {
+			return applied, fmt.Errorf("store: migrate: %w", err)
+		}
+		// Another process applied a migration while this one tried to: look again.
+	}
+}
+
+// withTx runs fn in a write transaction. It retries the whole transaction with backoff when SQLite reports a lock
+// held by another process past the busy timeout, or PostgreSQL a serialization failure or deadlock, so that
+// "database is locked" never reaches a user; fn must therefore be safe to run again.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {

@@ -3,6 +3,7 @@ module github.com/gongkai/gongkai
 go 1.26.8
 
 require (
+	github.com/6tail/lunar-go v1.4.6
 	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/chromedp/chromedp v0.23.0

@@ -68,6 +68,8 @@ const usage = `gongkai — 政府信息公开工作系统
   gongkai user list
   gongkai token add --username 用户名 --name 用途 --scope agencies:read|audit:read|reports:check [--days 90]
         创建 JSON 接口（/api/v1，说明见 /api/v1/openapi.json）的访问令牌
+  gongkai deadline --from 2026-02-10 --days 20 [--pause 2026-03-02:2026-03-06 …]
+        按法定节假日和调休计算工作日期限（起算日当日不计入；暂停期间含两端，不计入）
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAgency(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
 		return runToken(ctx, args[1:], getenv, stdout, stderr)
+	case "deadline":
+		return runDeadline(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", version)
 		return nil

@@ -4,23 +4,26 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gongkai/gongkai/internal/document"
 	"github.com/gongkai/gongkai/internal/report"
 )
 
-// BlockKind says what a Block of the outline is.
-type BlockKind int
+// BlockKind says what a Block of the outline is. It is the document package's Kind, so an outline needs no
+// translation to be written; a report uses only the kinds below.
+type BlockKind = document.Kind
 
+// The kinds of block a report outline holds.
 const (
 	// Title is the report's title (one per document, first).
-	Title BlockKind = iota
+	Title = document.Title
 	// Heading is a numbered section heading ("一、总体情况").
-	Heading
+	Heading = document.Heading
 	// Paragraph is one paragraph of narrative text.
-	Paragraph
+	Paragraph = document.Paragraph
 	// Table is one official table.
-	Table
+	Table = document.Table
 	// Signature is the closing block: the agency's name and the date, right-aligned in print.
-	Signature
+	Signature = document.Signature
 )
 
 // Block is one element of a report document in reading order.

@@ -204,12 +204,9 @@ func xlsxBuild(f *excelize.File, r *report.Report, blocks []Block) error {
 	}
 	// The report's own date (signed, else published) stands for the document's, so that the same report always
 	// gives the same file.
-	for _, date := range []string{r.Signed, r.Published} {
-		if d, err := time.Parse(time.DateOnly, date); err == nil {
-			props.Created = d.Format(time.RFC3339)
-			props.Modified = props.Created
-			break
-		}
+	if d := reportDate(r); !d.IsZero() {
+		props.Created = d.Format(time.RFC3339)
+		props.Modified = props.Created
 	}
 	if err := f.SetDocProps(props); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package render
+package document
 
 import (
 	"archive/zip"
@@ -8,8 +8,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"github.com/gongkai/gongkai/internal/report"
 )
 
 // Page geometry of an official document (GB/T 9704): A4, margins 37/35/28/26 mm, in twips.
@@ -23,24 +21,47 @@ const (
 	docxTextW     = docxPageW - docxMarginL - docxMarginR
 )
 
-// DOCX writes the report as an editable Word document in the layout of an official document: A4, 方正小标宋 title,
-// 黑体 headings, 仿宋 body at 三号 with fixed 28.9 pt lines and a two-character indent, page numbers in the footer,
-// and the official tables with merged cells. It uses only the widely supported core of WordprocessingML so that
-// Word, WPS and LibreOffice open it alike.
-func DOCX(w io.Writer, r *report.Report) error {
-	blocks, err := Outline(r)
+// TextWidthTwips is the width of the DOCX text block (page width less the margins) in twips, which every table
+// grid fills exactly.
+const TextWidthTwips = docxTextW
+
+// DOCX writes d as an editable Word document in the layout of an official document: A4 with the GB/T 9704
+// margins, 方正小标宋 title, 黑体 headings, 仿宋 body at 三号 with fixed 28.9 pt lines and a two-character indent,
+// page numbers in the footer, and tables with merged cells. It uses only the widely supported core of
+// WordprocessingML so that Word, WPS and LibreOffice open it alike. The fonts are named, not embedded: the reader's
+// machine supplies them, as it does for every official document.
+func DOCX(w io.Writer, d *Doc) error {
+	blocks, err := prepare(d)
 	if err != nil {
-		return err
+		return fmt.Errorf("document: docx: %w", err)
 	}
 	var body bytes.Buffer
-	for _, b := range blocks {
+	for i, b := range blocks {
+		next := Kind(-1)
+		if i+1 < len(blocks) {
+			next = blocks[i+1].Kind
+		}
 		switch b.Kind {
 		case Title:
-			docxPara(&body, "Title", b.Text)
+			style := "Title"
+			if next == DocNumber {
+				style = "TitleAboveNumber" // the number sits right under the title; the gap comes after it
+			}
+			docxPara(&body, style, b.Text)
+		case DocNumber:
+			docxPara(&body, "DocNumber", b.Text)
 		case Heading:
 			docxPara(&body, "Heading1", b.Text)
 		case Paragraph:
 			docxPara(&body, "", b.Text)
+		case Addressee:
+			docxPara(&body, "Addressee", b.Text)
+		case Note:
+			style := "Note"
+			if i > 0 && blocks[i-1].Kind != Note {
+				style = "NoteFirst" // one blank line between the body and the notes
+			}
+			docxPara(&body, style, b.Text)
 		case Signature:
 			docxPara(&body, "Signature", "")
 			for _, s := range []string{b.Text, b.Date} {
@@ -49,15 +70,13 @@ func DOCX(w io.Writer, r *report.Report) error {
 				}
 			}
 		case Table:
-			docxTable(&body, b.Grid)
+			docxTable(&body, b.Table)
 		}
 	}
-	title := DocumentTitle(r)
-	now := time.Now().UTC().Format(time.RFC3339)
 	parts := []struct{ name, data string }{
 		{"[Content_Types].xml", docxContentTypes},
 		{"_rels/.rels", docxRootRels},
-		{"docProps/core.xml", fmt.Sprintf(docxCore, xmlText(title), now, now)},
+		{"docProps/core.xml", docxCore(d)},
 		{"docProps/app.xml", docxApp},
 		{"word/_rels/document.xml.rels", docxDocRels},
 		{"word/styles.xml", docxStyles},
@@ -67,18 +86,53 @@ func DOCX(w io.Writer, r *report.Report) error {
 	}
 	zw := zip.NewWriter(w)
 	for _, p := range parts {
+		// Create leaves the entries' modification time zero, so the archive holds no clock reading.
 		fw, err := zw.Create(p.name)
 		if err != nil {
-			return fmt.Errorf("render: docx: %w", err)
+			return fmt.Errorf("document: docx: %w", err)
 		}
 		if _, err := io.WriteString(fw, p.data); err != nil {
-			return fmt.Errorf("render: docx: %w", err)
+			return fmt.Errorf("document: docx: %w", err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("render: docx: %w", err)
+		return fmt.Errorf("document: docx: %w", err)
 	}
 	return nil
+}
+
+// docxCore writes the core properties: title, subject, author (the agency) and, when known, the creation time.
+func docxCore(d *Doc) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	b.WriteString(`<dc:title>` + xmlText(docTitle(d)) + `</dc:title>`)
+	if d.Subject != "" {
+		b.WriteString(`<dc:subject>` + xmlText(d.Subject) + `</dc:subject>`)
+	}
+	if d.Author != "" {
+		b.WriteString(`<dc:creator>` + xmlText(d.Author) + `</dc:creator><cp:lastModifiedBy>` + xmlText(d.Author) + `</cp:lastModifiedBy>`)
+	}
+	b.WriteString(`<dc:language>zh-CN</dc:language>`)
+	if !d.Created.IsZero() {
+		t := d.Created.UTC().Format(time.RFC3339)
+		b.WriteString(`<dcterms:created xsi:type="dcterms:W3CDTF">` + t + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + t + `</dcterms:modified>`)
+	}
+	b.WriteString(`</cp:coreProperties>`)
+	return b.String()
+}
+
+// docTitle is the file's title: Doc.Title, else the text of the first Title block.
+func docTitle(d *Doc) string {
+	if d.Title != "" {
+		return d.Title
+	}
+	for _, b := range d.Blocks {
+		if b.Kind == Title {
+			return b.Text
+		}
+	}
+	return ""
 }
 
 // xmlText escapes text for XML and drops the characters XML 1.0 forbids.
@@ -165,9 +219,12 @@ func docxColumnWidths(g *Grid) []int {
 }
 
 func docxTable(b *bytes.Buffer, g *Grid) {
+	if g.Rows() == 0 {
+		return // WordprocessingML has no empty table
+	}
 	widths := docxColumnWidths(g)
 	small := g.Cols() > 6
-	b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="` + fmt.Sprint(docxTextW) + `" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>`)
+	b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="GridTable"/><w:tblW w:w="` + fmt.Sprint(docxTextW) + `" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>`)
 	b.WriteString(`<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders>`)
 	b.WriteString(`<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
 	for _, wd := range widths {
@@ -216,10 +273,10 @@ func docxTable(b *bytes.Buffer, g *Grid) {
 		}
 		return s
 	}
-	if g.Spec.Caption != "" {
+	if g.Caption != "" {
 		// The caption row spanning the table, as the published tables of section 二 print it.
 		b.WriteString(`<w:tr><w:trPr><w:cantSplit/></w:trPr>`)
-		cell(g.Title, docxTextW, g.Cols(), "", true, false)
+		cell(g.Caption, docxTextW, g.Cols(), "", true, false)
 		b.WriteString(`</w:tr>`)
 	}
 	// origin[i][j] is the top-left position of the cell covering (i, j).
@@ -253,7 +310,7 @@ func docxTable(b *bytes.Buffer, g *Grid) {
 				if c.RowSpan > 1 {
 					vm = "restart"
 				}
-				cell(c.Text, spanWidth(j, c.ColSpan), c.ColSpan, vm, c.Header && i < g.HeaderRows || c.Header && c.Scope == "col", c.Numeric)
+				cell(c.Text, spanWidth(j, c.ColSpan), c.ColSpan, vm, c.Header && i < g.HeaderRows, c.Numeric)
 				j += c.ColSpan
 				continue
 			}
@@ -281,9 +338,6 @@ const docxRootRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const docxDocRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>`
 
-const docxCore = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>%s</dc:title><dc:subject>政府信息公开工作年度报告</dc:subject><dc:creator>gongkai</dc:creator><dc:language>zh-CN</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">%s</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">%s</dcterms:modified></cp:coreProperties>`
-
 const docxApp = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>gongkai</Application></Properties>`
 
@@ -306,11 +360,16 @@ const docxStyles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋_GB2312" w:cs="Times New Roman"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="0" w:line="578" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="578" w:line="700" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="方正小标宋简体"/><w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TitleAboveNumber"><w:name w:val="Title Above Number"/><w:basedOn w:val="Title"/><w:pPr><w:spacing w:after="0"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="DocNumber"><w:name w:val="Document Number"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="578"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Addressee"><w:name w:val="Addressee"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:line="440" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="NoteFirst"><w:name w:val="Note First"/><w:basedOn w:val="Note"/><w:pPr><w:spacing w:before="578"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="黑体"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Signature"><w:name w:val="Signature"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0" w:right="640"/><w:jc w:val="right"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="280" w:lineRule="atLeast"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:rFonts w:eastAsia="宋体"/><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableTextSmall"><w:name w:val="Table Text Small"/><w:basedOn w:val="TableText"/><w:pPr><w:spacing w:line="240" w:lineRule="atLeast"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="TableGap"><w:name w:val="Table Gap"/><w:basedOn w:val="Normal"/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:rPr><w:sz w:val="16"/></w:rPr></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
-<w:style w:type="table" w:styleId="ReportTable"><w:name w:val="Report Table"/><w:basedOn w:val="TableNormal"/></w:style>
+<w:style w:type="table" w:styleId="GridTable"><w:name w:val="Grid Table"/><w:basedOn w:val="TableNormal"/></w:style>
 </w:styles>`

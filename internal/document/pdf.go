@@ -1,17 +1,14 @@
-package render
+package document
 
 import (
 	_ "embed"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
-
-	"github.com/gongkai/gongkai/internal/report"
 )
 
 // wqyMicroHei is the embedded CJK font (see fonts/README.md); gopdf embeds a subset per document.
@@ -40,30 +37,36 @@ const (
 	pdfBodySize    = 12.0
 	pdfBodyLeading = 21.0
 	pdfCellPad     = 3.0
+	pdfNoteSize    = 10.5
+	pdfNoteLeading = 18.0
 )
 
-// PDF writes the report as an A4 PDF with the Chinese text embedded as a font subset, so it is selectable and
-// searchable, produced by the binary alone (no browser, no installed fonts). Tables keep the official layout with
-// merged cells; a table that runs over a page break continues with its header rows repeated.
-func PDF(w io.Writer, r *report.Report) error {
-	blocks, err := Outline(r)
+// PDF writes d as an A4 PDF with the official-document margins and the Chinese text embedded as a font subset,
+// so it is selectable and searchable, produced by the binary alone (no browser, no installed fonts). Tables keep
+// their merged cells; a table that runs over a page break continues with its header rows repeated. Characters the
+// embedded font lacks are printed as □ rather than dropped silently.
+func PDF(w io.Writer, d *Doc) error {
+	blocks, err := prepare(d)
 	if err != nil {
-		return err
+		return fmt.Errorf("document: pdf: %w", err)
 	}
 	p := &pdfWriter{widths: map[rune]float64{}}
 	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	p.pdf.SetInfo(gopdf.PdfInfo{Title: DocumentTitle(r), Subject: "政府信息公开工作年度报告", Creator: "gongkai", Producer: "gongkai", CreationDate: time.Now()})
+	// A zero CreationDate is left out by gopdf, and the writer never reads the clock: the same Doc, the same bytes.
+	p.pdf.SetInfo(gopdf.PdfInfo{Title: docTitle(d), Author: d.Author, Subject: d.Subject, Creator: "gongkai", Producer: "gongkai", CreationDate: d.Created})
 	if err := p.pdf.AddTTFFontData(pdfFont, wqyMicroHei); err != nil {
-		return fmt.Errorf("render: pdf: font: %w", err)
+		return fmt.Errorf("document: pdf: font: %w", err)
 	}
 	p.newPage()
-	for _, b := range blocks {
-		if err := p.block(b); err != nil {
-			return fmt.Errorf("render: pdf: %w", err)
+	for i, b := range blocks {
+		prev := Kind(-1)
+		if i > 0 {
+			prev = blocks[i-1].Kind
 		}
+		p.block(b, prev)
 	}
 	if _, err := p.pdf.WriteTo(w); err != nil {
-		return fmt.Errorf("render: pdf: %w", err)
+		return fmt.Errorf("document: pdf: %w", err)
 	}
 	return nil
 }
@@ -217,7 +220,7 @@ func (p *pdfWriter) ensure(h float64) {
 	}
 }
 
-func (p *pdfWriter) block(b Block) error {
+func (p *pdfWriter) block(b Block, prev Kind) {
 	switch b.Kind {
 	case Title:
 		p.setSize(pdfTitleSize)
@@ -225,6 +228,17 @@ func (p *pdfWriter) block(b Block) error {
 			p.ensure(30)
 			p.text(pdfLeft+(pdfTextW-p.width(l))/2, p.y, l)
 			p.y += 30
+		}
+		p.y += 12
+	case DocNumber:
+		p.setSize(pdfBodySize)
+		if prev == Title {
+			p.y -= 8 // the number belongs to the title: close most of the gap under it
+		}
+		for _, l := range p.wrap(p.clean(b.Text), pdfTextW, 0) {
+			p.ensure(pdfBodyLeading)
+			p.text(pdfLeft+(pdfTextW-p.width(l))/2, p.y, l)
+			p.y += pdfBodyLeading
 		}
 		p.y += 12
 	case Heading:
@@ -237,17 +251,16 @@ func (p *pdfWriter) block(b Block) error {
 			p.y += 24
 		}
 	case Paragraph:
+		p.paragraph(b.Text, pdfBodySize, pdfBodyLeading, 2*pdfBodySize)
+	case Addressee:
 		p.setSize(pdfBodySize)
-		indent := 2 * pdfBodySize
-		for k, l := range p.wrap(p.clean(b.Text), pdfTextW, indent) {
-			p.ensure(pdfBodyLeading)
-			x := pdfLeft
-			if k == 0 {
-				x += indent
-			}
-			p.text(x, p.y, l)
+		p.ensure(2 * pdfBodyLeading) // keep with the first line of the body
+		p.paragraph(b.Text, pdfBodySize, pdfBodyLeading, 0)
+	case Note:
+		if prev != Note {
 			p.y += pdfBodyLeading
 		}
+		p.paragraph(b.Text, pdfNoteSize, pdfNoteLeading, 0)
 	case Signature:
 		p.setSize(pdfBodySize)
 		p.y += pdfBodyLeading
@@ -261,9 +274,22 @@ func (p *pdfWriter) block(b Block) error {
 			p.y += pdfBodyLeading
 		}
 	case Table:
-		return p.table(b.Grid)
+		p.table(b.Table)
 	}
-	return nil
+}
+
+// paragraph draws text left-aligned in lines of the given size and leading, the first line indented.
+func (p *pdfWriter) paragraph(text string, size, leading, indent float64) {
+	p.setSize(size)
+	for k, l := range p.wrap(p.clean(text), pdfTextW, indent) {
+		p.ensure(leading)
+		x := pdfLeft
+		if k == 0 {
+			x += indent
+		}
+		p.text(x, p.y, l)
+		p.y += leading
+	}
 }
 
 // pdfColumnWidths shares the text width: label columns wide, figure columns narrow (as the DOCX does).
@@ -276,9 +302,9 @@ func pdfColumnWidths(g *Grid) []float64 {
 	return out
 }
 
-func (p *pdfWriter) table(g *Grid) error {
+func (p *pdfWriter) table(g *Grid) {
 	if g.Rows() == 0 || g.Cols() == 0 {
-		return nil
+		return
 	}
 	size := 10.5
 	if g.Cols() > 6 {
@@ -336,10 +362,11 @@ func (p *pdfWriter) table(g *Grid) error {
 	p.setSize(pdfBodySize)
 	first := heights[min(g.HeaderRows, g.Rows()-1)]
 	p.ensure(pdfBodyLeading + headH + first)
-	if g.Spec.Caption != "" {
-		// Section 二's small tables are named by their captions; 三 and 四 by the heading just above.
-		p.text(pdfLeft, p.y, p.clean(g.Title))
-		p.y += pdfBodyLeading
+	for _, l := range p.wrap(p.clean(g.Caption), pdfTextW, 0) {
+		if l != "" {
+			p.text(pdfLeft, p.y, l)
+			p.y += pdfBodyLeading
+		}
 	}
 	// Paginate the body rows; every page segment starts with the header rows.
 	var segment []int
@@ -359,7 +386,6 @@ func (p *pdfWriter) table(g *Grid) error {
 	}
 	p.drawSegment(g, segment, heights, lines, colX, size, lead)
 	p.y += 10
-	return nil
 }
 
 // drawSegment draws the given rows (header rows first) from p.y down. A cell spanning rows outside the segment is

@@ -25,6 +25,21 @@ type AgencySettings struct {
 	// ReceiptOnNonWorkingDay says how an application received on a non-working day counts: "next_working_day"
 	// (default: the period starts as if received on the next working day) or "as_received".
 	ReceiptOnNonWorkingDay string `json:"receipt_on_non_working_day"`
+	// SkipReplyApproval lets officers send replies without the approver's sign-off. By default a reply is approved
+	// by the head of the disclosure office before it goes out, as most agencies' own rules require.
+	SkipReplyApproval bool `json:"skip_reply_approval,omitempty"`
+	// CorrectionWorkingDays is the "reasonable period" for a correction (补正) the notice gives (Art 30 leaves it to
+	// the agency; default 15 working days).
+	CorrectionWorkingDays int `json:"correction_working_days,omitempty"`
+	// NoticeNumberFormat numbers the agency's notices (告知书): {short} (the short name, or the name), {year},
+	// {serial}. Default "{short}依申请公开〔{year}〕{serial}号".
+	NoticeNumberFormat string `json:"notice_number_format,omitempty"`
+	// ReviewBody and Court are named in every reply's notice of rights: the 行政复议 organ (by default the agency's
+	// parent people's government, which exercises reconsideration for its departments) and the court.
+	ReviewBody string `json:"review_body,omitempty"`
+	Court      string `json:"court,omitempty"`
+	// FeePayment tells applicants how to pay a 信息处理费 (account, non-tax payment code …), printed on the fee notice.
+	FeePayment string `json:"fee_payment,omitempty"`
 	// Extra holds policies added later, before they earn a field of their own: stored and audited with the rest, so
 	// adding one needs no schema change. Keys are lower-case identifiers; the code that reads a key owns its meaning
 	// and its default.
@@ -35,7 +50,8 @@ var reSettingKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // DefaultSettings are the settings of a new agency.
 func DefaultSettings() AgencySettings {
-	return AgencySettings{IndexFormat: "{uscc}/{year}-{serial:05d}", ReplyWorkingDays: 20, ExtensionWorkingDays: 20, ReceiptOnNonWorkingDay: "next_working_day"}
+	return AgencySettings{IndexFormat: "{uscc}/{year}-{serial:05d}", ReplyWorkingDays: 20, ExtensionWorkingDays: 20, ReceiptOnNonWorkingDay: "next_working_day",
+		CorrectionWorkingDays: 15, NoticeNumberFormat: "{short}依申请公开〔{year}〕{serial}号"}
 }
 
 // WithDefaults fills unset fields with the defaults.
@@ -52,6 +68,12 @@ func (s AgencySettings) WithDefaults() AgencySettings {
 	}
 	if s.ReceiptOnNonWorkingDay == "" {
 		s.ReceiptOnNonWorkingDay = d.ReceiptOnNonWorkingDay
+	}
+	if s.CorrectionWorkingDays == 0 {
+		s.CorrectionWorkingDays = d.CorrectionWorkingDays
+	}
+	if s.NoticeNumberFormat == "" {
+		s.NoticeNumberFormat = d.NoticeNumberFormat
 	}
 	return s
 }
@@ -70,6 +92,17 @@ func (s AgencySettings) Validate() error {
 	}
 	if _, err := FormatIndex(s.IndexFormat, "X", "000000", 2026, 1); err != nil {
 		return err
+	}
+	if s.CorrectionWorkingDays < 1 || s.CorrectionWorkingDays > 60 {
+		return Errorf(EInvalid, "补正期限应为 1—60 个工作日")
+	}
+	if _, err := FormatNoticeNumber(s.NoticeNumberFormat, "示范", 2026, 1); err != nil {
+		return err
+	}
+	for _, f := range []struct{ v, name string }{{s.ReviewBody, "行政复议机关"}, {s.Court, "人民法院"}, {s.FeePayment, "缴费方式"}} {
+		if utf8.RuneCountInString(f.v) > 500 {
+			return Errorf(EInvalid, "%s过长（最多 500 个字）", f.name)
+		}
 	}
 	if len(s.Extra) > 100 {
 		return Errorf(EInvalid, "其他设置项过多（最多 100 项）")
@@ -118,6 +151,37 @@ func FormatIndex(format, uscc, division string, year, serial int) (string, error
 			fmt.Fprintf(&b, "%0*d", width, serial)
 		default:
 			return "", Errorf(EInvalid, "索引号格式中有未知的项“{%s}”（可用 {uscc}、{division}、{year}、{serial}）", name)
+		}
+		i += end + 1
+	}
+	return b.String(), nil
+}
+
+// FormatNoticeNumber builds a notice's 文号 from the agency's format: {short}, {year} and {serial} (required).
+func FormatNoticeNumber(format, short string, year, serial int) (string, error) {
+	if !strings.Contains(format, "{serial}") {
+		return "", Errorf(EInvalid, "告知书文号格式须包含序号 {serial}")
+	}
+	var b strings.Builder
+	for i := 0; i < len(format); {
+		if format[i] != '{' {
+			b.WriteByte(format[i])
+			i++
+			continue
+		}
+		end := strings.IndexByte(format[i:], '}')
+		if end < 0 {
+			return "", Errorf(EInvalid, "告知书文号格式中的“{”没有对应的“}”")
+		}
+		switch name := format[i+1 : i+end]; name {
+		case "short":
+			b.WriteString(short)
+		case "year":
+			b.WriteString(strconv.Itoa(year))
+		case "serial":
+			b.WriteString(strconv.Itoa(serial))
+		default:
+			return "", Errorf(EInvalid, "告知书文号格式中有未知的项“{%s}”（可用 {short}、{year}、{serial}）", name)
 		}
 		i += end + 1
 	}

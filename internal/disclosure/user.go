@@ -10,9 +10,11 @@ import (
 
 // User is a staff account.
 type User struct {
-	ID                 int64      `json:"id"`
-	Username           string     `json:"username"`
-	DisplayName        string     `json:"display_name"`
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	// Email receives the daily reminder of cases due and overdue; optional.
+	Email              string     `json:"email,omitempty"`
 	PasswordHash       string     `json:"-"` // never serialised: not into the API, not into the audit trail
 	MustChangePassword bool       `json:"must_change_password"`
 	FailedLogins       int        `json:"failed_logins"`
@@ -50,6 +52,8 @@ func (u *User) Validate() error {
 		return Errorf(EInvalid, "姓名过长（最多 50 个字）")
 	case u.PasswordHash == "":
 		return Errorf(EInvalid, "账号须设置密码")
+	case u.Email != "" && !reEmail.MatchString(u.Email):
+		return Errorf(EInvalid, "电子邮箱格式不正确，例如 zhangsan@example.gov.cn")
 	}
 	return CheckGrants(u.Grants)
 }

@@ -17,13 +17,19 @@ func (db *DB) SaveAnnualReport(ctx context.Context, actor disclosure.Actor, rep 
 	if rep.Year <= 0 {
 		return disclosure.Errorf(disclosure.EInvalid, "年度报告须有报告年度")
 	}
+	if rep.Status == "" {
+		rep.Status = "published"
+	}
+	if rep.Status != "published" && rep.Status != "draft" {
+		return disclosure.Errorf(disclosure.EInvalid, "年度报告状态应为 published 或 draft")
+	}
 	rep.CreatedAt = db.now().UTC().Truncate(time.Microsecond)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getAgency(ctx, tx, rep.AgencyID); err != nil {
 			return disclosure.Errorf(disclosure.EInvalid, "单位（编号 %d）不存在", rep.AgencyID)
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO annual_reports (agency_id, year, era, source, data, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			rep.AgencyID, rep.Year, rep.Era, rep.Source, string(rep.Data), rep.CreatedAt.UnixMicro()).Scan(&rep.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO annual_reports (agency_id, year, era, source, data, created_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			rep.AgencyID, rep.Year, rep.Era, rep.Source, string(rep.Data), rep.CreatedAt.UnixMicro(), rep.Status).Scan(&rep.ID)
 		if db.d.uniqueIndex(err) != "" {
 			return disclosure.Errorf(disclosure.EConflict, "该单位已有 %d 年度的报告", rep.Year)
 		}
@@ -41,7 +47,7 @@ func (db *DB) SaveAnnualReport(ctx context.Context, actor disclosure.Actor, rep 
 
 // ListAnnualReports returns an agency's reports, newest year first, without their contents.
 func (db *DB) ListAnnualReports(ctx context.Context, agencyID int64) ([]disclosure.AnnualReport, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, year, era, source, created_at FROM annual_reports WHERE agency_id = $1 ORDER BY year DESC`, agencyID)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, year, era, source, created_at, status FROM annual_reports WHERE agency_id = $1 ORDER BY year DESC`, agencyID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list annual reports: %w", err)
 	}
@@ -50,7 +56,7 @@ func (db *DB) ListAnnualReports(ctx context.Context, agencyID int64) ([]disclosu
 	for rows.Next() {
 		var r disclosure.AnnualReport
 		var created int64
-		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Era, &r.Source, &created); err != nil {
+		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Era, &r.Source, &created, &r.Status); err != nil {
 			return nil, fmt.Errorf("store: list annual reports: %w", err)
 		}
 		r.CreatedAt = time.UnixMicro(created).UTC()
@@ -64,8 +70,8 @@ func (db *DB) GetAnnualReport(ctx context.Context, agencyID int64, year int) (*d
 	var r disclosure.AnnualReport
 	var created int64
 	var data string
-	err := db.read.QueryRowContext(ctx, `SELECT id, agency_id, year, era, source, data, created_at FROM annual_reports WHERE agency_id = $1 AND year = $2`, agencyID, year).
-		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Era, &r.Source, &data, &created)
+	err := db.read.QueryRowContext(ctx, `SELECT id, agency_id, year, era, source, data, created_at, status FROM annual_reports WHERE agency_id = $1 AND year = $2`, agencyID, year).
+		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Era, &r.Source, &data, &created, &r.Status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, disclosure.Errorf(disclosure.ENotFound, "没有 %d 年度的报告", year)
 	}

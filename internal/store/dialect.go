@@ -23,6 +23,9 @@ type dialect interface {
 	// forUpdate is appended to a SELECT to lock the selected rows until the transaction ends. On SQLite the
 	// write transaction (BEGIN IMMEDIATE) holds the whole database already, and FOR UPDATE is a syntax error.
 	forUpdate() string
+	// skipLocked is appended to a SELECT that claims work: other processes' locked rows are skipped, not waited
+	// for. SQLite's single writer makes it unnecessary there.
+	skipLocked() string
 	// tableExists is a query with one placeholder (the table name) returning the count of such tables.
 	tableExists() string
 	// uniqueIndex returns the name of the unique index (or constraint) err violates, or "" if err is not a
@@ -38,6 +41,7 @@ func (sqliteDialect) name() string                                  { return "sq
 func (sqliteDialect) gooseDialect() goose.Dialect                   { return goose.DialectSQLite3 }
 func (sqliteDialect) gooseOptions() ([]goose.ProviderOption, error) { return nil, nil }
 func (sqliteDialect) forUpdate() string                             { return "" }
+func (sqliteDialect) skipLocked() string                            { return "" }
 func (sqliteDialect) tableExists() string {
 	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
 }
@@ -50,7 +54,10 @@ var sqliteUniqueColumns = map[string]string{
 	"role_grants.user_id":   "role_grants_one_system_role",
 	"api_tokens.token_hash": "api_tokens_token_hash_key",
 	"annual_reports.agency_id, annual_reports.year": "annual_reports_agency_id_year_key",
-	"sessions.token": "sessions_pkey",
+	"sessions.token":                              "sessions_pkey",
+	"applications.query_code":                     "applications_query_code_key",
+	"applications.agency_id, applications.number": "applications_agency_id_number_key",
+	"notices.agency_id, notices.number":           "notices_agency_id_number_key",
 }
 
 func (sqliteDialect) uniqueIndex(err error) string {
@@ -96,7 +103,8 @@ func (postgresDialect) gooseOptions() ([]goose.ProviderOption, error) {
 	}
 	return []goose.ProviderOption{goose.WithSessionLocker(l)}, nil
 }
-func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+func (postgresDialect) forUpdate() string  { return " FOR UPDATE" }
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 func (postgresDialect) tableExists() string {
 	return `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
-const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at, totp_secret`
+const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at, totp_secret, email`
 
 // CreateUser validates and inserts an account with its role grants, and audits it (without the password hash).
 // Errors: EInvalid, EForbidden (two system roles), EConflict (the user name is taken).
@@ -23,9 +23,9 @@ func (db *DB) CreateUser(ctx context.Context, actor disclosure.Actor, u *disclos
 	}
 	u.CreatedAt = db.now().UTC().Truncate(time.Microsecond)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, must_change_password, created_at, totp_secret, disabled)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			u.Username, u.DisplayName, u.PasswordHash, u.MustChangePassword, u.CreatedAt.UnixMicro(), u.TOTPSecret, u.Disabled).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (username, display_name, password_hash, must_change_password, created_at, totp_secret, disabled, email)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.Username, u.DisplayName, u.PasswordHash, u.MustChangePassword, u.CreatedAt.UnixMicro(), u.TOTPSecret, u.Disabled, u.Email).Scan(&u.ID)
 		if db.d.uniqueIndex(err) != "" {
 			return disclosure.Errorf(disclosure.EConflict, "用户名 %s 已被使用", u.Username)
 		}
@@ -257,8 +257,8 @@ func (db *DB) UpdateUser(ctx context.Context, actor disclosure.Actor, u *disclos
 			return disclosure.Errorf(disclosure.EInvalid, "用户名不能修改（原为 %s）；如需新用户名，请新建账号", before.Username)
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE users SET display_name = $1, password_hash = $2, must_change_password = $3, failed_logins = $4,
-			locked_until = $5, disabled = $6, last_login_at = $7, totp_secret = $8 WHERE id = $9`,
-			u.DisplayName, u.PasswordHash, u.MustChangePassword, u.FailedLogins, locked, u.Disabled, last, u.TOTPSecret, u.ID)
+			locked_until = $5, disabled = $6, last_login_at = $7, totp_secret = $8, email = $9 WHERE id = $10`,
+			u.DisplayName, u.PasswordHash, u.MustChangePassword, u.FailedLogins, locked, u.Disabled, last, u.TOTPSecret, u.Email, u.ID)
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func scanUser(scan func(...any) error) (*disclosure.User, error) {
 	var u disclosure.User
 	var locked, last sql.NullInt64
 	var created int64
-	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last, &u.TOTPSecret); err != nil {
+	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last, &u.TOTPSecret, &u.Email); err != nil {
 		return nil, err
 	}
 	u.TOTPEnabled = u.TOTPSecret != ""

@@ -23,7 +23,10 @@ import (
 const (
 	SecuritySTARTTLS = "starttls" // plain connection upgraded with STARTTLS before AUTH; usually port 587 (or 25)
 	SecurityTLS      = "tls"      // TLS from the first byte ("SMTPS"); usually port 465
-	SecurityNone     = "none"     // no encryption at all; only for a relay on the loopback interface
+	SecurityNone     = "none"     // no encryption; only for a relay on the loopback interface, see below
+
+	// With SecurityNone, AUTH PLAIN/LOGIN is sent in plain text on purpose: go-mail refuses that by default, but
+	// Validate allows "none" only for a loopback host, so the password never leaves the machine.
 )
 
 // DefaultTimeout bounds each network operation of a delivery when SMTPConfig.Timeout is zero.

@@ -144,6 +144,18 @@ func TestSendSeveralRecipients(t *testing.T) {
 	}
 }
 
+func TestSendInternationalisedDomainAsPunycode(t *testing.T) {
+	srv := mailtest.NewServer(t)
+	sender := mustSMTP(t, srv.Config())
+	if err := sender.Send(context.Background(), mail.Message{To: []string{"office@政务.cn"}, Subject: "主题", Text: "正文"}); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := srv.Wait(1, wait)[0].To
+	if len(got) != 1 || !strings.HasPrefix(got[0], "office@xn--") || !strings.HasSuffix(got[0], ".cn") {
+		t.Errorf("envelope recipients = %q, want office@xn--….cn", got)
+	}
+}
+
 func TestSendExtraHeaders(t *testing.T) {
 	srv := mailtest.NewServer(t)
 	sender := mustSMTP(t, srv.Config())

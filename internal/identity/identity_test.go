@@ -353,3 +353,11 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkValidateResidentID(b *testing.B) {
+	for b.Loop() {
+		if _, err := Validate(ResidentID, "11010519491231002x"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -484,3 +484,17 @@ func TestSendConcurrently(t *testing.T) {
 		t.Errorf("server has %d messages, want %d", got, n)
 	}
 }
+
+func BenchmarkSend(b *testing.B) {
+	srv := mailtest.NewServer(b)
+	sender, err := mail.NewSMTP(srv.Config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := mail.Message{To: []string{"a@example.cn"}, Subject: "关于您的政府信息公开申请的告知", Text: strings.Repeat("您的申请已受理。\n", 40)}
+	for b.Loop() {
+		if err := sender.Send(context.Background(), msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

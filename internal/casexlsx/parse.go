@@ -77,9 +77,13 @@ const SheetName = "申请"
 //
 // It reads the sheet 申请 (or the first sheet, if none has that name). The header row is the first row of the
 // sheet that names at least three of the template's columns, within its first rows with content; columns may be in
-// any order, unknown columns are ignored, and a header may carry the template's "*". Rows whose template columns
-// are all empty are skipped, as is the template's example row left as it is. A cell merged over several rows gives
-// its value to each of them. Each row's application passes app.Validate(checkID).
+// any order, unknown columns are ignored, and a header may carry the template's "*". A header missing a required
+// column, or naming one twice, is reported on the header row, and then no row is checked. Rows whose template
+// columns are all empty are skipped (and do not count against the row limit), as is the template's example row
+// left as it is. A cell merged over several rows gives its value to each of them that has content. Each row's
+// application passes app.Validate(checkID); every error it gives is reported on its column, as are those of the
+// dates (real Excel dates or text, between 2008-05-01 and today), the lists, the outcome (which must fit the kind
+// of application) and the reply date (required exactly when there is an outcome, not before the receipt date).
 //
 // The error is a *disclosure.Error (EInvalid) when the file as a whole cannot be used — not an XLSX file, damaged,
 // over 20 MB, over 10,000 rows, or without data — and any other error only when reading r fails. Problems are

@@ -121,6 +121,9 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 
 	switch cmd.Action {
 	case Accept:
+		if next.AssigneeID == nil && cmd.Actor.Who&ByOfficer != 0 {
+			next.AssigneeID = cmd.Actor.UserID // whoever accepts a case handles it, until it is assigned to someone else
+		}
 		n.add(NoticeReceipt, NoticeReceipt, true, nil)
 
 	case RequestFix:

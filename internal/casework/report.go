@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -183,4 +184,13 @@ func CaseFindings(r, prev *report.Report) []report.Finding {
 		}
 	}
 	return out
+}
+
+// FeeItemText is the text of report section 六(一) from the year's collected 信息处理费: the count and amount, or
+// that none was collected (every report must say one or the other).
+func FeeItemText(year, cases, amount int) string {
+	if cases == 0 {
+		return fmt.Sprintf("%d年度，本机关未收取政府信息公开信息处理费。", year)
+	}
+	return fmt.Sprintf("%d年度，本机关依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）对%d件政府信息公开申请收取信息处理费，共计%d元。", year, cases, amount)
 }

@@ -271,3 +271,37 @@ func ExampleDeadline_Explain() {
 	fmt.Println(d.Due())
 	// Output: 2026-03-16
 }
+
+func TestGeneratedCasesAreValidAndGiveAConsistentReport(t *testing.T) {
+	env := testEnv()
+	changes, err := GenerateCases(1, env, 2025, 500, date("2026-03-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := GenerateCases(1, env, 2025, 500, date("2026-03-01"))
+	var cases []*disclosure.Case
+	open := 0
+	for i, ch := range changes {
+		if ch.Case.Request.Description != again[i].Case.Request.Description || ch.Case.ReceivedOn != again[i].Case.ReceivedOn {
+			t.Fatalf("case %d differs between two runs with the same seed", i)
+		}
+		if err := ch.Case.Validate(CheckID); err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if !ch.Case.State.Closed() {
+			open++
+		}
+		c := ch.Case
+		cases = append(cases, &c)
+	}
+	if open == 0 || open > 150 {
+		t.Errorf("%d of 500 open", open)
+	}
+	r := yearReport(2025, cases)
+	if fs := CaseFindings(r, nil); len(fs) > 0 {
+		t.Errorf("findings: %+v", fs)
+	}
+	if got := r.Tables[report.TableRequests][report.RowNew][report.ColTotal]; got != 500 {
+		t.Errorf("new = %v, want 500", got)
+	}
+}

@@ -125,11 +125,14 @@ type Intake struct {
 var earliestReceipt = workday.NewDate(2008, 5, 1)
 
 // NewCase validates an intake and opens its case: registered, the clock started on the receipt date, the deadline
-// computed, the event and, when the applicant gave an address, the confirmation e-mail. The store assigns the
-// number and the query code; prior are the applicant's earlier applications to the agency, for the duplicate and
-// repeat warnings (Art 35, 36(6)).
+// computed, and the event. The store assigns the number and the query code; prior are the applicant's earlier
+// applications to the agency, for the duplicate and repeat warnings (Art 35, 36(6)). ReceiptMail is the
+// confirmation e-mail, once the store has numbered the case.
 func NewCase(in Intake, env Env, prior []disclosure.Application) (*disclosure.Case, disclosure.CaseEvent, error) {
 	a := in.App
+	if in.Actor.Who == ByApplicant {
+		a.ReceivedOn = in.Today // an online application is received when submitted (Art 31(3): the system confirms it at once)
+	}
 	if err := a.Validate(CheckID); err != nil {
 		return nil, disclosure.CaseEvent{}, err
 	}
@@ -140,9 +143,6 @@ func NewCase(in Intake, env Env, prior []disclosure.Application) (*disclosure.Ca
 		return nil, disclosure.CaseEvent{}, disclosure.Errorf(disclosure.EInvalid, "收到申请的日期 %s 早于2008年5月1日（《政府信息公开条例》施行之日）", a.ReceivedOn.Chinese())
 	case in.Actor.Who == ByApplicant && a.Channel != disclosure.Online:
 		return nil, disclosure.CaseEvent{}, disclosure.Errorf(disclosure.EInvalid, "在线申请的申请方式应为互联网在线申请")
-	}
-	if in.Actor.Who == ByApplicant {
-		a.ReceivedOn = in.Today
 	}
 	a.AgencyID = env.Agency.ID
 	a.State = disclosure.Registered
@@ -300,4 +300,19 @@ func ImportedCase(in Intake, env Env, outcome disclosure.Outcome, basis string, 
 	c.Reply = &disclosure.ReplyDraft{Outcome: outcome, Basis: b.Key, Reasons: note, Approved: true}
 	ev.ToState = disclosure.Archived
 	return c, ev, nil
+}
+
+// ReceiptMail is the e-mail confirming a new application to the applicant, when they gave an address: number,
+// query code (never the password), receipt date and deadline.
+func ReceiptMail(c *disclosure.Case, env Env) (disclosure.Mail, bool) {
+	if c.Applicant.Email == "" {
+		return disclosure.Mail{}, false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s：\n\n%s已于%s收到您的%s，申请编号 %s，查询码 %s。\n", c.Applicant.Name, env.Agency.Name, c.ReceivedOn.Chinese(), kindName(c.Kind), c.Number, c.QueryCode)
+	if !c.Due.IsZero() {
+		fmt.Fprintf(&b, "本机关将于%s前作出答复；确需延长的，将另行告知。\n", c.Due.Chinese())
+	}
+	fmt.Fprintf(&b, "\n查询办理进度：%s/track （查询码 %s，查询密码见提交申请后的回执）\n\n%s\n本邮件由系统自动发送，请勿直接回复。", strings.TrimRight(env.BaseURL, "/"), c.QueryCode, env.Agency.Name)
+	return disclosure.Mail{To: c.Applicant.Email, Subject: fmt.Sprintf("%s：已收到您的%s（%s）", env.Agency.Name, kindName(c.Kind), c.Number), Text: b.String()}, true
 }

@@ -126,6 +126,7 @@ func ValidateUSCC(s string) error {
 	}
 	check := (31 - sum%31) % 31
 	if s[17] != usccChars[check] {
+
 		return Errorf(EInvalid, "统一社会信用代码校验位不正确：按前 17 位计算应为“%c”，请核对是否抄错", usccChars[check])
 	}
 	return nil
@@ -160,4 +161,21 @@ type AgencyService interface {
 	ListAgencies(ctx context.Context, root *int64) ([]*Agency, error)
 	// AgencySubtree returns the agency and everything below it. Errors: ENotFound (no agency id).
 	AgencySubtree(ctx context.Context, id int64) ([]*Agency, error)
+}
+
+// USCCCheck returns the check character (position 18) of a 统一社会信用代码 from its first 17 characters, which must
+// be of the code's character set; it returns 0 otherwise.
+func USCCCheck(first17 string) byte {
+	if len(first17) != 17 {
+		return 0
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := strings.IndexByte(usccChars, first17[i])
+		if v < 0 {
+			return 0
+		}
+		sum += v * usccWeights[i]
+	}
+	return usccChars[(31-sum%31)%31]
 }

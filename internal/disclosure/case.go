@@ -165,6 +165,9 @@ type CaseChange struct {
 	Transfer *Case
 	// Corrections are the published report years whose figures the change alters, with the reason given.
 	Corrections []ReportCorrection
+	// AfterNumbering, for a new case, is called once the store has given it its number and query code and before
+	// the change is written: what needs them (the confirmation e-mail) is made there.
+	AfterNumbering func(ch *CaseChange) `json:"-"`
 }
 
 // ReportCorrection records a change to a published year's figures (更正), with its reason.
@@ -282,8 +285,9 @@ type CaseFilter struct {
 	Kind      ApplicationKind
 	// Open selects cases not yet closed.
 	Open bool
-	// DueBy selects open cases whose reply is due on or before the date; Overdue is DueBy yesterday with a clock.
-	DueBy workday.Date
+	// DueBy selects open cases whose reply is due on or before the date (overdue: yesterday), DueFrom those due on
+	// or after it (with DueBy: due soon, not yet overdue).
+	DueBy, DueFrom workday.Date
 	// AssigneeID selects one officer's cases.
 	AssigneeID *int64
 	// PendingApproval selects cases waiting for the approver: a reply to approve or an extension requested.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -84,21 +85,25 @@ func (db *DB) RequestCounts(ctx context.Context, agencyIDs []int64, year int) ([
 func reportCellWhere(w *where, year int, row, col string) {
 	y0, y1 := yearBounds(year)
 	w.clauses = append(w.clauses, "kind = 'disclosure'")
-	start, end := w.next(y0), w.next(y1)
+	// PostgreSQL must know every parameter's type, so only the bounds a cell uses are passed.
+	closedIn := func() { w.clauses = append(w.clauses, "closed_on >= "+w.next(y0), "closed_on <= "+w.next(y1)) }
 	switch row {
 	case "new":
-		w.clauses = append(w.clauses, "received_on >= "+start, "received_on <= "+end)
+		w.clauses = append(w.clauses, "received_on >= "+w.next(y0), "received_on <= "+w.next(y1))
 	case "carried_over":
+		start := w.next(y0)
 		w.clauses = append(w.clauses, "received_on < "+start, "(closed_on IS NULL OR closed_on >= "+start+")")
 	case "carry_forward":
+		end := w.next(y1)
 		w.clauses = append(w.clauses, "received_on <= "+end, "(closed_on IS NULL OR closed_on > "+end+")")
 	case "total":
-		w.clauses = append(w.clauses, "closed_on >= "+start, "closed_on <= "+end)
+		closedIn()
 	case "other":
 		// the trial format's single row （六）其他处理
-		w.clauses = append(w.clauses, "closed_on >= "+start, "closed_on <= "+end, "outcome LIKE 'other.%'")
+		closedIn()
+		w.clauses = append(w.clauses, "outcome LIKE 'other.%'")
 	default:
-		w.clauses = append(w.clauses, "closed_on >= "+start, "closed_on <= "+end)
+		closedIn()
 		w.add("outcome = $%d", row)
 	}
 	if col != "" && col != "total" {
@@ -110,7 +115,7 @@ func reportCellWhere(w *where, year int, row, col string) {
 // outcome of the year's closed cases. It exists as the benchmark's baseline.
 func (db *DB) BareRequestGroupBy(ctx context.Context, agencyID int64, year int) (int, error) {
 	y0, y1 := yearBounds(year)
-	rows, err := db.read.QueryContext(ctx, `SELECT applicant_type, outcome, COUNT(*) FROM applications WHERE agency_id = $1 AND received_on >= $2 AND received_on <= $3 GROUP BY applicant_type, outcome`, agencyID, y0, y1)
+	rows, err := db.read.QueryContext(ctx, `SELECT applicant_type, outcome, COUNT(*) FROM applications WHERE agency_id = $1 AND kind = 'disclosure' AND received_on >= $2 AND received_on <= $3 GROUP BY applicant_type, outcome`, agencyID, y0, y1)
 	if err != nil {
 		return 0, err
 	}
@@ -384,4 +389,30 @@ func (db *DB) SetDue(ctx context.Context, actor disclosure.Actor, id int64, due 
 		return fmt.Errorf("store: set due: %w", err)
 	}
 	return nil
+}
+
+// FeeTotals returns the 信息处理费 of a year for the agencies, for report section 六(一): the number of applications
+// whose fee was paid in the year and the amount in 元. Waived and unpaid fees are not collected.
+func (db *DB) FeeTotals(ctx context.Context, agencyIDs []int64, year int) (cases, amount int, err error) {
+	var w where
+	agencyIn(&w, agencyIDs)
+	w.clauses = append(w.clauses, "fee <> ''")
+	rows, err := db.read.QueryContext(ctx, `SELECT fee FROM applications`+w.sql(), w.args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: fee totals: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return 0, 0, fmt.Errorf("store: fee totals: %w", err)
+		}
+		var f disclosure.FeeNotice
+		if json.Unmarshal([]byte(raw), &f) != nil || !f.Paid || f.SettledOn.Year != year {
+			continue
+		}
+		cases++
+		amount += f.Amount
+	}
+	return cases, amount, rows.Err()
 }

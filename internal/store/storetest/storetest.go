@@ -817,4 +817,6 @@ func Run(t *testing.T, open Opener) {
 			t.Errorf("%d writes failed", failures.Load())
 		}
 	})
+
+	runCases(t, open)
 }

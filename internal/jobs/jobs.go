@@ -1,0 +1,212 @@
+// Package jobs runs gongkai's background work inside `gongkai serve`: sending the outbox's e-mails with retries,
+// and the daily reminder to officers of cases due and overdue. On PostgreSQL several processes may run it at once:
+// e-mails are claimed with SKIP LOCKED and the daily run is claimed once per day.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/mail"
+	"github.com/gongkai/gongkai/internal/store"
+	"github.com/gongkai/gongkai/internal/workday"
+)
+
+// Runner is the background work of one process.
+type Runner struct {
+	DB *store.DB
+	// Sender delivers e-mail; nil keeps it in the outbox (no SMTP server configured yet).
+	Sender mail.Sender
+	Log    *slog.Logger
+	// Calendar returns the working-day calendar in force.
+	Calendar func(ctx context.Context) (*workday.Calendar, error)
+	// Location is the agencies' time zone; ReminderHour the local hour after which the daily reminder goes out.
+	Location     *time.Location
+	ReminderHour int
+	// BaseURL is the portal's address, for links.
+	BaseURL string
+	// Every is how often the outbox is polled (default 10 s).
+	Every time.Duration
+	// Now is the clock (time.Now by default).
+	Now func() time.Time
+}
+
+// Run works until ctx is done.
+func (r *Runner) Run(ctx context.Context) {
+	every := r.Every
+	if every == 0 {
+		every = 10 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := r.SendMail(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("outbox", "err", err)
+		}
+		if _, err := r.Remind(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("reminder", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// SendMail sends what the outbox holds, in batches, and returns how many were sent. A temporary failure is retried
+// later with backoff; a permanent one (an address refused) is given up and logged.
+func (r *Runner) SendMail(ctx context.Context) (int, error) {
+	sent := 0
+	if r.Sender == nil {
+		return 0, nil // no SMTP server configured: the outbox keeps everything
+	}
+	for {
+		batch, err := r.DB.ClaimMail(ctx, 20)
+		if err != nil || len(batch) == 0 {
+			return sent, err
+		}
+		for _, m := range batch {
+			msg := mail.Message{To: []string{m.Mail.To}, Subject: m.Mail.Subject, Text: m.Mail.Text, MessageID: fmt.Sprintf("outbox-%d@gongkai.invalid", m.ID)}
+			err := r.Sender.Send(ctx, msg)
+			if err == nil {
+				if err := r.DB.MailSent(ctx, m.ID); err != nil {
+					return sent, err
+				}
+				sent++
+				continue
+			}
+			if ctx.Err() != nil {
+				return sent, ctx.Err()
+			}
+			temporary := mail.Temporary(err)
+			r.Log.Warn("mail not sent", "id", m.ID, "attempt", m.Attempts+1, "temporary", temporary, "err", err)
+			if err := r.DB.MailFailed(ctx, m.ID, err, temporary); err != nil {
+				return sent, err
+			}
+		}
+	}
+}
+
+// Remind sends, once a day after the reminder hour, each officer with an e-mail address the list of their agencies'
+// open cases that are overdue or due within 3 working days. It returns how many reminders it queued; 0 when the day's
+// run was already done, here or by another process.
+func (r *Runner) Remind(ctx context.Context) (int, error) {
+	now := r.now().In(r.Location)
+	if now.Hour() < r.ReminderHour {
+		return 0, nil
+	}
+	today := workday.DateOf(now)
+	first, err := r.DB.ClaimJobRun(ctx, "reminder", today.String())
+	if err != nil || !first {
+		return 0, err
+	}
+	cal, err := r.Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if !cal.IsWorkday(today) {
+		return 0, nil
+	}
+	soon := cal.Due(today, 3, nil).Due
+	users, err := r.DB.ListUsers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	queued := 0
+	for _, u := range users {
+		if u.Email == "" || u.Disabled {
+			continue
+		}
+		agencies, err := r.officerAgencies(ctx, u)
+		if err != nil {
+			return queued, err
+		}
+		if len(agencies) == 0 {
+			continue
+		}
+		list, _, err := r.DB.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: agencies, DueBy: soon, Limit: 200})
+		if err != nil {
+			return queued, err
+		}
+		if len(list) == 0 {
+			continue
+		}
+		if err := r.DB.EnqueueMail(ctx, reminderMail(u, list, cal, today, r.BaseURL)); err != nil {
+			return queued, err
+		}
+		queued++
+	}
+	return queued, nil
+}
+
+// officerAgencies are the agencies whose cases an account handles: the subtrees where it is an officer or approver.
+func (r *Runner) officerAgencies(ctx context.Context, u *disclosure.User) ([]int64, error) {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, g := range u.Grants {
+		if g.AgencyID == nil || (g.Role != disclosure.Officer && g.Role != disclosure.Approver) {
+			continue
+		}
+		sub, err := r.DB.ListAgencies(ctx, g.AgencyID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range sub {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				out = append(out, a.ID)
+			}
+		}
+	}
+	return out, nil
+}
+
+func reminderMail(u *disclosure.User, list []disclosure.Application, cal *workday.Calendar, today workday.Date, base string) disclosure.Mail {
+	sort.Slice(list, func(i, j int) bool { return list[i].Due.Before(list[j].Due) })
+	var overdue, soon []string
+	for _, a := range list {
+		line := fmt.Sprintf("%s %s：%s（答复期限 %s", a.Number, a.Applicant.Name, summary(a.Request), a.Due.Chinese())
+		if a.Due.Before(today) {
+			line += fmt.Sprintf("，已超期 %d 个工作日）", -cal.WorkdaysBetween(today, a.Due))
+			overdue = append(overdue, line)
+		} else {
+			line += fmt.Sprintf("，还剩 %d 个工作日）", cal.WorkdaysBetween(today, a.Due))
+			soon = append(soon, line)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s：\n\n以下政府信息公开申请需要尽快办理（%s）。\n", u.DisplayName, today.Chinese())
+	if len(overdue) > 0 {
+		fmt.Fprintf(&b, "\n已超期（%d 件）：\n  %s\n", len(overdue), strings.Join(overdue, "\n  "))
+	}
+	if len(soon) > 0 {
+		fmt.Fprintf(&b, "\n3个工作日内到期（%d 件）：\n  %s\n", len(soon), strings.Join(soon, "\n  "))
+	}
+	fmt.Fprintf(&b, "\n进入工作台办理：%s/console/cases?view=due\n\n本邮件由系统每个工作日自动发送。", strings.TrimRight(base, "/"))
+	return disclosure.Mail{To: u.Email, Subject: fmt.Sprintf("依申请公开提醒：%d 件已超期，%d 件即将到期", len(overdue), len(soon)), Text: b.String()}
+}
+
+func summary(r disclosure.Request) string {
+	s := r.Title
+	if s == "" {
+		s = r.Description
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if rs := []rune(s); len(rs) > 30 {
+		s = string(rs[:30]) + "……"
+	}
+	return s
+}

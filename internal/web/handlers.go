@@ -308,13 +308,28 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewAudit) {
 		links = append(links, link{"/console/audit", "审计记录"})
 	}
-	links = append(links, link{"/console/password", "修改密码"})
+	if allowed(u, ViewCases) {
+		links = append([]link{{"/console/cases", "依申请公开"}, {"/console/casereport", "年度报告第三、四部分"}}, links...)
+	}
+	if allowed(u, EditTemplates) {
+		links = append(links, link{"/console/templates", "告知书模板"})
+	}
+	links = append(links, link{"/console/calendar", "节假日安排"}, link{"/console/password", "修改密码"})
 	all, err := s.db.ListAgencies(r.Context(), nil)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "console", "工作台", map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)})
+	data := map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)}
+	if allowed(u, ViewCases) {
+		boards, err := s.dashboard(r, u)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		data["Boards"] = boards
+	}
+	s.render(w, r, http.StatusOK, "console", "工作台", data)
 }
 
 // visibleAgencies returns the agencies the account may see in the console: all of them for the system roles, else

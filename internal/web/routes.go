@@ -22,6 +22,18 @@ const (
 	ViewUsers Permission = "users.view"
 	// ViewSettings is reading the agencies' settings.
 	ViewSettings Permission = "settings.view"
+	// ViewCases is reading applications (依申请公开) of the account's agencies; what it may do with a case is
+	// decided case by case from its roles for the case's agency (casework's transition table).
+	ViewCases Permission = "cases.view"
+	// HandleCases is taking steps in cases: officers and approvers.
+	HandleCases Permission = "cases.handle"
+	// IntakeCases is entering applications that arrived by letter, in person, by fax or e-mail, and importing
+	// historical cases.
+	IntakeCases Permission = "cases.intake"
+	// EditTemplates is changing the agency's notice templates.
+	EditTemplates Permission = "templates.edit"
+	// EditCalendar is entering a year's holiday arrangement.
+	EditCalendar Permission = "calendar.edit"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -31,6 +43,12 @@ var grants = map[Permission][]disclosure.Role{
 	ViewAudit:    {disclosure.Auditor},
 	ViewUsers:    {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin},
 	ViewSettings: {disclosure.SysAdmin, disclosure.AgencyAdmin, disclosure.Supervisor},
+	// The three system roles do not read applicants' cases: they manage the system, not disclosure work.
+	ViewCases:     {disclosure.Officer, disclosure.Approver, disclosure.Supervisor},
+	HandleCases:   {disclosure.Officer, disclosure.Approver},
+	IntakeCases:   {disclosure.Officer},
+	EditTemplates: {disclosure.Officer, disclosure.AgencyAdmin},
+	EditCalendar:  {disclosure.SysAdmin},
 }
 
 // Route is one entry of the URL map.
@@ -62,6 +80,39 @@ var Routes = []Route{
 	{"GET /console/audit", ViewAudit, (*Server).consoleAudit, false},
 	{"GET /console/users", ViewUsers, (*Server).consoleUsers, false},
 	{"GET /console/settings", ViewSettings, (*Server).consoleSettings, false},
+
+	// 依申请公开: the applicant's side.
+	{"GET /agencies/{id}/apply", Public, (*Server).applyFormPage, false},
+	{"POST /agencies/{id}/apply", Public, (*Server).apply, false},
+	{"GET /track", Public, (*Server).trackFormPage, false},
+	{"POST /track", Public, (*Server).trackLookup, false},
+	{"GET /track/{code}", Public, (*Server).trackCase, false},
+	{"POST /track/{code}/fix", Public, (*Server).trackFix, false},
+	{"POST /track/{code}/withdraw", Public, (*Server).trackWithdraw, false},
+	{"GET /track/{code}/notices/{nid}/{format}", Public, (*Server).trackNotice, false},
+	{"GET /track/{code}/files/{fid}", Public, (*Server).trackFile, false},
+	{"GET /deadline", Public, (*Server).deadline, false},
+
+	// 依申请公开: the officer's side.
+	{"GET /console/cases", ViewCases, (*Server).consoleCases, false},
+	{"GET /console/cases/new", IntakeCases, (*Server).caseNewForm, false},
+	{"POST /console/cases/new", IntakeCases, (*Server).caseCreate, false},
+	{"GET /console/cases/import", IntakeCases, (*Server).caseImportForm, false},
+	{"POST /console/cases/import", IntakeCases, (*Server).caseImport, false},
+	{"GET /console/cases/import/template", IntakeCases, (*Server).caseImportTemplate, false},
+	{"GET /console/cases/{id}", ViewCases, (*Server).consoleCase, false},
+	{"POST /console/cases/{id}/step", HandleCases, (*Server).caseStep, false},
+	{"GET /console/cases/{id}/notices/{nid}/{format}", ViewCases, (*Server).caseNotice, false},
+	{"GET /console/cases/{id}/files/{fid}", ViewCases, (*Server).caseFile, false},
+	{"POST /console/cases/{id}/files", HandleCases, (*Server).caseUpload, false},
+	{"POST /console/cases/{id}/appeals", HandleCases, (*Server).caseAppeal, false},
+	{"GET /console/appeals", ViewCases, (*Server).consoleAppeals, false},
+	{"GET /console/casereport", ViewCases, (*Server).consoleCaseReport, false},
+	{"GET /console/templates", EditTemplates, (*Server).consoleTemplates, false},
+	{"GET /console/templates/{key}", EditTemplates, (*Server).consoleTemplate, false},
+	{"POST /console/templates/{key}", EditTemplates, (*Server).templateSave, false},
+	{"GET /console/calendar", Staff, (*Server).consoleCalendar, false},
+	{"POST /console/calendar", EditCalendar, (*Server).calendarSave, false},
 }
 
 func (s *Server) routes(static http.Handler) http.Handler {

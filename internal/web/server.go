@@ -5,6 +5,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"golang.org/x/time/rate"
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -27,7 +29,8 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the content templates; each is parsed with the layout once, at start, so a broken template fails fast.
-var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "users", "settings", "error"}
+var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "users", "settings", "error",
+	"apply", "apply_done", "track", "track_case", "deadline", "cases", "case", "case_new", "casereport", "templates", "template", "calendar", "case_import", "appeals"}
 
 // Config holds the server's settings.
 type Config struct {
@@ -41,6 +44,17 @@ type Config struct {
 	Lockout auth.LockoutPolicy
 	// PasswordParams are the argon2id parameters for new hashes.
 	PasswordParams auth.Params
+	// Location is where the agencies are: it decides what "today" is for deadlines (default Asia/Shanghai).
+	Location *time.Location
+	// BaseURL is the portal's public address, for links in e-mails (default: taken from each request).
+	BaseURL string
+	// ApplyLimit bounds online applications per client address (default 5 per 10 minutes, then one every 2
+	// minutes), so that a script cannot flood an agency while real people are never stopped.
+	ApplyLimit rate.Limit
+	ApplyBurst int
+	// MinFillTime is the least time between showing the application form and submitting it: faster is a script
+	// (default 3 s; negative disables the check, for tests).
+	MinFillTime time.Duration
 }
 
 // Server is the web application.
@@ -55,6 +69,8 @@ type Server struct {
 	dummyOnce sync.Once
 	dummy     string
 	cache     pageCache
+	cal       calendarCache
+	limits    limiters
 }
 
 // NewServer builds the application's handler.
@@ -71,9 +87,23 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	if cfg.PasswordParams.Time == 0 {
 		cfg.PasswordParams = auth.DefaultParams
 	}
+	if cfg.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return nil, fmt.Errorf("web: time zone: %w", err)
+		}
+		cfg.Location = loc
+	}
+	if cfg.MinFillTime == 0 {
+		cfg.MinFillTime = 3 * time.Second
+	}
+	if cfg.ApplyLimit == 0 {
+		cfg.ApplyLimit, cfg.ApplyBurst = rate.Every(2*time.Minute), 5
+	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
+	s.limits.init()
 	for _, p := range pages {
-		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html")
+		t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, err
 		}

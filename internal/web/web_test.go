@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func newFixture(t *testing.T) *fixture {
 			}
 		}
 	}
-	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap})
+	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1, ApplyLimit: 1000, ApplyBurst: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,12 +198,15 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		clients[r] = c
 	}
+	cs := f.mustCase(t)
+	params := strings.NewReplacer("{id}", strconv.FormatInt(cs.caseID, 10), "{nid}", strconv.FormatInt(cs.noticeID, 10),
+		"{fid}", strconv.FormatInt(cs.fileID, 10), "{format}", "pdf", "{key}", "receipt")
 	for _, rt := range Routes {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if method != "GET" || !strings.HasPrefix(path, "/console/") || path == "/console/login" {
 			continue
 		}
-		path = strings.TrimSuffix(path, "{$}")
+		path = params.Replace(strings.TrimSuffix(path, "{$}"))
 		t.Run(path, func(t *testing.T) {
 			anon, _ := get(t, f.client(t), f.srv.URL+path)
 			if rt.Permission != Public && (anon.StatusCode != http.StatusSeeOther || anon.Header.Get("Location") != "/console/login") {

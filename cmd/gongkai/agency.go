@@ -91,6 +91,12 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	ext := fs.Int("extension-days", -1, "延期上限（工作日，0—20）")
 	pause := fs.String("fee-notice-pauses", "", "收费通知期间是否暂停计时：yes 或 no")
 	receipt := fs.String("non-working-day-receipt", "", "非工作日收到的申请：next_working_day 或 as_received")
+	approval := fs.String("reply-approval", "", "答复是否须经审批领导审批：yes（默认）或 no")
+	fix := fs.Int("correction-days", 0, "补正期限（工作日，1—60，默认 15）")
+	numbering := fs.String("notice-number-format", "", "告知书文号格式，如 {short}依申请公开〔{year}〕{serial}号")
+	review := fs.String("review-body", "", "答复中告知的行政复议机关（默认为上级人民政府）")
+	court := fs.String("court", "", "答复中告知的人民法院（默认“有管辖权的人民法院”）")
+	payment := fs.String("fee-payment", "", "收费通知书中的缴费方式说明")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -123,6 +129,26 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	}
 	if *receipt != "" {
 		a.Settings.ReceiptOnNonWorkingDay = *receipt
+	}
+	switch *approval {
+	case "yes":
+		a.Settings.SkipReplyApproval = false
+	case "no":
+		a.Settings.SkipReplyApproval = true
+	case "":
+	default:
+		return &exitError{code: 2, msg: "--reply-approval 应为 yes 或 no"}
+	}
+	if *fix != 0 {
+		a.Settings.CorrectionWorkingDays = *fix
+	}
+	for _, f := range []struct {
+		v   string
+		dst *string
+	}{{*numbering, &a.Settings.NoticeNumberFormat}, {*review, &a.Settings.ReviewBody}, {*court, &a.Settings.Court}, {*payment, &a.Settings.FeePayment}} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
 	}
 	if err := db.UpdateAgency(ctx, disclosure.SystemActor, a); err != nil {
 		return userError(err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // deadlines are counted in China's time zone, also on machines without zone data
 )
 
 func main() {
@@ -60,16 +61,21 @@ const usage = `gongkai — 政府信息公开工作系统
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
   gongkai agency add --name 名称 [--parent 上级编号] [--uscc 统一社会信用代码] [--phone …] …
   gongkai agency set --id 编号 [--index-format {uscc}/{year}-{serial:05d}] [--reply-days 20] [--extension-days 20]
-        [--fee-notice-pauses yes|no] [--non-working-day-receipt next_working_day|as_received]
+        [--fee-notice-pauses yes|no] [--non-working-day-receipt next_working_day|as_received] [--reply-approval yes|no]
+        [--correction-days 15] [--notice-number-format {short}依申请公开〔{year}〕{serial}号] [--review-body …] [--court …]
   gongkai agency list
-  gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--password-stdin]
+  gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--email 邮箱] [--password-stdin]
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
   gongkai user totp --username 用户名 [--disable]   启用动态验证码（三类系统管理角色必须启用）
+  gongkai user email --username 用户名 --email 邮箱   设置接收每日到期提醒的邮箱
   gongkai user list
   gongkai token add --username 用户名 --name 用途 --scope agencies:read|audit:read|reports:check [--days 90]
         创建 JSON 接口（/api/v1，说明见 /api/v1/openapi.json）的访问令牌
   gongkai deadline --from 2026-02-10 --days 20 [--pause 2026-03-02:2026-03-06 …]
         按法定节假日和调休计算工作日期限（起算日当日不计入；暂停期间含两端，不计入）
+  gongkai calendar list                         各年节假日安排（期限计算所用）
+  gongkai calendar add --year 2027 --file 通知.txt   粘贴国务院办公厅节假日安排通知录入下一年，并重新计算在办申请的期限
+  gongkai cases generate --agency 单位编号 --year 2026 --count 100000   生成示范申请数据（用于演示和性能测试）
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version
@@ -100,6 +106,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAgency(ctx, args[1:], getenv, stdout, stderr)
 	case "token":
 		return runToken(ctx, args[1:], getenv, stdout, stderr)
+	case "cases":
+		return runCases(ctx, args[1:], getenv, stdout, stderr)
+	case "calendar":
+		return runCalendar(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "deadline":
 		return runDeadline(args[1:], stdout, stderr)
 	case "version":

@@ -17,9 +17,12 @@ import (
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/jobs"
+	"github.com/gongkai/gongkai/internal/mail"
 	"github.com/gongkai/gongkai/internal/report/importer"
 	"github.com/gongkai/gongkai/internal/store"
 	"github.com/gongkai/gongkai/internal/web"
+	"github.com/gongkai/gongkai/internal/workday"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -35,8 +38,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	demo := fs.Bool("demo", false, "首次启动时创建示范地区、单位和各角色账号")
 	secure := fs.Bool("secure-cookies", getenv("GONGKAI_SECURE_COOKIES") == "1", "Cookie 只经 HTTPS 发送（生产环境经 HTTPS 提供服务时开启）")
 	site := fs.String("site", "政府信息公开", "门户名称")
+	baseURL := fs.String("base-url", getenv("GONGKAI_BASE_URL"), "门户的公网地址（用于邮件中的链接），如 https://gongkai.example.gov.cn，也可用环境变量 GONGKAI_BASE_URL")
+	smtpHost := fs.String("smtp-host", getenv("GONGKAI_SMTP_HOST"), "发信服务器（SMTP）地址；不设置时邮件保存在发件箱，配置后再发出。也可用 GONGKAI_SMTP_HOST")
+	smtpPort := fs.Int("smtp-port", 0, "SMTP 端口（默认按加密方式：587、465 或 25）")
+	smtpUser := fs.String("smtp-user", getenv("GONGKAI_SMTP_USER"), "SMTP 用户名；密码用环境变量 GONGKAI_SMTP_PASSWORD 提供")
+	smtpFrom := fs.String("smtp-from", getenv("GONGKAI_SMTP_FROM"), "发件人，如 \"政府信息公开 <noreply@example.gov.cn>\"")
+	smtpSecurity := fs.String("smtp-security", "starttls", "SMTP 加密方式：starttls、tls 或 none（仅限本机中继）")
+	reminderHour := fs.Int("reminder-hour", 8, "每个工作日向公开专员发送到期提醒邮件的时刻（0—23 时）")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *reminderHour < 0 || *reminderHour > 23 {
+		return &exitError{code: 2, msg: "--reminder-hour 应为 0—23"}
+	}
+	var sender mail.Sender
+	if *smtpHost != "" {
+		smtp, err := mail.NewSMTP(mail.SMTPConfig{Host: *smtpHost, Port: *smtpPort, Username: *smtpUser, Password: getenv("GONGKAI_SMTP_PASSWORD"), From: *smtpFrom, Security: *smtpSecurity})
+		if err != nil {
+			return userError(err)
+		}
+		sender = smtp
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	db, err := d.open(ctx)
@@ -50,7 +71,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		debug.FreeOSMemory() // hand back argon2id's 64 MiB working memory of each demo password
 	}
-	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure})
+	loc := shanghai()
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL})
 	if err != nil {
 		return err
 	}
@@ -63,6 +85,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// E-mails of the outbox and the daily reminders.
+	runner := &jobs.Runner{DB: db, Sender: sender, Log: log, Location: loc, ReminderHour: *reminderHour, BaseURL: *baseURL,
+		Calendar: func(ctx context.Context) (*workday.Calendar, error) { return web.LoadCalendar(ctx, db) }}
+	if sender == nil {
+		log.Info("no SMTP server configured: e-mails stay in the outbox until one is (--smtp-host)")
+	}
+	go runner.Run(ctx)
 	// Expired sessions are removed every hour.
 	go func() {
 		t := time.NewTicker(time.Hour)
@@ -155,6 +184,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
+	made := map[string]*disclosure.User{}
 	for _, acc := range []struct {
 		user, name string
 		grant      disclosure.Grant
@@ -177,6 +207,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		if err := db.CreateUser(ctx, actor, u); err != nil {
 			return err
 		}
+		made[acc.user] = u
 		totp := ""
 		if acc.grant.Role.IsSystem() {
 			secret, err := auth.NewTOTPSecret()
@@ -190,5 +221,10 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s%s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw, totp)
 	}
+	n, err := seedDemoCases(ctx, db, health, made["officer"], made["approver"])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
 	return nil
 }

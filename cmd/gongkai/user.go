@@ -47,7 +47,7 @@ func generatePassword() string {
 
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return &exitError{code: 2, msg: "用法：gongkai user add|passwd|list [--data 目录 | --db postgres://…]"}
+		return &exitError{code: 2, msg: "用法：gongkai user add|passwd|email|totp|list [--data 目录 | --db postgres://…]"}
 	}
 	fs := newFlagSet("user "+args[0], stderr)
 	var d dbFlags
@@ -57,6 +57,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return userAdd(ctx, fs, &d, args[1:], stdin, stdout)
 	case "passwd":
 		return userPasswd(ctx, fs, &d, args[1:], stdin, stdout)
+	case "email":
+		return userEmail(ctx, fs, &d, args[1:], stdout)
 	case "totp":
 		return userTOTP(ctx, fs, &d, args[1:], stdout)
 	case "list":
@@ -105,6 +107,7 @@ func readPassword(stdin io.Reader) string {
 func userAdd(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, stdin io.Reader, stdout io.Writer) error {
 	username := fs.String("username", "", "用户名（小写字母、数字、点、横线）")
 	name := fs.String("name", "", "姓名")
+	email := fs.String("email", "", "电子邮箱（接收每日到期提醒）")
 	fromStdin := fs.Bool("password-stdin", false, "从标准输入读取密码（否则生成初始密码，首次登录须修改）")
 	var roles roleFlag
 	fs.Var(&roles, "role", "角色，可重复：officer@单位编号、reviewer@…、approver@…、agency_admin@…、supervisor@…，或 sysadmin、secadmin、auditor")
@@ -129,7 +132,7 @@ func userAdd(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, s
 		return err
 	}
 	defer db.Close()
-	u := &disclosure.User{Username: *username, DisplayName: *name, PasswordHash: hash, MustChangePassword: generated, Grants: roles}
+	u := &disclosure.User{Username: *username, DisplayName: *name, Email: strings.TrimSpace(*email), PasswordHash: hash, MustChangePassword: generated, Grants: roles}
 	if err := db.CreateUser(ctx, disclosure.SystemActor, u); err != nil {
 		return userError(err)
 	}
@@ -200,5 +203,33 @@ func userTOTP(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, 
 		return userError(err)
 	}
 	fmt.Fprintf(stdout, "已为 %s 启用动态验证码。请在验证器应用中添加（只显示这一次）：\n  密钥：%s\n  %s\n", u.Username, secret, auth.TOTPURI(secret, "gongkai", u.Username))
+	return nil
+}
+
+// userEmail sets or clears the address that receives the daily reminder of cases due and overdue.
+func userEmail(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string, stdout io.Writer) error {
+	username := fs.String("username", "", "用户名")
+	email := fs.String("email", "", "电子邮箱；留空则不再发送提醒")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := d.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.GetUserByUsername(ctx, *username)
+	if err != nil {
+		return userError(err)
+	}
+	u.Email = strings.TrimSpace(*email)
+	if err := db.UpdateUser(ctx, disclosure.SystemActor, u); err != nil {
+		return userError(err)
+	}
+	if u.Email == "" {
+		fmt.Fprintf(stdout, "账号 %s 不再接收到期提醒邮件\n", u.Username)
+	} else {
+		fmt.Fprintf(stdout, "账号 %s 的到期提醒将发送到 %s\n", u.Username, u.Email)
+	}
 	return nil
 }

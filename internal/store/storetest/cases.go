@@ -22,7 +22,6 @@ var (
 	caseApprover = casework.Actor{Who: casework.ByApprover, Name: "李主任"}
 )
 
-
 func day(s string) workday.Date {
 	d, err := workday.ParseDate(s)
 	if err != nil {

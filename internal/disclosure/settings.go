@@ -40,6 +40,14 @@ type AgencySettings struct {
 	Court      string `json:"court,omitempty"`
 	// FeePayment tells applicants how to pay a 信息处理费 (account, non-tax payment code …), printed on the fee notice.
 	FeePayment string `json:"fee_payment,omitempty"`
+	// ItemApproval requires the approver's sign-off after the secrecy review before an item is published (by
+	// default the reviewer's pass is enough).
+	ItemApproval bool `json:"item_approval,omitempty"`
+	// ReviewMonths overrides, by genre, how many months after publication an item is due for periodic review
+	// (动态调整); 0 turns review off for the genre. Genres not named keep the defaults of disclosure.Genres.
+	ReviewMonths map[string]int `json:"review_months,omitempty"`
+	// Checklist replaces the default secrecy-review checklist (ReviewChecklist).
+	Checklist []string `json:"checklist,omitempty"`
 	// Extra holds policies added later, before they earn a field of their own: stored and audited with the rest, so
 	// adding one needs no schema change. Keys are lower-case identifiers; the code that reads a key owns its meaning
 	// and its default.
@@ -98,6 +106,19 @@ func (s AgencySettings) Validate() error {
 	}
 	if _, err := FormatNoticeNumber(s.NoticeNumberFormat, "示范", 2026, 1); err != nil {
 		return err
+	}
+	for g, m := range s.ReviewMonths {
+		if _, ok := Genre(g).Spec(); !ok || m < 0 || m > 120 {
+			return Errorf(EInvalid, "定期评估周期设置有误：体裁“%s”、%d 个月（体裁须为已有体裁，周期 0—120 个月）", g, m)
+		}
+	}
+	if len(s.Checklist) > 30 {
+		return Errorf(EInvalid, "保密审查清单最多 30 项")
+	}
+	for _, c := range s.Checklist {
+		if c = strings.TrimSpace(c); c == "" || utf8.RuneCountInString(c) > 200 {
+			return Errorf(EInvalid, "保密审查清单的每一项应为 1—200 个字")
+		}
 	}
 	for _, f := range []struct{ v, name string }{{s.ReviewBody, "行政复议机关"}, {s.Court, "人民法院"}, {s.FeePayment, "缴费方式"}} {
 		if utf8.RuneCountInString(f.v) > 500 {
@@ -186,4 +207,21 @@ func FormatNoticeNumber(format, short string, year, serial int) (string, error) 
 		i += end + 1
 	}
 	return b.String(), nil
+}
+
+// ReviewPeriod returns the months after publication at which an item of the genre is due for review (0: none).
+func (s AgencySettings) ReviewPeriod(g Genre) int {
+	if m, ok := s.ReviewMonths[string(g)]; ok {
+		return m
+	}
+	spec, _ := g.Spec()
+	return spec.ReviewMonths
+}
+
+// ReviewList returns the agency's secrecy-review checklist.
+func (s AgencySettings) ReviewList() []string {
+	if len(s.Checklist) > 0 {
+		return s.Checklist
+	}
+	return ReviewChecklist
 }

@@ -357,3 +357,40 @@ type SearchHit struct {
 	// Text is the text to cut the snippet from (the body's text, or an attachment's).
 	Text string
 }
+
+// ItemEvent is a step in an item's history.
+type ItemEvent struct {
+	ID        int64     `json:"id"`
+	ItemID    int64     `json:"item_id"`
+	At        time.Time `json:"at"`
+	Action    string    `json:"action"`
+	FromState ItemState `json:"from_state,omitempty"`
+	ToState   ItemState `json:"to_state"`
+	ActorID   *int64    `json:"actor_id,omitempty"`
+	ActorName string    `json:"actor_name"`
+	Note      string    `json:"note,omitempty"`
+}
+
+// ItemChange is what one step does to an item; the store writes it in one transaction with the audit row.
+type ItemChange struct {
+	Item  Item
+	Event ItemEvent
+	// Snapshot is the published version a correction replaced, kept in the history.
+	Snapshot *Item
+	// AssignIndex asks the store to give the item its 索引号 (first publication); Reindex to update its search
+	// entry.
+	AssignIndex, Reindex bool
+	// Channels are pushes to other channels to record.
+	Channels []ItemChannel
+	// Warnings are for the officer (a publication late under Art 26).
+	Warnings []string
+}
+
+// ItemVersion is a published version of an item kept when a correction replaced it.
+type ItemVersion struct {
+	ItemID  int64     `json:"item_id"`
+	Version int       `json:"version"`
+	Item    Item      `json:"item"`
+	At      time.Time `json:"at"`
+	Actor   string    `json:"actor"`
+}

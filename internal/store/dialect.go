@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -9,6 +12,8 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gongkai/gongkai/internal/search"
 )
 
 // dialect holds every difference between SQLite and PostgreSQL. The SQL text elsewhere is shared: $N placeholders,
@@ -33,6 +38,16 @@ type dialect interface {
 	uniqueIndex(err error) string
 	// retryable reports whether a transaction failed on a lock and may be retried as a whole.
 	retryable(err error) bool
+	// ftsIndex writes an item's search entry from its tokens (internal/search): SQLite's FTS5 table, PostgreSQL's
+	// tsvector column with the title weighted A and the rest D.
+	ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error
+	// ftsQuery is the engine's query string of a parsed query.
+	ftsQuery(q search.Query) string
+	// ftsCount counts the matches (with the filter on items i), at most limit; match is the query's placeholder.
+	ftsCount(match, filter string, limit int) string
+	// ftsSearch ranks the newest candidates matches (title ten times the body) and returns one page of (id, score);
+	// limit and offset are the placeholder numbers of the page.
+	ftsSearch(match, filter string, candidates, limit, offset int) string
 }
 
 type sqliteDialect struct{}
@@ -118,4 +133,41 @@ func (postgresDialect) uniqueIndex(err error) string {
 func (postgresDialect) retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") // serialization failure, deadlock
+}
+
+func (sqliteDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM items_fts WHERE rowid = $1`, id); err != nil {
+		return fmt.Errorf("fts delete: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO items_fts (rowid, title, body) VALUES ($1, $2, $3)`, id, title, body); err != nil {
+		return fmt.Errorf("fts insert: %w", err)
+	}
+	return nil
+}
+func (sqliteDialect) ftsQuery(q search.Query) string { return q.FTS5() }
+func (sqliteDialect) ftsCount(match, filter string, limit int) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ` + match + filter +
+		fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+}
+func (sqliteDialect) ftsSearch(match, filter string, candidates, limit, offset int) string {
+	// FTS5 walks its matches in rowid order and stops after the candidates; bm25 is lower for better matches.
+	return `SELECT id, score FROM (SELECT items_fts.rowid AS id, bm25(items_fts, 10.0, 1.0) AS score FROM items_fts JOIN items i ON i.id = items_fts.rowid
+		WHERE items_fts MATCH ` + match + filter + fmt.Sprintf(` ORDER BY items_fts.rowid DESC LIMIT %d) AS c ORDER BY score, id DESC LIMIT $%d OFFSET $%d`, candidates, limit, offset)
+}
+
+func (postgresDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE items SET tsv = setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'D') WHERE id = $1`, id, title, body)
+	if err != nil {
+		return fmt.Errorf("fts index: %w", err)
+	}
+	return nil
+}
+func (postgresDialect) ftsQuery(q search.Query) string { return q.TSQuery() }
+func (postgresDialect) ftsCount(match, filter string, limit int) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM items i WHERE i.tsv @@ to_tsquery('simple', ` + match + `)` + filter + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+}
+func (postgresDialect) ftsSearch(match, filter string, candidates, limit, offset int) string {
+	// Weights {D, C, B, A}: the title (A) counts ten times the body (D).
+	return `SELECT id, score FROM (SELECT i.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', i.tsv, to_tsquery('simple', ` + match + `)) AS score FROM items i
+		WHERE i.tsv @@ to_tsquery('simple', ` + match + `)` + filter + fmt.Sprintf(` ORDER BY i.id DESC LIMIT %d) AS c ORDER BY score DESC, id DESC LIMIT $%d OFFSET $%d`, candidates, limit, offset)
 }

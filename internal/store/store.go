@@ -278,7 +278,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			}
 		}
 		if err == nil {
-			return applied, nil
+			return applied, db.seedCategories(ctx)
 		}
 		after, _, verr := db.SchemaVersion(ctx)
 		if verr != nil || after <= before || attempt >= 5 {

@@ -819,4 +819,5 @@ func Run(t *testing.T, open Opener) {
 	})
 
 	runCases(t, open)
+	runItems(t, open)
 }

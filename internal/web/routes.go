@@ -93,6 +93,8 @@ var Routes = []Route{
 	{"GET /track/{code}/files/{fid}", Public, (*Server).trackFile, false},
 	{"GET /deadline", Public, (*Server).deadline, false},
 
+	// 主动公开: the public side (catalogue, item pages, search, feeds, subscriptions).
+
 	// 依申请公开: the officer's side.
 	{"GET /console/cases", ViewCases, (*Server).consoleCases, false},
 	{"GET /console/cases/new", IntakeCases, (*Server).caseNewForm, false},
@@ -113,6 +115,9 @@ var Routes = []Route{
 	{"POST /console/templates/{key}", EditTemplates, (*Server).templateSave, false},
 	{"GET /console/calendar", Staff, (*Server).consoleCalendar, false},
 	{"POST /console/calendar", EditCalendar, (*Server).calendarSave, false},
+
+	// 主动公开: the console (items, review, publication, periodic review).
+
 }
 
 func (s *Server) routes(static http.Handler) http.Handler {

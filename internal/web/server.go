@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -28,9 +29,22 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pages are the content templates; each is parsed with the layout once, at start, so a broken template fails fast.
-var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "users", "settings", "error",
-	"apply", "apply_done", "track", "track_case", "deadline", "cases", "case", "case_new", "casereport", "templates", "template", "calendar", "case_import", "appeals"}
+// pages returns the content templates: every file of templates/ but the layout and the shared partials. Each is
+// parsed with them once, at start, so a broken template fails fast.
+func pages() ([]string, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name != "layout" && name != "partials" {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
 
 // Config holds the server's settings.
 type Config struct {
@@ -102,7 +116,11 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
 	s.limits.init()
-	for _, p := range pages {
+	names, err := pages()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range names {
 		t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, err

@@ -305,8 +305,31 @@ func (q Query) TSQuery() string {
 	return b.String()
 }
 
+// TSQueryIn is TSQuery with every included lexeme restricted to the weight label (A–D) the store gives a field:
+// "A" finds the query's words in the titles alone, when titles are indexed with setweight(…, 'A').
+func (q Query) TSQueryIn(label string) string {
+	if q.Empty() {
+		return ""
+	}
+	var b strings.Builder
+	for i, t := range q.include {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		b.WriteString(t.tsqueryLabel(label))
+	}
+	for _, t := range q.exclude {
+		b.WriteString(" & !")
+		b.WriteString(t.tsquery())
+	}
+	return b.String()
+}
+
 // tsquery renders one term as a tsquery phrase.
-func (t term) tsquery() string {
+func (t term) tsquery() string { return t.tsqueryLabel("") }
+
+// tsqueryLabel renders one term as a tsquery phrase whose lexemes carry the weight label (none for "").
+func (t term) tsqueryLabel(label string) string {
 	var b strings.Builder
 	if len(t.tokens) > 1 {
 		b.WriteByte('(')
@@ -316,8 +339,13 @@ func (t term) tsquery() string {
 			b.WriteString(" <-> ")
 		}
 		b.WriteString("'" + strings.ReplaceAll(tok, "'", "''") + "'")
-		if t.prefix && i == len(t.tokens)-1 {
+		switch prefix := t.prefix && i == len(t.tokens)-1; {
+		case prefix && label != "":
+			b.WriteString(":*" + label)
+		case prefix:
 			b.WriteString(":*")
+		case label != "":
+			b.WriteString(":" + label)
 		}
 	}
 	if len(t.tokens) > 1 {

@@ -38,16 +38,17 @@ type dialect interface {
 	uniqueIndex(err error) string
 	// retryable reports whether a transaction failed on a lock and may be retried as a whole.
 	retryable(err error) bool
-	// ftsIndex writes an item's search entry from its tokens (internal/search): SQLite's FTS5 table, PostgreSQL's
-	// tsvector column with the title weighted A and the rest D.
+	// ftsIndex writes a published item's search entry from its tokens (internal/search): SQLite's FTS5 table,
+	// PostgreSQL's tsvector column with the title weighted A and the rest D. ftsDelete removes it.
 	ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error
-	// ftsQuery is the engine's query string of a parsed query.
-	ftsQuery(q search.Query) string
-	// ftsCount counts the matches (with the filter on items i), at most limit; match is the query's placeholder.
-	ftsCount(match, filter string, limit int) string
-	// ftsSearch ranks the newest candidates matches (title ten times the body) and returns one page of (id, score);
-	// limit and offset are the placeholder numbers of the page.
-	ftsSearch(match, filter string, candidates, limit, offset int) string
+	ftsDelete(ctx context.Context, tx *sql.Tx, id int64) error
+	// ftsQueries are the engine's query strings of a parsed query with the filters (every group must have one of its
+	// tokens): all matches, the matches in titles, and the other matches.
+	ftsQueries(q search.Query, filters [][]string) (all, title, rest string)
+	// ftsCount counts the matches of a query string, at most limit; match is its placeholder.
+	ftsCount(match string, limit int) string
+	// ftsPage returns one page of the matches' ids, newest first; limit and offset are placeholder numbers.
+	ftsPage(match string, limit, offset int) string
 }
 
 type sqliteDialect struct{}
@@ -144,15 +145,25 @@ func (sqliteDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, 
 	}
 	return nil
 }
-func (sqliteDialect) ftsQuery(q search.Query) string { return q.FTS5() }
-func (sqliteDialect) ftsCount(match, filter string, limit int) string {
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ` + match + filter +
-		fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+func (sqliteDialect) ftsDelete(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM items_fts WHERE rowid = $1`, id)
+	return err
 }
-func (sqliteDialect) ftsSearch(match, filter string, candidates, limit, offset int) string {
-	// FTS5 walks its matches in rowid order and stops after the candidates; bm25 is lower for better matches.
-	return `SELECT id, score FROM (SELECT items_fts.rowid AS id, bm25(items_fts, 10.0, 1.0) AS score FROM items_fts JOIN items i ON i.id = items_fts.rowid
-		WHERE items_fts MATCH ` + match + filter + fmt.Sprintf(` ORDER BY items_fts.rowid DESC LIMIT %d) AS c ORDER BY score, id DESC LIMIT $%d OFFSET $%d`, candidates, limit, offset)
+func (sqliteDialect) ftsQueries(q search.Query, filters [][]string) (all, title, rest string) {
+	f := ""
+	for _, any := range filters {
+		f += ` AND ("` + strings.Join(any, `" OR "`) + `")`
+	}
+	m := "(" + q.FTS5() + ")"
+	t := "({title} : " + m + ")"
+	return m + f, t + f, m + f + " NOT " + t
+}
+func (sqliteDialect) ftsCount(match string, limit int) string {
+	return `SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+}
+func (sqliteDialect) ftsPage(match string, limit, offset int) string {
+	// FTS5 walks its matches in rowid order and stops after the page: no match beyond it is read.
+	return `SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` ORDER BY rowid DESC LIMIT $%d OFFSET $%d`, limit, offset)
 }
 
 func (postgresDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error {
@@ -162,12 +173,22 @@ func (postgresDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title
 	}
 	return nil
 }
-func (postgresDialect) ftsQuery(q search.Query) string { return q.TSQuery() }
-func (postgresDialect) ftsCount(match, filter string, limit int) string {
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM items i WHERE i.tsv @@ to_tsquery('simple', ` + match + `)` + filter + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+func (postgresDialect) ftsDelete(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE items SET tsv = NULL WHERE id = $1`, id)
+	return err
 }
-func (postgresDialect) ftsSearch(match, filter string, candidates, limit, offset int) string {
-	// Weights {D, C, B, A}: the title (A) counts ten times the body (D).
-	return `SELECT id, score FROM (SELECT i.id, ts_rank('{0.1, 0.2, 0.4, 1.0}', i.tsv, to_tsquery('simple', ` + match + `)) AS score FROM items i
-		WHERE i.tsv @@ to_tsquery('simple', ` + match + `)` + filter + fmt.Sprintf(` ORDER BY i.id DESC LIMIT %d) AS c ORDER BY score DESC, id DESC LIMIT $%d OFFSET $%d`, candidates, limit, offset)
+func (postgresDialect) ftsQueries(q search.Query, filters [][]string) (all, title, rest string) {
+	f := ""
+	for _, any := range filters {
+		f += " & ('" + strings.Join(any, "' | '") + "')"
+	}
+	m := "(" + q.TSQuery() + ")"
+	t := "(" + q.TSQueryIn("A") + ")"
+	return m + f, t + f, m + f + " & !" + t
+}
+func (postgresDialect) ftsCount(match string, limit int) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+}
+func (postgresDialect) ftsPage(match string, limit, offset int) string {
+	return `SELECT id FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, limit, offset)
 }

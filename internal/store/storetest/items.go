@@ -142,6 +142,42 @@ func runItems(t *testing.T, open Opener) {
 		mustVerify(t, db, -1)
 	})
 
+	t.Run("search lists title matches first, then the others, newest first, across pages", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		gov := MustRegion(t, db)
+		health := mustAgency(t, db, disclosure.Department, gov, "平阴县卫生健康局")
+		other := mustAgency(t, db, disclosure.Department, gov, "平阴县民政局")
+		var inTitle, inBody []int64
+		for i := range 15 {
+			c := disclosure.Item{Title: fmt.Sprintf("通知%d", i), Genre: disclosure.GenreNotice, Category: "health", Body: "<p>关于做好疫苗管理的要求。</p>"}
+			if i%5 == 0 {
+				c.Title = fmt.Sprintf("疫苗接种通知%d", i)
+			}
+			it := mustPublish(t, db, health, c, "2026-03-02")
+			if i%5 == 0 {
+				inTitle = append([]int64{it.ID}, inTitle...)
+			} else {
+				inBody = append([]int64{it.ID}, inBody...)
+			}
+		}
+		mustPublish(t, db, other, disclosure.Item{Title: "疫苗", Genre: disclosure.GenreNotice, Category: "livelihood"}, "2026-03-02")
+		want := append(append([]int64{}, inTitle...), inBody...)
+		page1 := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", AgencyIDs: []int64{health.ID}, Limit: 10})
+		page2 := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", AgencyIDs: []int64{health.ID}, Limit: 10, Offset: 10})
+		if !slices.Equal(page1, want[:10]) || !slices.Equal(page2, want[10:]) {
+			t.Errorf("pages %v %v, want %v", page1, page2, want)
+		}
+		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", AgencyIDs: []int64{gov.ID}, Limit: 20}); len(got) != 16 {
+			t.Errorf("the region government's search covers its departments: %d", len(got))
+		}
+		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", Category: "livelihood"}); len(got) != 1 {
+			t.Errorf("category filter: %v", got)
+		}
+		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", Year: 2025}); len(got) != 0 {
+			t.Errorf("year filter: %v", got)
+		}
+	})
+
 	t.Run("attachments become public with the publication and their text is searched", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		gov := MustRegion(t, db)

@@ -48,7 +48,8 @@ CREATE INDEX items_doc_number ON items (doc_number_norm) WHERE doc_number_norm <
 CREATE INDEX items_scheduled ON items (publish_at) WHERE state = 'scheduled';
 CREATE INDEX items_source_case ON items (source_case_id) WHERE source_case_id IS NOT NULL;
 
--- Full-text search: tokens made in Go (internal/search); the title weighs more (A) than the body (D).
+-- Full-text search of published items: tokens made in Go (internal/search) with the item's agency (and those above
+-- it), category, genre and year as tokens too; the title weighs more (A) than the body (D). NULL when not public.
 ALTER TABLE items ADD COLUMN tsv tsvector;
 CREATE INDEX items_tsv ON items USING gin (tsv);
 

@@ -48,8 +48,10 @@ CREATE INDEX items_doc_number ON items (doc_number_norm) WHERE doc_number_norm <
 CREATE INDEX items_scheduled ON items (publish_at) WHERE state = 'scheduled';
 CREATE INDEX items_source_case ON items (source_case_id) WHERE source_case_id IS NOT NULL;
 
--- Full-text search: tokens made in Go (internal/search), contentless, rowid = items.id.
-CREATE VIRTUAL TABLE items_fts USING fts5(title, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+-- Full-text search of published items: tokens made in Go (internal/search) with the item's agency (and those above
+-- it), category, genre and year as tokens too, so that filtered searches need no join; contentless, rowid =
+-- items.id; a prefix index so that one-character queries (药, a prefix of its bigrams) are one lookup.
+CREATE VIRTUAL TABLE items_fts USING fts5(title, body, content='', contentless_delete=1, prefix='1', tokenize='unicode61 remove_diacritics 0');
 
 CREATE TABLE item_events (
     id         INTEGER PRIMARY KEY,

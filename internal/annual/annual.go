@@ -8,6 +8,7 @@ package annual
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -30,12 +31,17 @@ type Sources interface {
 	FeeTotals(ctx context.Context, agencyIDs []int64, year int) (cases, amount int, err error)
 }
 
+// ErrNoCatalogue is what Sources.CatalogueFigures returns (wrapped or not) where there is no disclosure catalogue
+// to count from: section 二 is then entered by hand, and the narrative asks for its figures instead of stating 0.
+var ErrNoCatalogue = errors.New("annual: no disclosure catalogue")
+
 // Live is what the sources say about one agency's year now: the computed tables and the fee item's text.
 type Live struct {
 	// Year is the report year.
 	Year int
-	// Catalogue is the catalogue's figures as given.
-	Catalogue disclosure.CatalogueFigures
+	// Catalogue is the catalogue's figures as given; HasCatalogue is false where there is none (ErrNoCatalogue).
+	Catalogue    disclosure.CatalogueFigures
+	HasCatalogue bool
 	// Tables holds every computed table of the year's format: section 二 from the catalogue (the tables it can
 	// fill), 三 and 四 from the cases.
 	Tables map[string]report.Grid
@@ -57,6 +63,10 @@ func Collect(ctx context.Context, src Sources, agencyID int64, year int) (*Live,
 	}
 	ids := []int64{agencyID}
 	cat, err := src.CatalogueFigures(ctx, ids, year)
+	hasCatalogue := err == nil
+	if errors.Is(err, ErrNoCatalogue) {
+		cat, err = disclosure.CatalogueFigures{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("annual: catalogue figures: %w", err)
 	}
@@ -73,10 +83,12 @@ func Collect(ctx context.Context, src Sources, agencyID int64, year int) (*Live,
 		return nil, fmt.Errorf("annual: fee totals: %w", err)
 	}
 	cases := casework.ReportFromCases(year, req, ap)
-	l := &Live{Year: year, Catalogue: cat, Tables: map[string]report.Grid{}, FeeCases: feeCases, FeeAmount: feeAmount,
+	l := &Live{Year: year, Catalogue: cat, HasCatalogue: hasCatalogue, Tables: map[string]report.Grid{}, FeeCases: feeCases, FeeAmount: feeAmount,
 		FeeText: casework.FeeItemText(year, feeCases, feeAmount)}
-	for id, g := range catalogueTables(report.EraForYear(year), cat) {
-		l.Tables[id] = g
+	if hasCatalogue {
+		for id, g := range catalogueTables(report.EraForYear(year), cat) {
+			l.Tables[id] = g
+		}
 	}
 	for id, g := range cases.Tables {
 		l.Tables[id] = g
@@ -239,9 +251,14 @@ func sumRows(g report.Grid, col string, pred func(string) bool) int {
 
 // overview writes section 一 from the figures: factual sentences, and markers for the work only people know.
 func overview(l *Live, r *report.Report) string {
-	c := l.Catalogue
-	var p []string
+	first := fmt.Sprintf("（一）主动公开。%d年，本机关全年主动公开政府信息%s：条数，以及按类别的条数】条。%s：主动公开工作的主要做法和成效】", l.Year, Marker, Marker)
+	if l.HasCatalogue {
+		first = proactive(l, l.Catalogue)
+	}
+	return strings.Join(append([]string{first}, applications(l, r)...), "\n")
+}
 
+func proactive(l *Live, c disclosure.CatalogueFigures) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "（一）主动公开。%d年，本机关全年主动公开政府信息%d条", l.Year, c.Published)
 	if s := named(c.ByCategory, "条"); s != "" {
@@ -264,9 +281,12 @@ func overview(l *Live, r *report.Report) string {
 		fmt.Fprintf(&b, "其中%d条信息未在形成或者变更之日起20个工作日内公开。", c.Late)
 	}
 	b.WriteString(Marker + "：主动公开工作的主要做法和成效】")
-	p = append(p, b.String())
+	return b.String()
+}
 
-	b.Reset()
+func applications(l *Live, r *report.Report) []string {
+	var p []string
+	var b strings.Builder
 	s3 := r.Tables[report.TableRequests]
 	if l.Tables[report.TableRequests] != nil {
 		s3 = l.Tables[report.TableRequests]
@@ -318,7 +338,7 @@ func overview(l *Live, r *report.Report) string {
 		"（四）平台建设。"+Marker+"：政府网站信息公开专栏、政务新媒体等平台的建设和维护情况】",
 		"（五）监督保障。"+Marker+"：工作机构和人员、培训、考核、社会评议和责任追究等情况】",
 	)
-	return strings.Join(p, "\n")
+	return p
 }
 
 func items(f *report.Format, l *Live, year int) []report.Item {

@@ -3,6 +3,7 @@ package annual
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -169,6 +170,30 @@ func TestDraftWithoutContactsMarksThem(t *testing.T) {
 	sec, _ := r.Section("一")
 	if !strings.Contains(sec.Text, "全年主动公开政府信息0条。") || !strings.Contains(sec.Text, "未发生因政府信息公开申请引发的行政复议和行政诉讼") {
 		t.Errorf("an empty year: %q", sec.Text)
+	}
+}
+
+func TestWithoutACatalogueSection二IsEnteredAndAskedFor(t *testing.T) {
+	src := consistent()
+	src.err = fmt.Errorf("store: %w", ErrNoCatalogue)
+	live, err := Collect(context.Background(), src, 2, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.HasCatalogue || live.Computed(report.TableRules, "normative", "made") || !live.Computed(report.TableRequests, "new", "total") {
+		t.Errorf("without a catalogue: has %v, computed 二 %v", live.HasCatalogue, live.Computed(report.TableRules, "normative", "made"))
+	}
+	r := DraftFrom(live, health)
+	if v, ok := r.Value(report.TableRules, "normative", "made"); !ok || v != 0 {
+		t.Errorf("section 二 cell = %v %v, want 0 to be entered", v, ok)
+	}
+	sec, _ := r.Section("一")
+	if !strings.Contains(sec.Text, "全年主动公开政府信息【请补充：条数") || strings.Contains(sec.Text, "147") {
+		t.Errorf("section 一 without a catalogue: %q", sec.Text)
+	}
+	r.Set(report.TableRules, "normative", "made", 3)
+	if ch := Refresh(r, live, nil); len(ch) != 0 {
+		t.Errorf("refresh without a catalogue changed %+v", ch)
 	}
 }
 

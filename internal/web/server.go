@@ -30,7 +30,8 @@ var staticFS embed.FS
 
 // pages are the content templates; each is parsed with the layout once, at start, so a broken template fails fast.
 var pages = []string{"home", "agency", "guide", "login", "console", "audit", "agencies", "password", "report", "users", "settings", "error",
-	"apply", "apply_done", "track", "track_case", "deadline", "cases", "case", "case_new", "casereport", "templates", "template", "calendar", "case_import", "appeals"}
+	"apply", "apply_done", "track", "track_case", "deadline", "cases", "case", "case_new", "casereport", "templates", "template", "calendar", "case_import", "appeals",
+	"annual_list", "annual_edit"}
 
 // Config holds the server's settings.
 type Config struct {

@@ -51,11 +51,17 @@ func (s *Server) annualAccessFor(ctx context.Context, u *disclosure.User, a *dis
 	return annualAccess{read: read, edit: who&(casework.ByOfficer|casework.ByApprover) != 0, approve: who&casework.ByApprover != 0}
 }
 
-// annualYears are the years an account works on: the last three report years, and any year already stored.
+// annualYears are the years an account works on: the last three report years (and, in December, the year about
+// to end, so the report can be prepared before the January deadline), and any year already stored.
 func (s *Server) annualYears(stored []disclosure.AnnualReport) []int {
-	this := s.today().Year
+	today := s.today()
+	this := today.Year
+	first := this - 1
+	if today.Month == time.December {
+		first = this
+	}
 	var years []int
-	for y := this - 1; y >= this-3 && y >= annual.MinYear; y-- {
+	for y := first; y >= this-3 && y >= annual.MinYear; y-- {
 		years = append(years, y)
 	}
 	for _, r := range stored {
@@ -714,7 +720,7 @@ func buildFormTable(t *report.TableSpec, rep *report.Report, st *annualState, en
 					ft.Computed = true
 					c.Live = report.FormatNumber(lv)
 					c.Differs = !has || lv != v
-					c.LiveLabel = c.Label + "：实时统计 " + c.Live
+					c.LiveLabel = c.Label + "的实时统计"
 					switch t.ID {
 					case report.TableRequests:
 						c.LiveHref = "/console/cases?" + url.Values{"view": {"all"}, "agency": {strconv.FormatInt(st.Agency.ID, 10)}, "year": {strconv.Itoa(st.Year)}, "row": {row.ID}, "col": {col.ID}}.Encode()

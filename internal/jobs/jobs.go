@@ -51,6 +51,9 @@ func (r *Runner) Run(ctx context.Context) {
 		if _, err := r.Remind(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("reminder", "err", err)
 		}
+		if _, err := r.RemindAnnual(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("annual reminder", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

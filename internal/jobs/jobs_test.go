@@ -117,3 +117,70 @@ func TestDailyReminderGoesOutOnceOnWorkingDaysAfterTheHour(t *testing.T) {
 		t.Errorf("reminders:\n%s\n---\n%s", batch[0].Mail.Text, batch[1].Mail.Text)
 	}
 }
+
+func TestAnnualReportReminderUntilPublished(t *testing.T) {
+	ctx := context.Background()
+	db := mustDB(t)
+	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "平阴县人民政府"}
+	db.CreateAgency(ctx, disclosure.SystemActor, gov)
+	health := &disclosure.Agency{Kind: disclosure.Department, ParentID: &gov.ID, Name: "平阴县卫生健康局"}
+	db.CreateAgency(ctx, disclosure.SystemActor, health)
+	u := &disclosure.User{Username: "officer", DisplayName: "张公开", Email: "zhang@example.gov.cn", PasswordHash: "x",
+		Grants: []disclosure.Grant{{Role: disclosure.Officer, AgencyID: &gov.ID}}}
+	if err := db.CreateUser(ctx, disclosure.SystemActor, u); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	remind := func(at time.Time) (int, string) {
+		t.Helper()
+		n, err := runner(t, db, mail.Discard, at).RemindAnnual(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return 0, ""
+		}
+		batch, err := db.ClaimMail(ctx, 10)
+		if err != nil || len(batch) != 1 {
+			t.Fatalf("outbox %d, %v", len(batch), err)
+		}
+		if err := db.MailSent(ctx, batch[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		return n, batch[0].Mail.Text
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want int
+		text []string
+	}{
+		{"too early", time.Date(2026, 1, 10, 9, 0, 0, 0, loc), 0, nil},
+		{"ten days before: the department", time.Date(2026, 1, 22, 9, 0, 0, 0, loc), 1, []string{"平阴县卫生健康局：须于2026年1月31日前发布，还有 9 天，目前未开始", "/console/annual/2/2025"}},
+		{"the same day again", time.Date(2026, 1, 22, 16, 0, 0, 0, loc), 0, nil},
+		{"overdue department, government still in time", time.Date(2026, 2, 3, 9, 0, 0, 0, loc), 1, []string{"已逾期 3 天"}},
+		{"the government's deadline near", time.Date(2026, 3, 25, 9, 0, 0, 0, loc), 1, []string{"平阴县人民政府：须于2026年3月31日前发布，还有 6 天"}},
+	} {
+		n, text := remind(tc.at)
+		if n != tc.want {
+			t.Errorf("%s: %d reminders, want %d", tc.name, n, tc.want)
+		}
+		for _, w := range tc.text {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: %q not in\n%s", tc.name, w, text)
+			}
+		}
+		if tc.name == "overdue department, government still in time" && strings.Contains(text, "平阴县人民政府") {
+			t.Errorf("the government is reminded too early:\n%s", text)
+		}
+	}
+	// Published: no more reminders for it.
+	for _, a := range []*disclosure.Agency{gov, health} {
+		if err := db.SaveAnnualReport(ctx, disclosure.SystemActor, &disclosure.AnnualReport{AgencyID: a.ID, Year: 2025, Era: "2021", Data: []byte(`{"era":"2021","year":2025}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := remind(time.Date(2026, 3, 26, 9, 0, 0, 0, loc)); n != 0 {
+		t.Errorf("reminded after publication: %d", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,11 +158,13 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 		path = append([]*disclosure.Agency{pa}, path...)
 		p = pa.ParentID
 	}
-	reports, err := s.db.ListAnnualReports(r.Context(), a.ID)
+	all, err := s.db.ListAnnualReports(r.Context(), a.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	// Drafts and reports under review never appear in the portal.
+	reports := slices.DeleteFunc(all, func(rep disclosure.AnnualReport) bool { return rep.Status != disclosure.AnnualPublished })
 	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports})
 }
 
@@ -310,6 +313,9 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	}
 	if allowed(u, ViewCases) {
 		links = append([]link{{"/console/cases", "依申请公开"}, {"/console/casereport", "年度报告第三、四部分"}}, links...)
+	}
+	if allowed(u, ViewAnnual) {
+		links = append([]link{{"/console/annual", "政府信息公开工作年度报告"}}, links...)
 	}
 	if allowed(u, EditTemplates) {
 		links = append(links, link{"/console/templates", "告知书模板"})

@@ -37,7 +37,8 @@ func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*disclosure
 		return nil, nil, false
 	}
 	stored, err := s.db.GetAnnualReport(r.Context(), a.ID, year)
-	if disclosure.ErrorCode(err) == disclosure.ENotFound {
+	// Drafts and reports under review never appear in the portal.
+	if disclosure.ErrorCode(err) == disclosure.ENotFound || (err == nil && stored.Status != disclosure.AnnualPublished) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return nil, nil, false
 	}
@@ -70,8 +71,15 @@ func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) {
 	for _, f := range reportFormats {
 		downloads = append(downloads, download{Href: r.URL.Path + "/download/" + f.Key, Name: f.Name})
 	}
+	var correction *correctionNote
+	if stored, err := s.db.GetAnnualReport(r.Context(), a.ID, rep.Year); err == nil {
+		if correction, err = s.correctionOf(r.Context(), stored); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "report", render.DocumentTitle(rep), map[string]any{
-		"Agency": a, "Year": rep.Year, "Downloads": downloads,
+		"Agency": a, "Year": rep.Year, "Downloads": downloads, "Correction": correction,
 		// The fragment comes from html/template, which escaped every text of the report.
 		"HTML": template.HTML(buf.String()),
 	})

@@ -34,6 +34,11 @@ const (
 	EditTemplates Permission = "templates.edit"
 	// EditCalendar is entering a year's holiday arrangement.
 	EditCalendar Permission = "calendar.edit"
+	// ViewAnnual is reading the agency's annual reports in the console (supervisors read, never change).
+	ViewAnnual Permission = "annual.view"
+	// EditAnnual is writing, submitting, and (approvers) publishing or correcting the annual report; what an
+	// account may do is decided per agency from its roles there.
+	EditAnnual Permission = "annual.edit"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -49,6 +54,8 @@ var grants = map[Permission][]disclosure.Role{
 	IntakeCases:   {disclosure.Officer},
 	EditTemplates: {disclosure.Officer, disclosure.AgencyAdmin},
 	EditCalendar:  {disclosure.SysAdmin},
+	ViewAnnual:    {disclosure.Officer, disclosure.Approver, disclosure.Supervisor},
+	EditAnnual:    {disclosure.Officer, disclosure.Approver},
 }
 
 // Route is one entry of the URL map.
@@ -115,6 +122,18 @@ var Routes = []Route{
 	{"POST /console/templates/{key}", EditTemplates, (*Server).templateSave, false},
 	{"GET /console/calendar", Staff, (*Server).consoleCalendar, false},
 	{"POST /console/calendar", EditCalendar, (*Server).calendarSave, false},
+
+	// 年度报告: assembled from the catalogue and the cases, checked as the officer writes, reviewed, published,
+	// then corrected only with a reason; earlier published versions stay readable in the portal.
+	{"GET /agencies/{id}/reports/{year}/versions/{version}", Public, (*Server).annualReportVersion, true},
+	{"GET /console/annual", ViewAnnual, (*Server).consoleAnnual, false},
+	{"GET /console/annual/{agency}/{year}", ViewAnnual, (*Server).consoleAnnualReport, false},
+	{"POST /console/annual/{agency}/{year}/save", EditAnnual, (*Server).annualSave, false},
+	{"POST /console/annual/{agency}/{year}/check", EditAnnual, (*Server).annualCheck, false},
+	{"POST /console/annual/{agency}/{year}/submit", EditAnnual, (*Server).annualSubmit, false},
+	{"POST /console/annual/{agency}/{year}/approve", EditAnnual, (*Server).annualApprove, false},
+	{"POST /console/annual/{agency}/{year}/return", EditAnnual, (*Server).annualReturn, false},
+	{"POST /console/annual/{agency}/{year}/correct", EditAnnual, (*Server).annualCorrect, false},
 
 	// 主动公开: the console (items, review, publication, periodic review).
 

@@ -23,18 +23,12 @@ import (
 	"github.com/gongkai/gongkai/internal/store"
 )
 
-// noCatalogue stands in for the disclosure catalogue until store.(*DB).CatalogueFigures exists: it says there is
-// no catalogue (annual.ErrNoCatalogue), so section 二 is entered by hand and the draft asks for its figures. When
-// the catalogue lands, annualSources returns s.db and this type goes.
-type noCatalogue struct{ *store.DB }
-
-// CatalogueFigures reports that there is no catalogue to count from.
-func (noCatalogue) CatalogueFigures(context.Context, []int64, int) (disclosure.CatalogueFigures, error) {
-	return disclosure.CatalogueFigures{}, annual.ErrNoCatalogue
-}
+// The store is where the annual report's live figures come from: the catalogue for section 二, the cases for 三, 四
+// and 六(一).
+var _ annual.Sources = (*store.DB)(nil)
 
 // annualSources are the live figures the annual report is assembled from.
-func (s *Server) annualSources() annual.Sources { return noCatalogue{s.db} }
+func (s *Server) annualSources() annual.Sources { return s.db }
 
 // maxAnnualForm bounds the editor's form: the whole report's text and figures fit in far less.
 const maxAnnualForm = 1 << 20

@@ -652,7 +652,7 @@ func (db *DB) AddItemHits(ctx context.Context, hits map[int64]int64) error {
 	if len(hits) == 0 {
 		return nil
 	}
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		for id, n := range hits {
 			if _, err := tx.ExecContext(ctx, `UPDATE items SET hits = hits + $1 WHERE id = $2`, n, id); err != nil {
 				return err

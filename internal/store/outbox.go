@@ -32,7 +32,7 @@ func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m disclosure.Mail) er
 
 // EnqueueMail puts an e-mail in the outbox on its own (a reminder, a subscription confirmation).
 func (db *DB) EnqueueMail(ctx context.Context, m disclosure.Mail) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error { return db.enqueueMail(ctx, tx, m) })
 	if err != nil {
 		return fmt.Errorf("store: enqueue mail: %w", err)
 	}
@@ -47,7 +47,7 @@ const claimLease = 2 * time.Minute
 // several gongkai processes on one PostgreSQL send each e-mail once (FOR UPDATE SKIP LOCKED).
 func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 	var out []OutboxMail
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		now := db.now().UTC()
 		rows, err := tx.QueryContext(ctx, `SELECT id, recipient, subject, body, attempts FROM outbox
@@ -83,7 +83,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 
 // MailSent marks an e-mail as sent.
 func (db *DB) MailSent(ctx context.Context, id int64) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = '' WHERE id = $2`, db.now().UTC().UnixMicro(), id)
 		return err
 	})
@@ -99,7 +99,7 @@ const maxMailAttempts = 12
 // MailFailed records a failed attempt: a temporary failure is retried later with exponential backoff (1 minute
 // doubling, at most 6 hours) up to maxMailAttempts, a permanent one (a refused address) is given up at once.
 func (db *DB) MailFailed(ctx context.Context, id int64, cause error, temporary bool) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		var attempts int
 		if err := tx.QueryRowContext(ctx, `SELECT attempts FROM outbox WHERE id = $1`, id).Scan(&attempts); err != nil {
 			return err
@@ -137,7 +137,7 @@ func (db *DB) OutboxStats(ctx context.Context) (waiting, sent, failed int, err e
 // was the first: several processes running the same schedule run each period once.
 func (db *DB) ClaimJobRun(ctx context.Context, job, period string) (bool, error) {
 	first := false
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO job_runs (job, period, at) VALUES ($1, $2, $3) ON CONFLICT (job, period) DO NOTHING`, job, period, db.now().UTC().UnixMicro())
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func (s *SessionStore) Get(ctx context.Context, token string) (*disclosure.Sessi
 
 // CommitCtx saves a session, replacing one with the same token.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
 			ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, data, expiry.UnixMicro())
 		return err
@@ -62,7 +62,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, data []byte,
 
 // DeleteCtx removes a session; removing an unknown token is not an error.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	err := s.db.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, token)
 		return err
 	})
@@ -93,7 +93,7 @@ func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.B
 // DeleteExpiredSessions removes sessions past their expiry and returns how many.
 func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.now().UnixMicro())
 		if err == nil {
 			n, _ = res.RowsAffected()

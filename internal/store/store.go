@@ -292,9 +292,19 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 // held by another process past the busy timeout, or PostgreSQL a serialization failure or deadlock, so that
 // "database is locked" never reaches a user; fn must therefore be safe to run again.
 func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.retryTx(ctx, fn, true)
+}
+
+// withHousekeepingTx is withTx for writes that change nothing a public page shows (sessions, the outbox, hit
+// counts, job runs, token use): they do not advance Version, so they do not empty the caches of rendered pages.
+func (db *DB) withHousekeepingTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.retryTx(ctx, fn, false)
+}
+
+func (db *DB) retryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		err = db.tryTx(ctx, fn)
+		err = db.tryTx(ctx, fn, bump)
 		if err == nil || !db.d.retryable(err) {
 			return err
 		}
@@ -307,7 +317,7 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return disclosure.Errorf(disclosure.EInternal, "数据库繁忙，请稍后重试")
 }
 
-func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -319,7 +329,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.version.Add(1)
+	if bump {
+		db.version.Add(1)
+	}
 	return nil
 }
 

@@ -110,7 +110,7 @@ func (db *DB) FindAPIToken(ctx context.Context, hash string) (*APIToken, *disclo
 // API clients do not turn every request into a write; a deleted token is ignored.
 func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
 	now := db.now().UTC()
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
 			now.UnixMicro(), id, now.Add(-touchInterval).UnixMicro())
 		return err

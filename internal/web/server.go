@@ -69,6 +69,8 @@ type Config struct {
 	// MinFillTime is the least time between showing the application form and submitting it: faster is a script
 	// (default 3 s; negative disables the check, for tests).
 	MinFillTime time.Duration
+	// CacheBytes bounds the memory of the public page cache (default 64 MiB).
+	CacheBytes int
 }
 
 // Server is the web application.
@@ -115,6 +117,7 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 		cfg.ApplyLimit, cfg.ApplyBurst = rate.Every(2*time.Minute), 5
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
+	s.cache.budget = cfg.CacheBytes
 	s.limits.init()
 	names, err := pages()
 	if err != nil {

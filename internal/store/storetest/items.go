@@ -142,6 +142,32 @@ func runItems(t *testing.T, open Opener) {
 		mustVerify(t, db, -1)
 	})
 
+	t.Run("housekeeping writes leave the data version, and so the page caches, alone", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		gov := MustRegion(t, db)
+		it := mustPublish(t, db, gov, disclosure.Item{Title: "通知", Genre: disclosure.GenreNotice}, "2026-03-02")
+		v := db.Version()
+		if err := db.AddItemHits(ctx, map[int64]int64{it.ID: 3}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Sessions().CommitCtx(ctx, "token", []byte("x"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.EnqueueMail(ctx, disclosure.Mail{To: "a@example.com", Subject: "s", Text: "t"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ClaimJobRun(ctx, "x", "1"); err != nil {
+			t.Fatal(err)
+		}
+		if db.Version() != v {
+			t.Errorf("version moved from %d to %d", v, db.Version())
+		}
+		mustAgency(t, db, disclosure.Department, gov, "新部门")
+		if db.Version() == v {
+			t.Error("an agency change did not move the version")
+		}
+	})
+
 	t.Run("search lists title matches first, then the others, newest first, across pages", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		gov := MustRegion(t, db)

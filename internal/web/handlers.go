@@ -111,7 +111,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			regions = append(regions, reg)
 		}
 	}
-	s.render(w, r, http.StatusOK, "home", "政府信息公开", map[string]any{"Regions": regions})
+	data := map[string]any{"Regions": regions}
+	s.addHomeLists(r, data)
+	s.render(w, r, http.StatusOK, "home", "政府信息公开", data)
 }
 
 func (s *Server) agencyFromPath(w http.ResponseWriter, r *http.Request) (*disclosure.Agency, bool) {
@@ -162,7 +164,9 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports})
+	data := map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports}
+	s.addAgencyLists(r, data, a)
+	s.render(w, r, http.StatusOK, "agency", a.Name, data)
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {

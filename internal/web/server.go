@@ -69,6 +69,12 @@ type Config struct {
 	// MinFillTime is the least time between showing the application form and submitting it: faster is a script
 	// (default 3 s; negative disables the check, for tests).
 	MinFillTime time.Duration
+	// Hits counts item page views in memory; the serve command runs its Run and calls its Flush at shutdown. Nil:
+	// the server makes its own, whose counts reach the database only if something calls Flush (tests).
+	Hits *HitCounter
+	// SitemapLimit is the most URLs in one sitemap file (default 50,000, the sitemap protocol's limit); beyond it
+	// sitemap.xml is a sitemap index.
+	SitemapLimit int
 }
 
 // Server is the web application.
@@ -85,6 +91,7 @@ type Server struct {
 	cache     pageCache
 	cal       calendarCache
 	limits    limiters
+	portal    portalState
 }
 
 // NewServer builds the application's handler.
@@ -116,6 +123,7 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
 	s.limits.init()
+	s.initPortal()
 	names, err := pages()
 	if err != nil {
 		return nil, err

@@ -147,6 +147,11 @@ func Run(t *testing.T, open Opener) {
 		db := open(t)
 		t.Cleanup(func() { db.Close() })
 		handles := []*store.DB{db, mustAnother(t, db), mustAnother(t, db)}
+		// Versions need not be contiguous (a branch's migration may be numbered after one still to be merged).
+		pending, err := db.PendingMigrations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
 		var applied atomic.Int64
 		for _, h := range handles {
@@ -159,9 +164,8 @@ func Run(t *testing.T, open Opener) {
 			})
 		}
 		wg.Wait()
-		_, known, _ := db.SchemaVersion(ctx)
-		if applied.Load() != known {
-			t.Errorf("applied %d migrations in all, want %d", applied.Load(), known)
+		if applied.Load() != int64(len(pending)) {
+			t.Errorf("applied %d migrations in all, want %d", applied.Load(), len(pending))
 		}
 		MustRegion(t, db)
 		mustVerify(t, db, 1)
@@ -820,4 +824,6 @@ func Run(t *testing.T, open Opener) {
 
 	runCases(t, open)
 	runItems(t, open)
+	runSubscriptions(t, open)
+	runSearchQuality(t, open)
 }

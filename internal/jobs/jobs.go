@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -38,6 +39,8 @@ type Runner struct {
 	Now func() time.Time
 
 	warnNoBase sync.Once
+	// delivered is the publication up to which this process last delivered subscriptions.
+	delivered atomic.Int64
 }
 
 // Run works until ctx is done.

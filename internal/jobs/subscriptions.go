@@ -35,13 +35,19 @@ func (r *Runner) NotifySubscribers(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	upTo, err := r.DB.PublicationCursor(ctx, r.now().Add(-PublicationSettle))
-	if err != nil || upTo == 0 {
+	// Nothing was published since this process last delivered (a confirmation starts at the newest publication,
+	// so it adds no work): no transaction at all.
+	if err != nil || upTo == 0 || upTo == r.delivered.Load() {
 		return 0, err
 	}
 	base := strings.TrimRight(r.BaseURL, "/")
-	return r.DB.DeliverSubscriptions(ctx, upTo, 100, func(s *store.Subscription, items []disclosure.Item, more bool) []disclosure.Mail {
+	n, err := r.DB.DeliverSubscriptions(ctx, upTo, 100, func(s *store.Subscription, items []disclosure.Item, more bool) []disclosure.Mail {
 		return SubscriptionMails(s, items, more, base)
 	})
+	if err == nil {
+		r.delivered.Store(upTo)
+	}
+	return n, err
 }
 
 // SubscriptionMails writes a subscription's e-mails about newly published items: one per item, or one listing

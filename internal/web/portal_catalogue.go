@@ -45,43 +45,89 @@ func (s *Server) initPortal() {
 	}
 }
 
-// memo keeps results of the portal's heavier queries (the catalogue's counts, most-read lists, feeds, sitemaps) for
-// a short while: until this process writes (the store's version changes) or the entry's time is up, for writes of
-// other processes.
+// memo keeps results of the portal's queries for a short while. Cheap results follow this process's writes: an
+// entry is dropped when the store's version changes. The costly aggregates (the catalogue's counts, the sitemap)
+// live by time only, because unrelated writes (the outbox's poll, the hit counter's flush) change the version every
+// few seconds; an expired one is still served while a single background refresh replaces it, so that no visitor
+// waits for it.
 type memo struct {
 	mu      sync.Mutex
-	entries map[string]memoEntry
+	entries map[string]*memoEntry
 }
 
 type memoEntry struct {
-	v       any
-	version uint64
-	at      time.Time
+	v          any
+	version    uint64
+	at         time.Time
+	cost       time.Duration // how long computing it took
+	refreshing bool
 }
+
+// memoKind says what ends a memo entry.
+type memoKind int
+
+const (
+	followWrites memoKind = iota // this process's writes and the time to live
+	byTime                       // the time to live only, refreshed in the background
+)
+
+// memoCostFactor stretches the life of costly entries: one that took d to compute lives at least this many times d,
+// so that refreshing it never takes more than a twentieth of a core (the catalogue's counts of a million items take
+// seconds on SQLite).
+const memoCostFactor = 20
 
 // memoLimit bounds the entries; the memo is emptied when it is full, which only costs recomputation.
 const memoLimit = 1024
 
+func (m *memo) put(key string, v any, version uint64, at time.Time, cost time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries == nil || len(m.entries) >= memoLimit {
+		m.entries = map[string]*memoEntry{}
+	}
+	m.entries[key] = &memoEntry{v: v, version: version, at: at, cost: cost}
+}
+
 // memoized returns the remembered result of fn under key, or runs fn and remembers its result.
-func memoized[T any](s *Server, key string, ttl time.Duration, fn func() (T, error)) (T, error) {
+func memoized[T any](s *Server, ctx context.Context, key string, ttl time.Duration, kind memoKind, fn func(context.Context) (T, error)) (T, error) {
 	m := &s.portal.memo
 	now, v := s.now(), s.db.Version()
 	m.mu.Lock()
-	e, ok := m.entries[key]
-	m.mu.Unlock()
-	if ok && e.version == v && now.Sub(e.at) < ttl {
-		return e.v.(T), nil
+	if e := m.entries[key]; e != nil {
+		val := e.v.(T)
+		if now.Sub(e.at) < max(ttl, memoCostFactor*e.cost) && (kind == byTime || e.version == v) {
+			m.mu.Unlock()
+			return val, nil
+		}
+		if kind == byTime {
+			if !e.refreshing {
+				e.refreshing = true
+				go func() {
+					bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+					defer cancel()
+					start := time.Now()
+					fresh, err := fn(bg)
+					if err != nil {
+						s.log.Error("portal refresh", "key", key, "err", err)
+						m.mu.Lock()
+						e.refreshing = false
+						m.mu.Unlock()
+						return
+					}
+					m.put(key, fresh, v, s.now(), time.Since(start))
+				}()
+			}
+			m.mu.Unlock()
+			return val, nil
+		}
 	}
-	val, err := fn()
+	m.mu.Unlock()
+	start := time.Now()
+	val, err := fn(ctx)
 	if err != nil {
 		return val, err
 	}
-	m.mu.Lock()
-	if m.entries == nil || len(m.entries) >= memoLimit {
-		m.entries = map[string]memoEntry{}
-	}
-	m.entries[key] = memoEntry{v: val, version: v, at: now}
-	m.mu.Unlock()
+	m.put(key, val, v, now, time.Since(start))
 	return val, nil
 }
 
@@ -108,7 +154,7 @@ func (t *categoryTree) path(code string) []disclosure.Category {
 }
 
 func (s *Server) categories(ctx context.Context) (*categoryTree, error) {
-	return memoized(s, "categories", time.Minute, func() (*categoryTree, error) {
+	return memoized(s, ctx, "categories", time.Minute, followWrites, func(ctx context.Context) (*categoryTree, error) {
 		list, err := s.db.Categories(ctx)
 		if err != nil {
 			return nil, err
@@ -135,17 +181,23 @@ func idsKey(ids []int64) string {
 	return b.String()
 }
 
+// facetsTTL is how long the catalogue's counts are served before they are counted again (in the background): a
+// publication shows in the lists at once and in the counts within this time.
+const facetsTTL = 30 * time.Second
+
 func (s *Server) facets(ctx context.Context, ids []int64) ([]store.CatalogueFacet, error) {
-	return memoized(s, "facets:"+idsKey(ids), time.Minute, func() ([]store.CatalogueFacet, error) { return s.db.CatalogueFacets(ctx, ids) })
+	return memoized(s, ctx, "facets:"+idsKey(ids), facetsTTL, byTime, func(ctx context.Context) ([]store.CatalogueFacet, error) { return s.db.CatalogueFacets(ctx, ids) })
 }
 
-// publicList returns published items (never withdrawn ones: those are only on their own page) of the agencies
-// (nil: all), newest first or most read first, remembered for a minute.
+// publicList returns the newest ("published") or the most-read ("hits") published items of the agencies (nil:
+// all); never withdrawn ones, which are only on their own page.
 func (s *Server) publicList(ctx context.Context, ids []int64, order string, n int) ([]disclosure.Item, error) {
 	key := "list:" + order + ":" + strconv.Itoa(n) + ":" + idsKey(ids)
-	return memoized(s, key, time.Minute, func() ([]disclosure.Item, error) {
-		items, _, err := s.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, States: []disclosure.ItemState{disclosure.ItemPublished}, Order: order, Limit: n})
-		return items, err
+	return memoized(s, ctx, key, time.Minute, followWrites, func(ctx context.Context) ([]disclosure.Item, error) {
+		if order == "hits" {
+			return s.db.MostRead(ctx, ids, n)
+		}
+		return s.db.PublishedItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, Limit: n})
 	})
 }
 
@@ -170,7 +222,12 @@ func (s *Server) addHomeLists(r *http.Request, data map[string]any) {
 		s.log.Error("home lists", "err", err)
 		return
 	}
-	data["Latest"], data["MostRead"] = latest, most
+	data["Latest"], data["MostRead"] = latest, read(most)
+}
+
+// read keeps the items that were read at all: a most-read list of unread items says nothing.
+func read(items []disclosure.Item) []disclosure.Item {
+	return slices.DeleteFunc(slices.Clone(items), func(it disclosure.Item) bool { return it.Hits == 0 })
 }
 
 // addAgencyLists gives an agency's column page the newest and most-read items of the agency and its units.
@@ -186,7 +243,7 @@ func (s *Server) addAgencyLists(r *http.Request, data map[string]any, a *disclos
 		s.log.Error("agency lists", "err", err)
 		return
 	}
-	data["Latest"], data["MostRead"] = latest, most
+	data["Latest"], data["MostRead"] = latest, read(most)
 }
 
 func firstErr(errs ...error) error {
@@ -488,7 +545,7 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request, a *disclosure
 		n := count("art20", func(x store.CatalogueFacet) bool { return x.Art20 == no })
 		row := art20Row{No: no, facetLink: facetLink{Name: disclosure.Art20Items[no], N: n, Current: f.Art20 == no, Href: link(func(c *catalogueFilter) { c.Art20 = no })}}
 		if d.ShowLatest && n > 0 {
-			if row.Latest, _, err = s.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, States: []disclosure.ItemState{disclosure.ItemPublished}, Art20: no, Limit: 3}); err != nil {
+			if row.Latest, err = s.db.PublishedItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, Art20: no, Limit: 3}); err != nil {
 				s.serverError(w, r, err)
 				return
 			}
@@ -516,13 +573,16 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request, a *disclosure
 	if f.Art20 != 0 {
 		d.Chosen = append(d.Chosen, facetLink{Name: "法定主动公开内容：第二十条第（" + chineseNumber(f.Art20) + "）项", Href: link(func(c *catalogueFilter) { c.Art20 = 0 })})
 	}
-	page := min(f.Page, countCap/cataloguePerPage)
-	items, total, err := s.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, States: []disclosure.ItemState{disclosure.ItemPublished}, Category: f.Category,
-		Genre: f.Genre, Year: f.Year, Art20: f.Art20, Limit: cataloguePerPage, Offset: (page - 1) * cataloguePerPage})
+	// The total comes from the counts, which may be some seconds behind the list: never less than the list shows.
+	total := count("", func(store.CatalogueFacet) bool { return true })
+	page := max(1, min(f.Page, countCap/cataloguePerPage, (total+cataloguePerPage-1)/cataloguePerPage))
+	items, err := s.db.PublishedItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, Category: f.Category, Genre: f.Genre, Year: f.Year, Art20: f.Art20,
+		Limit: cataloguePerPage, Offset: (page - 1) * cataloguePerPage})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	total = max(total, (page-1)*cataloguePerPage+len(items))
 	for i, it := range items {
 		d.Rows = append(d.Rows, catalogueRow{Seq: (page-1)*cataloguePerPage + i + 1, Item: it, Agency: names[it.AgencyID]})
 	}

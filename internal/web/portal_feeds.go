@@ -91,7 +91,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, a *disclosure.Agen
 	if category != "" {
 		self += "?" + url.Values{"category": {category}}.Encode()
 	}
-	body, err := memoized(s, "feed:"+self, time.Minute, func() ([]byte, error) { return s.buildFeed(ctx, a, category, cats, base, self) })
+	body, err := memoized(s, ctx, "feed:"+self, time.Minute, followWrites, func(ctx context.Context) ([]byte, error) { return s.buildFeed(ctx, a, category, cats, base, self) })
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -117,7 +117,7 @@ func (s *Server) buildFeed(ctx context.Context, a *disclosure.Agency, category s
 		title += " · " + cats.name(category)
 		alternate += "?" + url.Values{"category": {category}}.Encode()
 	}
-	items, _, err := s.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, States: []disclosure.ItemState{disclosure.ItemPublished}, Category: category, Limit: feedItems})
+	items, err := s.db.PublishedItems(ctx, disclosure.ItemFilter{AgencyIDs: ids, Category: category, Limit: feedItems})
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	base := s.baseURL(r)
 	limit := s.portal.sitemapLimit
-	body, err := memoized(s, "sitemap:"+base, 10*time.Minute, func() ([]byte, error) {
+	body, err := memoized(s, ctx, "sitemap:"+base, 10*time.Minute, byTime, func(ctx context.Context) ([]byte, error) {
 		pages, err := s.sitemapPages(ctx, base)
 		if err != nil {
 			return nil, err
@@ -243,7 +243,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 		}
 		idx := sitemapIndex{Sitemaps: []sitemapURL{{Loc: base + "/sitemaps/pages.xml"}}}
 		for _, b := range buckets {
-			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemaps/items-" + strconv.FormatInt(b.K, 10) + ".xml", LastMod: b.LastMod.Format(time.RFC3339)})
+			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemaps/items-" + strconv.FormatInt(b.K, 10) + ".xml"})
 		}
 		return encodeXML(idx)
 	})
@@ -260,9 +260,9 @@ func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	limit := int64(s.portal.sitemapLimit)
 	name := r.PathValue("name")
-	var build func() ([]byte, error)
+	var build func(context.Context) ([]byte, error)
 	if name == "pages.xml" {
-		build = func() ([]byte, error) {
+		build = func(ctx context.Context) ([]byte, error) {
 			pages, err := s.sitemapPages(ctx, base)
 			if err != nil {
 				return nil, err
@@ -274,7 +274,7 @@ func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
 		}
 	} else if k, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(name, "items-"), ".xml"), 10, 64); err == nil && k >= 0 &&
 		name == "items-"+strconv.FormatInt(k, 10)+".xml" && k < 1<<40/limit {
-		build = func() ([]byte, error) {
+		build = func(ctx context.Context) ([]byte, error) {
 			items, err := s.db.PublishedItemStamps(ctx, k*limit, (k+1)*limit)
 			if err != nil || len(items) == 0 {
 				return nil, err
@@ -285,7 +285,7 @@ func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	body, err := memoized(s, "sitemap:"+base+"/"+name, 10*time.Minute, build)
+	body, err := memoized(s, ctx, "sitemap:"+base+"/"+name, 10*time.Minute, byTime, build)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -203,19 +203,12 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, a *disclosur
 	for _, g := range disclosure.Genres {
 		d.Genres = append(d.Genres, option{Value: string(g.ID), Name: g.Name, Selected: g.ID == p.Genre})
 	}
-	facets, err := s.facets(ctx, scope)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	// The years since the first Regulation took effect (2008), without a query.
+	for y := s.today().Year; y >= 2008; y-- {
+		d.Years = append(d.Years, option{Value: strconv.Itoa(y), Name: strconv.Itoa(y) + "年", Selected: y == p.Year})
 	}
-	years := map[int]bool{}
-	for _, f := range facets {
-		years[f.Year] = f.Year != 0
-	}
-	for y := maxYear; y >= minYear; y-- {
-		if years[y] || y == p.Year {
-			d.Years = append(d.Years, option{Value: strconv.Itoa(y), Name: strconv.Itoa(y) + "年", Selected: y == p.Year})
-		}
+	if p.Year != 0 && (p.Year > s.today().Year || p.Year < 2008) {
+		d.Years = append(d.Years, option{Value: strconv.Itoa(p.Year), Name: strconv.Itoa(p.Year) + "年", Selected: true})
 	}
 	title := "信息检索"
 	if d.Typed {

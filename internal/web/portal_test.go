@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -948,4 +949,50 @@ func TestSubscriptionFormSaysWhatToFixAndLimits(t *testing.T) {
 			t.Errorf("category %q", v)
 		}
 	})
+}
+
+func TestMemoServesStaleAggregatesWhileOneRefreshRuns(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	now := time.Now()
+	s := &Server{db: f.db, log: slog.New(slog.DiscardHandler), now: func() time.Time { return now }}
+	var calls atomic.Int64
+	count := func(context.Context) (int64, error) { return calls.Add(1), nil }
+	if v, _ := memoized(s, ctx, "agg", time.Minute, byTime, count); v != 1 {
+		t.Fatalf("first %d", v)
+	}
+	if v, _ := memoized(s, ctx, "agg", time.Minute, byTime, count); v != 1 || calls.Load() != 1 {
+		t.Errorf("within its time: %d after %d calls", v, calls.Load())
+	}
+	// A write does not end an aggregate; its time does, and the stale value is served while it is refreshed.
+	f.db.CreateAgency(ctx, disclosure.SystemActor, &disclosure.Agency{Kind: disclosure.Department, ParentID: &f.health.ID, Name: "平阴县疾病预防控制中心"})
+	if v, _ := memoized(s, ctx, "agg", time.Minute, byTime, count); v != 1 {
+		t.Errorf("after a write: %d", v)
+	}
+	now = now.Add(2 * time.Minute)
+	if v, _ := memoized(s, ctx, "agg", time.Minute, byTime, count); v != 1 {
+		t.Errorf("expired: %d, want the stale value at once", v)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		v, _ := memoized(s, ctx, "agg", time.Minute, byTime, count)
+		if v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never refreshed: %d", v)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("%d refreshes, want one", calls.Load()-1)
+	}
+	// Entries that follow writes are recomputed after one.
+	if v, _ := memoized(s, ctx, "list", time.Minute, followWrites, count); v != 3 {
+		t.Fatalf("list %d", v)
+	}
+	f.db.CreateAgency(ctx, disclosure.SystemActor, &disclosure.Agency{Kind: disclosure.Department, ParentID: &f.health.ID, Name: "平阴县卫生监督所"})
+	if v, _ := memoized(s, ctx, "list", time.Minute, followWrites, count); v != 4 {
+		t.Errorf("after a write: %d", v)
+	}
 }

@@ -108,17 +108,25 @@ func BenchmarkPortal(b *testing.B) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	cl := srv.Client()
+	fetch := func(b *testing.B, path string) {
+		resp, err := cl.Get(srv.URL + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+	}
+	// The first request of a page computes what the portal remembers (the catalogue's counts): it is timed on its
+	// own, and the benchmark measures the steady state after it.
 	page := func(b *testing.B, path string) {
+		start := time.Now()
+		fetch(b, path)
+		b.Logf("first request %v", time.Since(start).Round(time.Microsecond))
 		for b.Loop() {
-			resp, err := cl.Get(srv.URL + path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				b.Fatalf("%s: %d", path, resp.StatusCode)
-			}
+			fetch(b, path)
 		}
 	}
 	mid := strconv.Itoa(n / 2)

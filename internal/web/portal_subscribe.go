@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -283,7 +282,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := "退订成功，之后不会再收到此订阅的邮件。如需重新订阅，请访问订阅页面。"
-	if utf8.RuneCountInString(r.PostFormValue("List-Unsubscribe")) > 0 {
+	if r.PostFormValue("List-Unsubscribe") != "" {
 		msg = "退订成功。"
 	}
 	s.render(w, r, http.StatusOK, "subscribe_status", "已退订", subscriptionPage{Heading: "已退订", Message: msg, Topic: s.topicOf(r, sub), Done: true})

@@ -72,7 +72,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		debug.FreeOSMemory() // hand back argon2id's 64 MiB working memory of each demo password
 	}
 	loc := shanghai()
-	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL})
+	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
+	hits := web.NewHitCounter(db, log)
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits})
 	if err != nil {
 		return err
 	}
@@ -92,6 +94,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("no SMTP server configured: e-mails stay in the outbox until one is (--smtp-host)")
 	}
 	go runner.Run(ctx)
+	go hits.Run(ctx, 10*time.Second)
 	// Expired sessions are removed every hour.
 	go func() {
 		t := time.NewTicker(time.Hour)
@@ -113,7 +116,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	log.Info("shutting down")
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	err = srv.Shutdown(shutdown)
+	if ferr := hits.Flush(shutdown); ferr != nil {
+		log.Error("item hits not saved", "err", ferr)
+	}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil

@@ -153,6 +153,9 @@ type Mail struct {
 	To      string `json:"to"`
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
+	// Headers are extra header fields, such as List-Unsubscribe on the e-mails of a subscription (RFC 8058); the
+	// sender refuses the fields it writes itself.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // CaseChange is what one step does to a case. The store writes it in one transaction with the audit row: the new

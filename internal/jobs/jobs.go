@@ -1,6 +1,7 @@
 // Package jobs runs gongkai's background work inside `gongkai serve`: sending the outbox's e-mails with retries,
-// and the daily reminder to officers of cases due and overdue. On PostgreSQL several processes may run it at once:
-// e-mails are claimed with SKIP LOCKED and the daily run is claimed once per day.
+// the e-mails of the public's subscriptions to new publications, and the daily reminder to officers of cases due
+// and overdue. On PostgreSQL several processes may run it at once: e-mails and subscriptions are claimed with SKIP
+// LOCKED and the daily run is claimed once per day.
 package jobs
 
 import (
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -34,6 +37,10 @@ type Runner struct {
 	Every time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+
+	warnNoBase sync.Once
+	// delivered is the publication up to which this process last delivered subscriptions.
+	delivered atomic.Int64
 }
 
 // Run works until ctx is done.
@@ -45,6 +52,9 @@ func (r *Runner) Run(ctx context.Context) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if _, err := r.NotifySubscribers(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("subscriptions", "err", err)
+		}
 		if _, err := r.SendMail(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("outbox", "err", err)
 		}
@@ -82,7 +92,7 @@ func (r *Runner) SendMail(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		for _, m := range batch {
-			msg := mail.Message{To: []string{m.Mail.To}, Subject: m.Mail.Subject, Text: m.Mail.Text, MessageID: fmt.Sprintf("outbox-%d@gongkai.invalid", m.ID)}
+			msg := mail.Message{To: []string{m.Mail.To}, Subject: m.Mail.Subject, Text: m.Mail.Text, Headers: m.Mail.Headers, MessageID: fmt.Sprintf("outbox-%d@gongkai.invalid", m.ID)}
 			err := r.Sender.Send(ctx, msg)
 			if err == nil {
 				if err := r.DB.MailSent(ctx, m.ID); err != nil {

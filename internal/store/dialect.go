@@ -49,6 +49,8 @@ type dialect interface {
 	ftsCount(match string, limit int) string
 	// ftsPage returns one page of the matches' ids, newest first; limit and offset are placeholder numbers.
 	ftsPage(match string, limit, offset int) string
+	// ftsMatchesItem counts (0 or 1) whether one item matches; match and id are placeholders.
+	ftsMatchesItem(match, id string) string
 }
 
 type sqliteDialect struct{}
@@ -161,6 +163,9 @@ func (sqliteDialect) ftsQueries(q search.Query, filters [][]string) (all, title,
 func (sqliteDialect) ftsCount(match string, limit int) string {
 	return `SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
 }
+func (sqliteDialect) ftsMatchesItem(match, id string) string {
+	return `SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ` + match + ` AND rowid = ` + id
+}
 func (sqliteDialect) ftsPage(match string, limit, offset int) string {
 	// FTS5 walks its matches in rowid order and stops after the page: no match beyond it is read.
 	return `SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` ORDER BY rowid DESC LIMIT $%d OFFSET $%d`, limit, offset)
@@ -188,6 +193,9 @@ func (postgresDialect) ftsQueries(q search.Query, filters [][]string) (all, titl
 }
 func (postgresDialect) ftsCount(match string, limit int) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+}
+func (postgresDialect) ftsMatchesItem(match, id string) string {
+	return `SELECT COUNT(*) FROM items WHERE id = ` + id + ` AND tsv @@ to_tsquery('simple', ` + match + `)`
 }
 func (postgresDialect) ftsPage(match string, limit, offset int) string {
 	return `SELECT id FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, limit, offset)

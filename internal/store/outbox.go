@@ -23,7 +23,16 @@ type OutboxMail struct {
 // and its e-mail commit together and a crash loses neither.
 func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m disclosure.Mail) error {
 	now := db.now().UTC().UnixMicro()
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5)`, m.To, m.Subject, m.Text, now, now)
+	headers := ""
+	if len(m.Headers) > 0 {
+		b, err := json.Marshal(m.Headers)
+		if err != nil {
+			return fmt.Errorf("enqueue mail: %w", err)
+		}
+		headers = string(b)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (recipient, subject, body, headers, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		m.To, m.Subject, m.Text, headers, now, now)
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
@@ -50,7 +59,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		now := db.now().UTC()
-		rows, err := tx.QueryContext(ctx, `SELECT id, recipient, subject, body, attempts FROM outbox
+		rows, err := tx.QueryContext(ctx, `SELECT id, recipient, subject, body, headers, attempts FROM outbox
 			WHERE sent_at IS NULL AND failed = $1 AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3`+db.d.skipLocked(),
 			false, now.UnixMicro(), limit)
 		if err != nil {
@@ -58,9 +67,16 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 		}
 		for rows.Next() {
 			var m OutboxMail
-			if err := rows.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Text, &m.Attempts); err != nil {
+			var headers string
+			if err := rows.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Text, &headers, &m.Attempts); err != nil {
 				rows.Close()
 				return err
+			}
+			if headers != "" {
+				if err := json.Unmarshal([]byte(headers), &m.Mail.Headers); err != nil {
+					rows.Close()
+					return fmt.Errorf("outbox %d headers: %w", m.ID, err)
+				}
 			}
 			out = append(out, m)
 		}

@@ -272,6 +272,11 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			return applied, fmt.Errorf("store: migrations: %w", err)
 		}
 		res, err := p.Up(ctx)
+		// On a failure goose returns the migrations it did apply inside the PartialError, not in res.
+		var partial *goose.PartialError
+		if errors.As(err, &partial) {
+			res = partial.Applied
+		}
 		for _, r := range res {
 			if r.Error == nil {
 				applied++

@@ -27,6 +27,7 @@ var APIOperations = []APIOperation{
 	{"GET", "/api/v1/agencies/{id}", auth.ScopeAgenciesRead, grants[ViewAgencies]},
 	{"GET", "/api/v1/audit", auth.ScopeAuditRead, grants[ViewAudit]},
 	{"POST", "/api/v1/reports/check", auth.ScopeReportsCheck, nil},
+	{"GET", "/api/v1/items/search", auth.ScopeCatalogueRead, nil},
 }
 
 type apiUserKey struct{}
@@ -120,6 +121,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 			out.Body.Errors = report.HasErrors(out.Body.Findings)
 			return out, nil
 		})
+	s.registerSearchAPI(api, security)
 	return api
 }
 

@@ -112,7 +112,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			regions = append(regions, reg)
 		}
 	}
-	s.render(w, r, http.StatusOK, "home", "政府信息公开", map[string]any{"Regions": regions})
+	data := map[string]any{"Regions": regions}
+	s.addHomeLists(r, data)
+	s.render(w, r, http.StatusOK, "home", "政府信息公开", data)
 }
 
 func (s *Server) agencyFromPath(w http.ResponseWriter, r *http.Request) (*disclosure.Agency, bool) {
@@ -165,7 +167,9 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 	}
 	// Drafts and reports under review never appear in the portal.
 	reports := slices.DeleteFunc(all, func(rep disclosure.AnnualReport) bool { return rep.Status != disclosure.AnnualPublished })
-	s.render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports})
+	data := map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports}
+	s.addAgencyLists(r, data, a)
+	s.render(w, r, http.StatusOK, "agency", a.Name, data)
 }
 
 func (s *Server) guide(w http.ResponseWriter, r *http.Request) {

@@ -101,6 +101,25 @@ var Routes = []Route{
 	{"GET /deadline", Public, (*Server).deadline, false},
 
 	// 主动公开: the public side (catalogue, item pages, search, feeds, subscriptions).
+	{"GET /catalogue", Public, (*Server).regionCatalogue, true},
+	{"GET /agencies/{id}/catalogue", Public, (*Server).agencyCatalogue, true},
+	// The item page uses the page cache inside its handler, so that views served from the cache are counted too.
+	{"GET /items/{id}", Public, (*Server).itemPage, false},
+	{"GET /items/{id}/files/{fid}", Public, (*Server).itemFile, false},
+	{"GET /items/{id}/qr.png", Public, (*Server).itemQR, false},
+	{"GET /search", Public, (*Server).regionSearch, false},
+	{"GET /agencies/{id}/search", Public, (*Server).agencySearch, false},
+	{"GET /feed.atom", Public, (*Server).regionFeed, false},
+	{"GET /agencies/{id}/feed.atom", Public, (*Server).agencyFeed, false},
+	{"GET /sitemap.xml", Public, (*Server).sitemap, false},
+	{"GET /sitemaps/{name}", Public, (*Server).sitemapPart, false},
+	{"GET /robots.txt", Public, (*Server).robots, false},
+	{"GET /subscribe", Public, (*Server).subscribeFormPage, false},
+	{"POST /subscribe", Public, (*Server).subscribe, false},
+	{"GET /subscribe/confirm/{token}", Public, (*Server).confirmPage, false},
+	{"POST /subscribe/confirm/{token}", Public, (*Server).confirm, false},
+	{"GET /unsubscribe/{token}", Public, (*Server).unsubscribePage, false},
+	{"POST /unsubscribe/{token}", Public, (*Server).unsubscribe, false},
 
 	// 依申请公开: the officer's side.
 	{"GET /console/cases", ViewCases, (*Server).consoleCases, false},

@@ -71,6 +71,12 @@ type Config struct {
 	MinFillTime time.Duration
 	// CacheBytes bounds the memory of the public page cache (default 64 MiB).
 	CacheBytes int
+	// Hits counts item page views in memory; the serve command runs its Run and calls its Flush at shutdown. Nil:
+	// the server makes its own, whose counts reach the database only if something calls Flush (tests).
+	Hits *HitCounter
+	// SitemapLimit is the most URLs in one sitemap file (default 50,000, the sitemap protocol's limit); beyond it
+	// sitemap.xml is a sitemap index.
+	SitemapLimit int
 }
 
 // Server is the web application.
@@ -87,6 +93,7 @@ type Server struct {
 	cache     pageCache
 	cal       calendarCache
 	limits    limiters
+	portal    portalState
 }
 
 // NewServer builds the application's handler.
@@ -119,6 +126,7 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
 	s.cache.budget = cfg.CacheBytes
 	s.limits.init()
+	s.initPortal()
 	names, err := pages()
 	if err != nil {
 		return nil, err

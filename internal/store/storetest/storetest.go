@@ -825,4 +825,6 @@ func Run(t *testing.T, open Opener) {
 	runCases(t, open)
 	runItems(t, open)
 	runAnnual(t, open)
+	runSubscriptions(t, open)
+	runSearchQuality(t, open)
 }

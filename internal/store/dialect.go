@@ -51,6 +51,9 @@ type dialect interface {
 	ftsPage(match string, limit, offset int) string
 	// ftsMatchesItem counts (0 or 1) whether one item matches; match and id are placeholders.
 	ftsMatchesItem(match, id string) string
+	// ftsFilters is a match of the filter tokens alone (each inner list any of, the lists all of); filters must not
+	// be empty.
+	ftsFilters(filters [][]string) string
 }
 
 type sqliteDialect struct{}
@@ -160,6 +163,13 @@ func (sqliteDialect) ftsQueries(q search.Query, filters [][]string) (all, title,
 	t := "({title} : " + m + ")"
 	return m + f, t + f, m + f + " NOT " + t
 }
+func (sqliteDialect) ftsFilters(filters [][]string) string {
+	var parts []string
+	for _, any := range filters {
+		parts = append(parts, `("`+strings.Join(any, `" OR "`)+`")`)
+	}
+	return strings.Join(parts, " AND ")
+}
 func (sqliteDialect) ftsCount(match string, limit int) string {
 	return `SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
 }
@@ -190,6 +200,13 @@ func (postgresDialect) ftsQueries(q search.Query, filters [][]string) (all, titl
 	m := "(" + q.TSQuery() + ")"
 	t := "(" + q.TSQueryIn("A") + ")"
 	return m + f, t + f, m + f + " & !" + t
+}
+func (postgresDialect) ftsFilters(filters [][]string) string {
+	var parts []string
+	for _, any := range filters {
+		parts = append(parts, "('"+strings.Join(any, "' | '")+"')")
+	}
+	return strings.Join(parts, " & ")
 }
 func (postgresDialect) ftsCount(match string, limit int) string {
 	return `SELECT COUNT(*) FROM (SELECT 1 FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` LIMIT %d) AS capped`, limit)

@@ -609,6 +609,13 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 	if dn := q.DocNumber(); dn != "" && sq.Offset == 0 {
 		var exact int64
 		err := db.read.QueryRowContext(ctx, `SELECT id FROM items WHERE doc_number_norm = $1 AND state = 'published' ORDER BY id DESC LIMIT 1`, dn).Scan(&exact)
+		if err == nil && len(filters) > 0 {
+			// The exact 文号 comes first only within the reader's filters (agency, category, genre, year).
+			var n int
+			if err = db.read.QueryRowContext(ctx, db.d.ftsMatchesItem("$1", "$2"), db.d.ftsFilters(filters), exact).Scan(&n); err == nil && n == 0 {
+				err = sql.ErrNoRows
+			}
+		}
 		if err == nil {
 			ids = append([]int64{exact}, deleteID(ids, exact)...)
 			if len(ids) > sq.Limit {

@@ -102,6 +102,12 @@ func runItems(t *testing.T, open Opener) {
 		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "平卫发[2026]3号"}); len(got) == 0 || got[0] != vaccine.ID {
 			t.Errorf("the 文号 in other brackets finds %v", got)
 		}
+		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "平卫发〔2026〕3号", AgencyIDs: []int64{mustAgency(t, db, disclosure.Department, gov, "平阴县民政局").ID}}); slices.Contains(got, vaccine.ID) {
+			t.Errorf("the exact 文号 of another agency is put first on this agency's search: %v", got)
+		}
+		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "平卫发〔2026〕3号", AgencyIDs: []int64{health.ID}}); len(got) == 0 || got[0] != vaccine.ID {
+			t.Errorf("the 文号 within its agency finds %v", got)
+		}
 		if got := searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", Category: "health.policy"}); len(got) != 0 {
 			t.Errorf("category filter: %v", got)
 		}

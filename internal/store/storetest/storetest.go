@@ -825,4 +825,5 @@ func Run(t *testing.T, open Opener) {
 	runCases(t, open)
 	runItems(t, open)
 	runAnnual(t, open)
+	runSupervision(t, open)
 }

@@ -359,7 +359,8 @@ func (s *Server) supervisionRows(ctx context.Context, reg *supervisionRegion, ye
 const itemCountCap = 10000
 
 // reportStanding fills the row from the agency's stored report: its state, its publication date, its corrections
-// and its findings, checked as the editor checks them (with last year's published report and the live figures).
+// and its findings, checked as the editor checks them (with last year's published report and, for a report
+// written in the console, the live figures).
 func (s *Server) reportStanding(ctx context.Context, row *supervisionRow, o, prev *store.AnnualOverview, a *disclosure.Agency, year int, today workday.Date) error {
 	row.Status = o.Status
 	row.Corrections = o.Corrections
@@ -383,9 +384,13 @@ func (s *Server) reportStanding(ctx context.Context, row *supervisionRow, o, pre
 	if _, ok := report.FormatOf(rep.Era); !ok || year < annual.MinYear {
 		return nil
 	}
-	live, err := annual.Collect(ctx, s.annualSources(), a.ID, year)
-	if err != nil {
-		return err
+	// A report written in the console is compared with the live figures it was computed from; an imported
+	// report's figures come from its published text, often of years before the system was used, and are not.
+	var live *annual.Live
+	if o.Source == "console" {
+		if live, err = annual.Collect(ctx, s.annualSources(), a.ID, year); err != nil {
+			return err
+		}
 	}
 	var prevRep *report.Report
 	if prev != nil {

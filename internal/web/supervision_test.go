@@ -156,7 +156,12 @@ func (rg *svRegion) publish(t *testing.T, a *disclosure.Agency, on string) int64
 
 func newRegion(t *testing.T) *svRegion {
 	t.Helper()
-	f := newFixture(t)
+	return newRegionOn(t, newFixture(t))
+}
+
+// newRegionOn builds the region on the fixture's database.
+func newRegionOn(t *testing.T, f *fixture) *svRegion {
+	t.Helper()
 	ctx := context.Background()
 	rg := &svRegion{fixture: f, year: time.Now().Year() - 2}
 	y := rg.year
@@ -715,4 +720,30 @@ func TestSupervisionExportsTheViewsToExcel(t *testing.T) {
 		ref, _ := excelize.CoordinatesToCellName(2+chartYears, n)
 		number(sheetTrend, ref, float64(rg.healthCases+rg.hospCases))
 	})
+}
+
+// An imported report is summed like any other but not compared with the live figures: they come from its text,
+// often of years before the system was used. Without a stated date it is not called late.
+func TestImportedReportsAreNotComparedWithTheLiveData(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	year := time.Now().Year() - 3
+	data := fmt.Appendf(nil, `{"era":"2021","year":%d,"agency":"平阴县卫生健康局","tables":{"s3":{"new":{"natural_person":5,"total":5},"carry_forward":{"natural_person":5,"total":5}}}}`, year)
+	if err := f.db.SaveAnnualReport(ctx, disclosure.SystemActor, &disclosure.AnnualReport{AgencyID: f.health.ID, Year: year, Era: "2021", Source: "report.txt", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client(t)
+	f.signIn(t, c, "supervisor", password)
+	_, doc := get(t, c, f.srv.URL+"/console/supervision?year="+strconv.Itoa(year))
+	r := row(doc, f.health)
+	if got := r.Find(".sv-note").Text(); got != "发布日期不详" || r.HasClass("sv-late") {
+		t.Errorf("note %q, class %q", got, r.AttrOr("class", ""))
+	}
+	// The report engine's own checks still run (this bare report misses most of its cells); the comparison does not.
+	if got := squash(r.Find(".sv-findings a").Contents().First().Text()); !strings.HasSuffix(got, "警告0处") {
+		t.Errorf("findings %q", got)
+	}
+	if got := cellOf(doc, "#t-sum-r-s3", "一、本年新收政府信息公开申请数量"); got != "5" {
+		t.Errorf("the imported report's figure is not summed: %q", got)
+	}
 }

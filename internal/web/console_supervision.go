@@ -184,19 +184,17 @@ func reportPublishedOn(o *store.AnnualOverview, rep *report.Report, loc *time.Lo
 
 // supervisionData is everything the page, and its export, show for one region and year.
 type supervisionData struct {
-	Region   *supervisionRegion
-	Regions  []*disclosure.Agency
-	Year     int
-	Years    []int
-	Today    workday.Date
-	Rows     []*supervisionRow
-	Tally    tally
-	Remind   []*supervisionRow
-	Summary  *regionSummary
-	Trend    *trend
-	Export   string
-	Base     string
-	YearName string
+	Region  *supervisionRegion
+	Regions []*disclosure.Agency
+	Year    int
+	Years   []int
+	Today   workday.Date
+	Rows    []*supervisionRow
+	Tally   tally
+	Remind  []*supervisionRow
+	Summary *regionSummary
+	Trend   *trend
+	Export  string
 }
 
 // consoleSupervision shows the supervising office's overview; ?format=xlsx exports it.
@@ -231,7 +229,7 @@ func (s *Server) consoleSupervision(w http.ResponseWriter, r *http.Request) {
 // supervision gathers the page's figures.
 func (s *Server) supervision(ctx context.Context, reg *supervisionRegion, year int) (*supervisionData, error) {
 	today := s.today()
-	d := &supervisionData{Region: reg, Year: year, Today: today, YearName: fmt.Sprintf("%d年度", year)}
+	d := &supervisionData{Region: reg, Year: year, Today: today}
 	for y := max(today.Year, supervisionYear(today)); y >= annual.MinYear; y-- {
 		d.Years = append(d.Years, y)
 	}
@@ -676,7 +674,6 @@ type trend struct {
 type trendSeries struct {
 	Name, Unit string
 	Values     []int
-	Colour     string
 }
 
 // regionTrend counts, for the year and the four before it (from 2019), the region's new, closed and carried
@@ -710,11 +707,7 @@ func (s *Server) regionTrend(ctx context.Context, reg *supervisionRegion, year i
 	}
 	names := []struct{ name, unit string }{{"本年新收申请", "件"}, {"办结", "件"}, {"结转下年度", "件"}, {"主动公开信息", "条"}, {"逾期公开", "条"}}
 	for i, n := range names {
-		colour := chart.Colour(i)
-		if i >= 3 {
-			colour = chart.Colour(i - 3)
-		}
-		t.Series = append(t.Series, trendSeries{Name: n.name, Unit: n.unit, Values: vals[i], Colour: colour})
+		t.Series = append(t.Series, trendSeries{Name: n.name, Unit: n.unit, Values: vals[i]})
 	}
 	var cats []string
 	for _, y := range t.Years {

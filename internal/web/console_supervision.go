@@ -435,18 +435,22 @@ type regionSources struct {
 	ids []int64
 }
 
+// CatalogueFigures counts the region's catalogue, whatever agencies it is given.
 func (r regionSources) CatalogueFigures(ctx context.Context, _ []int64, year int) (disclosure.CatalogueFigures, error) {
 	return r.db.CatalogueFigures(ctx, r.ids, year)
 }
 
+// RequestCounts counts the region's applications, whatever agencies it is given.
 func (r regionSources) RequestCounts(ctx context.Context, _ []int64, year int) ([]disclosure.CellCount, error) {
 	return r.db.RequestCounts(ctx, r.ids, year)
 }
 
+// AppealCounts counts the region's reconsiderations and lawsuits, whatever agencies it is given.
 func (r regionSources) AppealCounts(ctx context.Context, _ []int64, year int) ([]disclosure.CellCount, error) {
 	return r.db.AppealCounts(ctx, r.ids, year)
 }
 
+// FeeTotals adds up the region's 信息处理费, whatever agencies it is given.
 func (r regionSources) FeeTotals(ctx context.Context, _ []int64, year int) (int, int, error) {
 	return r.db.FeeTotals(ctx, r.ids, year)
 }

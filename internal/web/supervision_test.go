@@ -309,6 +309,18 @@ func TestSupervisionTableShowsEveryAgencysStateMostUrgentFirst(t *testing.T) {
 		if href := row(doc, rg.edu).Find(".sv-findings a").AttrOr("href", ""); href != fmt.Sprintf("/console/annual/%d/%d#findings", rg.edu.ID, y) {
 			t.Errorf("findings link %q", href)
 		}
+		// The editor, opened from the link, counts the same.
+		for _, a := range []*disclosure.Agency{rg.edu, rg.hosp, rg.civil} {
+			link := row(doc, a).Find(".sv-findings a")
+			_, editor := get(t, rg.countySup, rg.srv.URL+link.AttrOr("href", ""))
+			want := strings.TrimSuffix(strings.SplitN(squash(editor.Find("#findings-summary").Text()), "。", 2)[0], "。")
+			if editor.Find("#findings-summary").Text() == "通过全部检查。" {
+				want = "错误0处，警告0处"
+			}
+			if got := squash(link.Contents().First().Text()); got != want {
+				t.Errorf("%s: the table says %q, the editor %q", a.Name, got, want)
+			}
+		}
 	})
 	t.Run("late ones come first: unpublished past the deadline, then published late, then on time", func(t *testing.T) {
 		var order []string

@@ -233,5 +233,6 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
-	return nil
+	// The annual reports come last: they are drafted from the cases (and items) created above.
+	return seedDemoReports(ctx, db, stdout, made["officer"], made["approver"])
 }

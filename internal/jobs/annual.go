@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gongkai/gongkai/internal/annual"
@@ -15,8 +16,9 @@ const annualRemindDays = 10
 
 // RemindAnnual sends, once a day after the reminder hour, each officer and approver with an e-mail address the
 // agencies whose report for last year is not yet published although its deadline (31 January, or 31 March for a
-// region government's own report) is within 10 days or has passed, until it is published. It returns how many
-// reminders it queued.
+// region government's own report) is within 10 days or has passed, until it is published. A supervisor (政务公开办)
+// gets the same daily summary for every agency of its region, with a link to the supervision page. It returns how
+// many reminders it queued.
 func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 	now := r.now().In(r.Location)
 	if now.Hour() < r.ReminderHour {
@@ -44,6 +46,15 @@ func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 		ids, err := r.officerAgencies(ctx, u)
 		if err != nil {
 			return queued, err
+		}
+		supervised, err := r.supervisedAgencies(ctx, u)
+		if err != nil {
+			return queued, err
+		}
+		for _, id := range supervised {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
 		}
 		var lines []string
 		for _, id := range ids {
@@ -76,10 +87,33 @@ func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 		}
 		text := fmt.Sprintf("%s：\n\n以下单位的%d年政府信息公开工作年度报告尚未发布（《中华人民共和国政府信息公开条例》第四十九条）：\n\n  %s\n\n本邮件由系统每日自动发送，报告发布后不再提醒。",
 			u.DisplayName, year, strings.Join(lines, "\n  "))
+		if len(supervised) > 0 {
+			text += fmt.Sprintf("\n\n本地区各单位年度报告的编制和发布情况：%s/console/supervision?year=%d", strings.TrimRight(r.BaseURL, "/"), year)
+		}
 		if err := r.DB.EnqueueMail(ctx, disclosure.Mail{To: u.Email, Subject: fmt.Sprintf("年度报告提醒：%d年度报告尚未发布（%d 个单位）", year, len(lines)), Text: text}); err != nil {
 			return queued, err
 		}
 		queued++
 	}
 	return queued, nil
+}
+
+// supervisedAgencies returns the agencies of the regions the account supervises (its supervisor grants' subtrees).
+func (r *Runner) supervisedAgencies(ctx context.Context, u *disclosure.User) ([]int64, error) {
+	var out []int64
+	for _, g := range u.Grants {
+		if g.AgencyID == nil || g.Role != disclosure.Supervisor {
+			continue
+		}
+		sub, err := r.DB.ListAgencies(ctx, g.AgencyID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range sub {
+			if !slices.Contains(out, a.ID) {
+				out = append(out, a.ID)
+			}
+		}
+	}
+	return out, nil
 }

@@ -321,6 +321,9 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewAnnual) {
 		links = append([]link{{"/console/annual", "政府信息公开工作年度报告"}}, links...)
 	}
+	if allowed(u, ViewSupervision) {
+		links = append([]link{{"/console/supervision", "政务公开监督"}}, links...)
+	}
 	if allowed(u, EditTemplates) {
 		links = append(links, link{"/console/templates", "告知书模板"})
 	}

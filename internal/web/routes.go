@@ -39,6 +39,10 @@ const (
 	// EditAnnual is writing, submitting, and (approvers) publishing or correcting the annual report; what an
 	// account may do is decided per agency from its roles there.
 	EditAnnual Permission = "annual.edit"
+	// ViewSupervision is the supervising office's (政务公开办) overview of every agency under it: reports, findings,
+	// overdue applications, late publications and the region's summary. It reads, never changes; the system roles
+	// do not have it, as they do not read disclosure work (三员分立).
+	ViewSupervision Permission = "supervision.view"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -56,6 +60,8 @@ var grants = map[Permission][]disclosure.Role{
 	EditCalendar:  {disclosure.SysAdmin},
 	ViewAnnual:    {disclosure.Officer, disclosure.Approver, disclosure.Supervisor},
 	EditAnnual:    {disclosure.Officer, disclosure.Approver},
+	// Supervision is the supervising office's alone: an agency's own staff see their agency, not the region.
+	ViewSupervision: {disclosure.Supervisor},
 }
 
 // Route is one entry of the URL map.
@@ -153,6 +159,11 @@ var Routes = []Route{
 	{"POST /console/annual/{agency}/{year}/approve", EditAnnual, (*Server).annualApprove, false},
 	{"POST /console/annual/{agency}/{year}/return", EditAnnual, (*Server).annualReturn, false},
 	{"POST /console/annual/{agency}/{year}/correct", EditAnnual, (*Server).annualCorrect, false},
+
+	// 监督: the supervising office's overview of its region — every agency's report, findings, overdue
+	// applications and late publications, the region's summary of sections 二 to 四 (also as XLSX) and its trend.
+	{"GET /console/supervision", ViewSupervision, (*Server).consoleSupervision, false},
+	{"GET /console/supervision/items", ViewSupervision, (*Server).supervisionItems, false},
 
 	// 主动公开: the console (items, review, publication, periodic review).
 

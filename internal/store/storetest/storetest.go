@@ -827,4 +827,5 @@ func Run(t *testing.T, open Opener) {
 	runAnnual(t, open)
 	runSubscriptions(t, open)
 	runSearchQuality(t, open)
+	runSupervision(t, open)
 }

@@ -173,30 +173,9 @@ type Env struct {
 	Calendar *workday.Calendar
 }
 
-// Decision is the outcome of a step: the changed item, what the store must do besides saving it, and the event.
-type Decision struct {
-	Item disclosure.Item
-	// Publishing assigns the 索引号 (first publication) and reindexes the item for search.
-	AssignIndex, Reindex bool
-	// Snapshot is the published item as it was before a correction replaced it, for the version history.
-	Snapshot *disclosure.Item
-	// Channels to record.
-	Channels []disclosure.ItemChannel
-	Event    Event
-	// Warnings are shown to the officer (publication later than Art 26 allows).
-	Warnings []string
-}
-
-// Event is a step of an item's history.
-type Event struct {
-	At        time.Time
-	Action    string
-	FromState disclosure.ItemState
-	ToState   disclosure.ItemState
-	ActorID   *int64
-	ActorName string
-	Note      string
-}
+// Decision is the outcome of a step: the changed item, what the store must do besides saving it (assign the
+// 索引号, reindex, keep the replaced version, record channels), the event, and warnings for the officer.
+type Decision = disclosure.ItemChange
 
 func errf(code, format string, args ...any) error { return disclosure.Errorf(code, format, args...) }
 
@@ -379,7 +358,7 @@ func Decide(it *disclosure.Item, cmd Command, env Env) (*Decision, error) {
 	next.Version = it.Version + 1
 	next.UpdatedAt = cmd.Now
 	d.Item = *next
-	d.Event = Event{At: cmd.Now, Action: string(cmd.Action), FromState: from, ToState: ed.State, ActorID: cmd.Actor.UserID, ActorName: cmd.Actor.Name, Note: cmd.Note}
+	d.Event = disclosure.ItemEvent{ItemID: it.ID, At: cmd.Now, Action: string(cmd.Action), FromState: from, ToState: ed.State, ActorID: cmd.Actor.UserID, ActorName: cmd.Actor.Name, Note: cmd.Note}
 	if t.Revision {
 		d.Event.Action = "revision." + d.Event.Action
 	}

@@ -51,6 +51,7 @@ func (r *Runner) Run(ctx context.Context) {
 		if _, err := r.Remind(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("reminder", "err", err)
 		}
+		r.catalogueJobs(ctx)
 		select {
 		case <-ctx.Done():
 			return

@@ -311,6 +311,9 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewCases) {
 		links = append([]link{{"/console/cases", "依申请公开"}, {"/console/casereport", "年度报告第三、四部分"}}, links...)
 	}
+	if allowed(u, ViewItems) {
+		links = append([]link{{"/console/items", "主动公开"}}, links...)
+	}
 	if allowed(u, EditTemplates) {
 		links = append(links, link{"/console/templates", "告知书模板"})
 	}

@@ -199,8 +199,10 @@ func TestAccessMatrix(t *testing.T) {
 		clients[r] = c
 	}
 	cs := f.mustCase(t)
+	item := f.mustItem(t)
 	params := strings.NewReplacer("{id}", strconv.FormatInt(cs.caseID, 10), "{nid}", strconv.FormatInt(cs.noticeID, 10),
-		"{fid}", strconv.FormatInt(cs.fileID, 10), "{format}", "pdf", "{key}", "receipt")
+		"{fid}", strconv.FormatInt(cs.fileID, 10), "{format}", "pdf", "{key}", "receipt",
+		"{item}", strconv.FormatInt(item.itemID, 10), "{att}", strconv.FormatInt(item.attachmentID, 10))
 	for _, rt := range Routes {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if method != "GET" || !strings.HasPrefix(path, "/console/") || path == "/console/login" {

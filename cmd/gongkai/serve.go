@@ -226,5 +226,10 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
+	m, err := seedDemoItems(ctx, db, health)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已为各单位创建 %d 条主动公开示范信息（去年和今年，含草稿、审查中、逾期、已废止和已撤回的信息）。\n", m)
 	return nil
 }

@@ -57,30 +57,54 @@ func runItems(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // generateItems writes count generated items of the agency (catalogue.GenerateItems) with their channels, in
-// transactions of itemBatch items, and reports progress after each.
+// transactions of itemBatch items, and reports progress after each. The next batch is generated and prepared
+// (checked, tokenised for search) while the last one is written, so that both processors work.
 func generateItems(ctx context.Context, db *store.DB, a *disclosure.Agency, seed uint64, year, count int, today workday.Date, progress func(done int)) (int, error) {
 	actor := disclosure.Actor{Name: "示范数据生成", Role: "system"}
+	type prepared struct {
+		seed  uint64
+		batch *store.ImportBatch
+		items []*disclosure.Item
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan prepared, 1)
+	go func() {
+		defer close(next)
+		for done := 0; done < count; {
+			s := seed + uint64(done)
+			items := catalogue.GenerateItems(s, a, year, min(itemBatch, count-done), today)
+			if len(items) == 0 {
+				return
+			}
+			b, err := db.PrepareImport(ctx, items)
+			select {
+			case next <- prepared{s, b, items, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			done += len(items)
+		}
+	}()
 	done := 0
-	for done < count {
-		n := min(itemBatch, count-done)
-		s := seed + uint64(done)
-		items := catalogue.GenerateItems(s, a, year, n, today)
-		if len(items) == 0 {
-			break
+	for p := range next {
+		if p.err != nil {
+			return done, p.err
 		}
-		if err := db.ImportItems(ctx, actor, items); err != nil {
+		if err := db.ImportPrepared(ctx, actor, p.batch); err != nil {
 			return done, err
 		}
-		if err := db.ImportItemChannels(ctx, actor, catalogue.GenerateChannels(s, items, today)); err != nil {
+		if err := db.ImportItemChannels(ctx, actor, catalogue.GenerateChannels(p.seed, p.items, today)); err != nil {
 			return done, err
 		}
-		done += len(items)
+		done += len(p.items)
 		if progress != nil {
 			progress(done)
 		}
-		if err := ctx.Err(); err != nil {
-			return done, err
-		}
 	}
-	return done, nil
+	return done, ctx.Err()
 }

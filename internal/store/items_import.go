@@ -278,31 +278,63 @@ func parallel(n int, f func(i int)) {
 // transaction opens, so the writer holds the database only for the INSERTs. The items get their IDs. Errors:
 // EInvalid (naming the item's position), EConflict (a 索引号 already used).
 func (db *DB) ImportItems(ctx context.Context, actor disclosure.Actor, items []*disclosure.Item) error {
-	if len(items) == 0 {
-		return nil
+	b, err := db.PrepareImport(ctx, items)
+	if err != nil {
+		return err
 	}
+	return db.ImportPrepared(ctx, actor, b)
+}
+
+// ImportBatch is a batch of items checked and prepared for ImportItems' transaction.
+type ImportBatch struct {
+	items    []*disclosure.Item
+	rows     []importRow
+	agencies map[int64]*disclosure.Agency
+	// preset marks the items that came with their 索引号.
+	preset []bool
+}
+
+// PrepareImport checks a batch of items for ImportItems and computes their column values and search tokens, in
+// parallel, without writing: a caller importing many batches prepares the next one while the last is written.
+// Errors: EInvalid (naming the item's position).
+func (db *DB) PrepareImport(ctx context.Context, items []*disclosure.Item) (*ImportBatch, error) {
 	if len(items) > MaxImportItems {
-		return disclosure.Errorf(disclosure.EInvalid, "一次最多导入 %d 条信息，请分批导入", MaxImportItems)
+		return nil, disclosure.Errorf(disclosure.EInvalid, "一次最多导入 %d 条信息，请分批导入", MaxImportItems)
 	}
-	agencies := map[int64]*disclosure.Agency{}
+	b := &ImportBatch{items: items, rows: make([]importRow, len(items)), agencies: map[int64]*disclosure.Agency{}, preset: make([]bool, len(items))}
 	for i, it := range items {
-		if _, ok := agencies[it.AgencyID]; ok {
+		if it == nil {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "第 %d 条信息是空的", i+1)
+		}
+		if _, ok := b.agencies[it.AgencyID]; ok {
 			continue
 		}
 		a, err := getAgency(ctx, db.read, it.AgencyID)
 		if err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "第 %d 条：发布单位（编号 %d）不存在", i+1, it.AgencyID)
+			return nil, disclosure.Errorf(disclosure.EInvalid, "第 %d 条：发布单位（编号 %d）不存在", i+1, it.AgencyID)
 		}
-		agencies[it.AgencyID] = a
+		b.agencies[it.AgencyID] = a
 	}
 	now := db.now().UTC().Truncate(time.Microsecond)
-	rows := make([]importRow, len(items))
 	errs := make([]error, len(items))
-	parallel(len(items), func(i int) { errs[i] = prepareImport(items[i], agencies[items[i].AgencyID], now, &rows[i]) })
+	parallel(len(items), func(i int) {
+		errs[i] = prepareImport(items[i], b.agencies[items[i].AgencyID], now, &b.rows[i])
+		b.preset[i] = items[i].IndexNumber != ""
+	})
 	for i, err := range errs {
 		if err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "第 %d 条（%s）：%s", i+1, truncateRunes(items[i].Title, 30), disclosure.ErrorMessage(err))
+			return nil, disclosure.Errorf(disclosure.EInvalid, "第 %d 条（%s）：%s", i+1, truncateRunes(items[i].Title, 30), disclosure.ErrorMessage(err))
 		}
+	}
+	return b, nil
+}
+
+// ImportPrepared writes a prepared batch in one transaction (see ImportItems). Errors: EConflict (a 索引号 already
+// used).
+func (db *DB) ImportPrepared(ctx context.Context, actor disclosure.Actor, b *ImportBatch) error {
+	items, rows, agencies := b.items, b.rows, b.agencies
+	if len(items) == 0 {
+		return nil
 	}
 	inline, _ := db.d.(inlineFTS)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
@@ -312,6 +344,12 @@ func (db *DB) ImportItems(ctx context.Context, actor disclosure.Actor, items []*
 				return err
 			}
 			defer restore()
+		}
+		// A retried transaction numbers the items again.
+		for i, it := range items {
+			if !b.preset[i] {
+				it.IndexNumber, it.Serial = "", 0
+			}
 		}
 		if err := db.assignImportIndexes(ctx, tx, items, agencies); err != nil {
 			return err
@@ -399,8 +437,11 @@ func (db *DB) ImportItems(ctx context.Context, actor disclosure.Actor, items []*
 			map[string]any{"count": len(items), "agencies": ids})
 	})
 	if err != nil {
-		for _, it := range items {
+		for i, it := range items {
 			it.ID = 0
+			if !b.preset[i] {
+				it.IndexNumber, it.Serial = "", 0
+			}
 		}
 		return fmt.Errorf("store: import items: %w", err)
 	}

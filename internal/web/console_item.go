@@ -385,6 +385,11 @@ func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+		if _, _, ok := itemEditable(it, who); !ok {
+			s.itemFailure(w, r, it, a, who, errorStatus(err), err)
+			return
+		}
+		// The entered values are shown again with what to fix.
 		s.renderItemEdit(w, r, it, a, content, rev, keywords, errorStatus(err), disclosure.ErrorMessage(err), nil)
 		return
 	}

@@ -144,8 +144,10 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request, it *disclosu
 		p.Edition = it.Revision
 	}
 	_, _, p.CanEdit = itemEditable(it, who)
+	spec, _ := it.Genre.Spec()
 	for _, t := range catalogue.Allowed(it, who) {
-		if t.Action != catalogue.Save {
+		// Editing has its own page; 有效性 is offered only for the genres that have one.
+		if t.Action != catalogue.Save && (t.Action != catalogue.Validity || spec.Validity) {
 			p.Actions = append(p.Actions, itemActionForm{t, itemActionInputs[t.Action]})
 		}
 	}

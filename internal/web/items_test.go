@@ -578,3 +578,52 @@ func TestAnAnsweredRequestIsPublishedProactivelyAndRepeatsArePointedOut(t *testi
 		t.Errorf("from an open case: %d", resp.StatusCode)
 	}
 }
+
+func TestApprovalChannelsValidityAndDiscardOnTheItemPage(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.health.Settings.ItemApproval = true
+	if err := f.db.UpdateAgency(ctx, disclosure.SystemActor, f.health); err != nil {
+		t.Fatal(err)
+	}
+	officer, reviewer, approver := f.signedIn(t, "officer"), f.signedIn(t, "reviewer"), f.signedIn(t, "approver")
+	id := createItem(t, f, officer, newItemValues("关于印发《平阴县医疗废物管理办法》的通知", workday.DateOf(time.Now())))
+	itemStep(t, f, officer, id, url.Values{"action": {"submit"}})
+	itemStep(t, f, reviewer, id, checklist(f))
+	if state, _ := itemState(t, f, officer, id); state != "待审批" {
+		t.Fatalf("with approval required: %q", state)
+	}
+	refused(t, f, officer, id, url.Values{"action": {"publish"}}, http.StatusConflict, "待审批")
+	if _, doc := get(t, approver, f.srv.URL+"/console/items"); !strings.Contains(doc.Find("table.items").Text(), "医疗废物管理办法") {
+		t.Errorf("the approver's queue: %s", doc.Find("table.items").Text())
+	}
+	itemStep(t, f, approver, id, url.Values{"action": {"approve"}, "note": {"同意发布"}})
+	doc := itemStep(t, f, officer, id, url.Values{"action": {"publish"}})
+	if !strings.Contains(doc.Find(".status").Text(), "审批领导审批通过") {
+		t.Errorf("the review record: %q", doc.Find(".status").Text())
+	}
+	today := workday.DateOf(time.Now().In(shanghaiLoc(t)))
+	doc = itemStep(t, f, officer, id, url.Values{"action": {"channels"}, "channel_0": {"微信公众号"}, "on_0": {today.String()}, "count_0": {"2"},
+		"channel_1": {""}, "channel_other_1": {"县融媒体中心"}, "on_1": {today.String()}, "count_1": {"1"}, "channel_2": {""}})
+	channels, _ := f.db.ItemChannelsOf(ctx, id)
+	if len(channels) != 2 || !strings.Contains(doc.Find("#h-channels").Parent().Text(), "县融媒体中心") {
+		t.Errorf("channels %+v", channels)
+	}
+	refused(t, f, officer, id, url.Values{"action": {"channels"}, "channel_0": {"微博"}, "on_0": {today.AddDays(3).String()}, "count_0": {"1"}}, http.StatusUnprocessableEntity, "今天或之前")
+	itemStep(t, f, officer, id, url.Values{"action": {"validity"}, "validity": {"expired"}, "date": {today.String()}})
+	if got, _ := f.db.GetItem(ctx, id); got.Validity != disclosure.Expired || got.EndedOn != today {
+		t.Errorf("validity %s %s", got.Validity, got.EndedOn)
+	}
+	// A correction dropped leaves the published item as it was.
+	postForm(t, f, officer, fmt.Sprintf("/console/items/%d/step", id), url.Values{"action": {"correct"}})
+	itemStep(t, f, officer, id, url.Values{"action": {"discard"}})
+	if got, _ := f.db.GetItem(ctx, id); got.Revision != nil || got.State != disclosure.ItemPublished {
+		t.Errorf("after discarding: %s %v", got.State, got.Revision != nil)
+	}
+	// A genre without 有效性 is not offered the action.
+	f.health.Settings.ItemApproval = false
+	news := publishDirect(t, f, disclosure.Item{Title: "工作动态", Genre: disclosure.GenreNews}, today)
+	if _, doc := itemState(t, f, officer, news.ID); doc.Find("#form-validity").Length() != 0 || doc.Find("#form-reviewed").Length() != 1 {
+		t.Error("the actions of a news item")
+	}
+}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -37,4 +40,17 @@ func seedDemoItems(ctx context.Context, db *store.DB, health *disclosure.Agency)
 		}
 	}
 	return total, nil
+}
+
+// seedDemoItemsInBackground runs seedDemoItems while the server starts, and says when the items are there.
+func seedDemoItemsInBackground(ctx context.Context, db *store.DB, health *disclosure.Agency, stdout io.Writer, log *slog.Logger) {
+	started := time.Now()
+	n, err := seedDemoItems(ctx, db, health)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Error("demo items", "err", err)
+		}
+		return
+	}
+	fmt.Fprintf(stdout, "已为各单位创建 %d 条主动公开示范信息（去年和今年，含草稿、审查中、逾期、已废止和已撤回的信息），用时 %.1f 秒。\n", n, time.Since(started).Seconds())
 }

@@ -63,21 +63,25 @@ func TestTheDemoHasItemsInEveryQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := seedDemo(ctx, db, &out); err != nil {
+	health, err := seedDemo(ctx, db, &out)
+	if err != nil || health == nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "条主动公开示范信息") {
-		t.Errorf("demo output %q", out.String())
+	if n, err := seedDemoItems(ctx, db, health); err != nil || n < 3000 {
+		t.Fatalf("%d demo items, %v", n, err)
+	}
+	if again, err := seedDemo(ctx, db, &out); err != nil || again != nil {
+		t.Errorf("a second start: %v, %v", again, err)
 	}
 	today := workday.DateOf(time.Now().In(shanghai()))
-	health := []int64{2}
+	healthIDs := []int64{health.ID}
 	for name, f := range map[string]disclosure.ItemFilter{
-		"published":       {AgencyIDs: health, Public: true},
-		"drafts":          {AgencyIDs: health, States: []disclosure.ItemState{disclosure.ItemDraft}},
-		"in review":       {AgencyIDs: health, States: []disclosure.ItemState{disclosure.ItemInReview}},
-		"late":            {AgencyIDs: health, FormedBefore: catalogue.LateCutoff(workday.Default(), today)},
-		"due for review":  {AgencyIDs: health, ReviewBy: today},
-		"repealed":        {AgencyIDs: health, Validity: disclosure.Repealed},
+		"published":       {AgencyIDs: healthIDs, Public: true},
+		"drafts":          {AgencyIDs: healthIDs, States: []disclosure.ItemState{disclosure.ItemDraft}},
+		"in review":       {AgencyIDs: healthIDs, States: []disclosure.ItemState{disclosure.ItemInReview}},
+		"late":            {AgencyIDs: healthIDs, FormedBefore: catalogue.LateCutoff(workday.Default(), today)},
+		"due for review":  {AgencyIDs: healthIDs, ReviewBy: today},
+		"repealed":        {AgencyIDs: healthIDs, Validity: disclosure.Repealed},
 		"another agency":  {AgencyIDs: []int64{3}, Public: true},
 		"the region-wide": {Public: true, Year: today.Year - 1},
 	} {

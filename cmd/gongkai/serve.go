@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/auth"
@@ -65,11 +66,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
+	var background sync.WaitGroup
+	defer background.Wait() // before the database closes
 	if *demo {
-		if err := seedDemo(ctx, db, stdout); err != nil {
+		health, err := seedDemo(ctx, db, stdout)
+		if err != nil {
 			return userError(err)
 		}
 		debug.FreeOSMemory() // hand back argon2id's 64 MiB working memory of each demo password
+		if health != nil {
+			// A few thousand items take seconds: the portal serves meanwhile, and they appear as they are written.
+			background.Go(func() { seedDemoItemsInBackground(ctx, db, health, stdout, log) })
+		}
 	}
 	loc := shanghai()
 	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL})
@@ -125,17 +133,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 var demoReports embed.FS
 
 // seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, and an account
-// for each role, printing the sign-in details.
-func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
+// for each role, printing the sign-in details. It returns the health bureau where the demo accounts work, or nil
+// when the demo was there already; the catalogue's items are seedDemoItems' work.
+func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*disclosure.Agency, error) {
 	existing, err := db.ListAgencies(ctx, nil)
 	if err != nil || len(existing) > 0 {
-		return err
+		return nil, err
 	}
 	actor := disclosure.SystemActor
 	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "公开示范县人民政府", ShortName: "示范县政府", DivisionCode: "370124",
 		Contacts: disclosure.Contacts{Office: "县政府办公室（县政务公开办）", Address: "示范县府前街1号", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Phone: "0531-87880000", Postcode: "250400"}}
 	if err := db.CreateAgency(ctx, actor, gov); err != nil {
-		return err
+		return nil, err
 	}
 	var health *disclosure.Agency
 	for _, a := range []*disclosure.Agency{
@@ -145,7 +154,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	} {
 		a.Kind, a.ParentID = disclosure.Department, &gov.ID
 		if err := db.CreateAgency(ctx, actor, a); err != nil {
-			return err
+			return nil, err
 		}
 		if health == nil {
 			health = a
@@ -153,13 +162,13 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	}
 	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
 	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
-		return err
+		return nil, err
 	}
 	// The seed reports become the agencies' historical annual reports.
 	byName := map[string]int64{}
 	all, err := db.ListAgencies(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, a := range all {
 		byName[a.Name] = a.ID
@@ -169,7 +178,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		text, _ := demoReports.ReadFile(name)
 		res, err := importer.Parse(path.Base(name), string(text))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		id, ok := byName[res.Report.Agency]
 		if !ok || res.Report.Year == 0 {
@@ -177,10 +186,10 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		}
 		data, err := json.Marshal(res.Report)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.SaveAnnualReport(ctx, actor, &disclosure.AnnualReport{AgencyID: id, Year: res.Report.Year, Era: string(res.Report.Era), Source: path.Base(name), Data: data}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
@@ -201,21 +210,21 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		pw := generatePassword()
 		hash, err := auth.HashPassword(pw, auth.DefaultParams)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		u := &disclosure.User{Username: acc.user, DisplayName: acc.name, PasswordHash: hash, MustChangePassword: true, Grants: []disclosure.Grant{acc.grant}}
 		if err := db.CreateUser(ctx, actor, u); err != nil {
-			return err
+			return nil, err
 		}
 		made[acc.user] = u
 		totp := ""
 		if acc.grant.Role.IsSystem() {
 			secret, err := auth.NewTOTPSecret()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := db.SetTOTP(ctx, actor, u.ID, secret); err != nil {
-				return err
+				return nil, err
 			}
 			totp = "  动态验证码密钥 " + secret
 		}
@@ -223,13 +232,8 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	}
 	n, err := seedDemoCases(ctx, db, health, made["officer"], made["approver"])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
-	m, err := seedDemoItems(ctx, db, health)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "已为各单位创建 %d 条主动公开示范信息（去年和今年，含草稿、审查中、逾期、已废止和已撤回的信息）。\n", m)
-	return nil
+	return health, nil
 }

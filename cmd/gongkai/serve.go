@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"path"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/auth"
@@ -65,11 +66,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
+	var background sync.WaitGroup
+	defer background.Wait() // before the database closes
 	if *demo {
-		if err := seedDemo(ctx, db, stdout); err != nil {
+		seeded, err := seedDemo(ctx, db, stdout)
+		if err != nil {
 			return userError(err)
 		}
 		debug.FreeOSMemory() // hand back argon2id's 64 MiB working memory of each demo password
+		if seeded != nil {
+			// A few thousand items take seconds: the portal serves meanwhile, and they appear as they are written;
+			// the annual reports follow, drafted from them.
+			background.Go(func() { seedDemoRest(ctx, db, seeded, stdout, log) })
+		}
 	}
 	loc := shanghai()
 	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
@@ -131,18 +140,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 //go:embed demo/*.txt
 var demoReports embed.FS
 
-// seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, and an account
-// for each role, printing the sign-in details.
-func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
+// demoSeeded is what seedDemo made that the rest of the demo builds on: the health bureau where the demo accounts
+// work, and its officer and approver.
+type demoSeeded struct {
+	health            *disclosure.Agency
+	officer, approver *disclosure.User
+}
+
+// seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, an account for
+// each role (printing the sign-in details) and the health bureau's applications. It returns nil when the demo was
+// there already; the catalogue's items and then the annual reports drafted from them are seedDemoRest's work.
+func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded, error) {
 	existing, err := db.ListAgencies(ctx, nil)
 	if err != nil || len(existing) > 0 {
-		return err
+		return nil, err
 	}
 	actor := disclosure.SystemActor
 	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "公开示范县人民政府", ShortName: "示范县政府", DivisionCode: "370124",
 		Contacts: disclosure.Contacts{Office: "县政府办公室（县政务公开办）", Address: "示范县府前街1号", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Phone: "0531-87880000", Postcode: "250400"}}
 	if err := db.CreateAgency(ctx, actor, gov); err != nil {
-		return err
+		return nil, err
 	}
 	var health *disclosure.Agency
 	for _, a := range []*disclosure.Agency{
@@ -152,7 +169,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	} {
 		a.Kind, a.ParentID = disclosure.Department, &gov.ID
 		if err := db.CreateAgency(ctx, actor, a); err != nil {
-			return err
+			return nil, err
 		}
 		if health == nil {
 			health = a
@@ -160,13 +177,13 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	}
 	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
 	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
-		return err
+		return nil, err
 	}
 	// The seed reports become the agencies' historical annual reports.
 	byName := map[string]int64{}
 	all, err := db.ListAgencies(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, a := range all {
 		byName[a.Name] = a.ID
@@ -176,7 +193,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		text, _ := demoReports.ReadFile(name)
 		res, err := importer.Parse(path.Base(name), string(text))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		id, ok := byName[res.Report.Agency]
 		if !ok || res.Report.Year == 0 {
@@ -184,10 +201,10 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		}
 		data, err := json.Marshal(res.Report)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := db.SaveAnnualReport(ctx, actor, &disclosure.AnnualReport{AgencyID: id, Year: res.Report.Year, Era: string(res.Report.Era), Source: path.Base(name), Data: data}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
@@ -208,21 +225,21 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 		pw := generatePassword()
 		hash, err := auth.HashPassword(pw, auth.DefaultParams)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		u := &disclosure.User{Username: acc.user, DisplayName: acc.name, PasswordHash: hash, MustChangePassword: true, Grants: []disclosure.Grant{acc.grant}}
 		if err := db.CreateUser(ctx, actor, u); err != nil {
-			return err
+			return nil, err
 		}
 		made[acc.user] = u
 		totp := ""
 		if acc.grant.Role.IsSystem() {
 			secret, err := auth.NewTOTPSecret()
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := db.SetTOTP(ctx, actor, u.ID, secret); err != nil {
-				return err
+				return nil, err
 			}
 			totp = "  动态验证码密钥 " + secret
 		}
@@ -230,9 +247,8 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) error {
 	}
 	n, err := seedDemoCases(ctx, db, health, made["officer"], made["approver"])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
-	// The annual reports come last: they are drafted from the cases (and items) created above.
-	return seedDemoReports(ctx, db, stdout, made["officer"], made["approver"])
+	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"]}, nil
 }

@@ -64,6 +64,7 @@ func (r *Runner) Run(ctx context.Context) {
 		if _, err := r.RemindAnnual(ctx); err != nil && ctx.Err() == nil {
 			r.Log.Error("annual reminder", "err", err)
 		}
+		r.catalogueJobs(ctx)
 		select {
 		case <-ctx.Done():
 			return

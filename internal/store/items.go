@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,8 +154,17 @@ func filterToken(kind, v string) string {
 // itemFilterTokens are an item's filter tokens: its agency and every agency above it, its category and each
 // category above it, its genre and its year of publication.
 func itemFilterTokens(ctx context.Context, q queryer, it *disclosure.Item) ([]string, error) {
+	ag, err := agencyFilterTokens(ctx, q, it.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	return itemTokens(it, ag), nil
+}
+
+// agencyFilterTokens returns the filter tokens of an agency and of the agencies above it.
+func agencyFilterTokens(ctx context.Context, q queryer, agencyID int64) ([]string, error) {
 	var out []string
-	id := &it.AgencyID
+	id := &agencyID
 	for n := 0; id != nil && n < 12; n++ {
 		a, err := getAgency(ctx, q, *id)
 		if err != nil {
@@ -163,6 +173,12 @@ func itemFilterTokens(ctx context.Context, q queryer, it *disclosure.Item) ([]st
 		out = append(out, filterToken("ag", strconv.FormatInt(a.ID, 10)))
 		id = a.ParentID
 	}
+	return out, nil
+}
+
+// itemTokens adds to an item's agency tokens those of its category (and the categories above it), genre and year.
+func itemTokens(it *disclosure.Item, agency []string) []string {
+	out := slices.Clone(agency)
 	if c := it.Category; c != "" {
 		parts := strings.Split(c, ".")
 		for i := range parts {
@@ -173,7 +189,7 @@ func itemFilterTokens(ctx context.Context, q queryer, it *disclosure.Item) ([]st
 	if it.PublishedOn.Year != 0 {
 		out = append(out, filterToken("yr", strconv.Itoa(it.PublishedOn.Year)))
 	}
-	return out, nil
+	return out
 }
 
 // reindex writes a published item's search entry: its title, and its 文号, 索引号, summary, keywords, body text, the

@@ -370,6 +370,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 		"Outcomes": outcomes, "Error": msg, "Warnings": warnings, "Today": today, "FixLimit": fixLimit, "Loc": s.cfg.Location,
 		"FeeMethods": []fee.Method{fee.PerCase, fee.PerPage}, "AppealKinds": disclosure.AppealKindNames, "AppealResults": disclosure.AppealResultNames,
 		"CanAct": who != 0, "MaxExtension": a.Settings.WithDefaults().ExtensionWorkingDays,
+		"Art44": s.art44(r, c, a),
 	})
 }
 

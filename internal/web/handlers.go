@@ -324,6 +324,9 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewSupervision) {
 		links = append([]link{{"/console/supervision", "政务公开监督"}}, links...)
 	}
+	if allowed(u, ViewItems) {
+		links = append([]link{{"/console/items", "主动公开"}}, links...)
+	}
 	if allowed(u, EditTemplates) {
 		links = append(links, link{"/console/templates", "告知书模板"})
 	}

@@ -43,6 +43,14 @@ const (
 	// overdue applications, late publications and the region's summary. It reads, never changes; the system roles
 	// do not have it, as they do not read disclosure work (三员分立).
 	ViewSupervision Permission = "supervision.view"
+	// ViewItems is reading the catalogue's items (主动公开) in the console, unpublished ones included; what an account
+	// may do with an item is decided item by item from its roles for the item's agency (catalogue's transition
+	// table).
+	ViewItems Permission = "items.view"
+	// EditItems is writing items: drafts, corrections, attachments, bulk 有效性 and periodic review.
+	EditItems Permission = "items.edit"
+	// StepItems is taking workflow steps on items: submitting and publishing, the secrecy review, approval.
+	StepItems Permission = "items.step"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -62,6 +70,11 @@ var grants = map[Permission][]disclosure.Role{
 	EditAnnual:    {disclosure.Officer, disclosure.Approver},
 	// Supervision is the supervising office's alone: an agency's own staff see their agency, not the region.
 	ViewSupervision: {disclosure.Supervisor},
+	// Officers write and publish, 保密审查员 review, 审批领导 approve where the agency requires it, supervisors read;
+	// the system roles and the agency administrator do not see the catalogue's work in progress.
+	ViewItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver, disclosure.Supervisor},
+	EditItems: {disclosure.Officer},
+	StepItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver},
 }
 
 // Route is one entry of the URL map.
@@ -166,7 +179,19 @@ var Routes = []Route{
 	{"GET /console/supervision/items", ViewSupervision, (*Server).supervisionItems, false},
 
 	// 主动公开: the console (items, review, publication, periodic review).
-
+	{"GET /console/items", ViewItems, (*Server).consoleItems, false},
+	{"POST /console/items/bulk", EditItems, (*Server).itemsBulk, false},
+	{"GET /console/items/search", ViewItems, (*Server).consoleItemSearch, false},
+	{"GET /console/items/new", EditItems, (*Server).itemNewForm, false},
+	{"POST /console/items/new", EditItems, (*Server).itemCreate, false},
+	{"GET /console/items/{item}", ViewItems, (*Server).consoleItem, false},
+	{"GET /console/items/{item}/edit", EditItems, (*Server).itemEditForm, false},
+	{"POST /console/items/{item}/edit", EditItems, (*Server).itemSave, false},
+	{"POST /console/items/{item}/step", StepItems, (*Server).itemStep, false},
+	{"POST /console/items/{item}/attachments", EditItems, (*Server).itemUpload, false},
+	{"GET /console/items/{item}/attachments/{att}", ViewItems, (*Server).itemAttachment, false},
+	{"POST /console/items/{item}/attachments/{att}/remove", EditItems, (*Server).itemRemoveAttachment, false},
+	{"POST /console/cases/{id}/item", EditItems, (*Server).caseToItem, false},
 }
 
 func (s *Server) routes(static http.Handler) http.Handler {

@@ -205,9 +205,11 @@ func TestAccessMatrix(t *testing.T) {
 		clients[r] = c
 	}
 	cs := f.mustCase(t)
+	item := f.mustItem(t)
 	params := strings.NewReplacer("{id}", strconv.FormatInt(cs.caseID, 10), "{nid}", strconv.FormatInt(cs.noticeID, 10),
 		"{fid}", strconv.FormatInt(cs.fileID, 10), "{format}", "pdf", "{key}", "receipt",
-		"{agency}", strconv.FormatInt(f.health.ID, 10), "{year}", strconv.Itoa(time.Now().Year()-1))
+		"{agency}", strconv.FormatInt(f.health.ID, 10), "{year}", strconv.Itoa(time.Now().Year()-1),
+		"{item}", strconv.FormatInt(item.itemID, 10), "{att}", strconv.FormatInt(item.attachmentID, 10))
 	for _, rt := range Routes {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
 		if method != "GET" || !strings.HasPrefix(path, "/console/") || path == "/console/login" {

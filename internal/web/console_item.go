@@ -1,0 +1,421 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+
+	"github.com/gongkai/gongkai/internal/catalogue"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/workday"
+)
+
+// itemBodyPolicy sanitises an item's body as an officer pastes or types it: bluemonday's policy for user content,
+// without http and mailto links (a custom policy that refuses every URL of those schemes takes them out of the
+// standard set). A policy is safe for concurrent use and never changes after it is made. Links to other hosts and
+// images are then narrowed by siteOrHTTPS, which bluemonday cannot do per element.
+var itemBodyPolicy = newItemBodyPolicy()
+
+func newItemBodyPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	for _, scheme := range []string{"http", "mailto"} {
+		p.AllowURLSchemeWithCustomPolicy(scheme, func(*url.URL) bool { return false })
+	}
+	return p
+}
+
+// sanitizeItemBody returns the body safe to store and show: links only to https addresses or to this site, images
+// only from this site (no tracking pixels, no data: URIs, nothing that loads from elsewhere when the public opens
+// the page), no scripts, styles or event handlers.
+func sanitizeItemBody(s string) string {
+	clean := itemBodyPolicy.Sanitize(s)
+	z := html.NewTokenizer(strings.NewReader(clean))
+	var b strings.Builder
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return strings.TrimSpace(b.String())
+		}
+		t := z.Token()
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			if t.Data == "img" && !slices.ContainsFunc(t.Attr, func(a html.Attribute) bool { return a.Key == "src" && siteURL(a.Val) }) {
+				continue
+			}
+			t.Attr = slices.DeleteFunc(t.Attr, func(a html.Attribute) bool {
+				return (a.Key == "href" || a.Key == "cite") && !siteURL(a.Val) && !httpsURL(a.Val)
+			})
+		}
+		b.WriteString(t.String())
+	}
+}
+
+// siteURL reports whether a URL stays on this site: a path or fragment, without scheme or host.
+func siteURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "" && u.Host == "" && !strings.HasPrefix(raw, "//") && !strings.Contains(raw, "\\")
+}
+
+func httpsURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "https" && u.Host != ""
+}
+
+// loadConsoleItem reads the item of the path and checks the account may read it; who is what it may do.
+func (s *Server) loadConsoleItem(w http.ResponseWriter, r *http.Request) (*disclosure.Item, *disclosure.Agency, catalogue.Who, bool) {
+	id, ok := parseID(r.PathValue("item"))
+	if !ok {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, nil, 0, false
+	}
+	it, err := s.db.GetItem(r.Context(), id)
+	if disclosure.ErrorCode(err) == disclosure.ENotFound {
+		s.errorPage(w, r, http.StatusNotFound)
+		return nil, nil, 0, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, 0, false
+	}
+	a, err := s.db.GetAgency(r.Context(), it.AgencyID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, nil, 0, false
+	}
+	who, read := s.itemRoles(r.Context(), s.currentUser(r), a)
+	if !read {
+		s.errorPage(w, r, http.StatusForbidden)
+		return nil, nil, 0, false
+	}
+	return it, a, who, true
+}
+
+// itemActor is the catalogue actor of an account for an agency's item.
+func itemActor(u *disclosure.User, who catalogue.Who) catalogue.Actor {
+	return catalogue.Actor{Who: who, UserID: &u.ID, Name: u.DisplayName}
+}
+
+// itemCategoryOption is one entry of the 主题分类 select: the tree in display order, indented by depth.
+type itemCategoryOption struct {
+	Code, Label string
+}
+
+func itemCategoryOptions(cats []disclosure.Category) []itemCategoryOption {
+	out := make([]itemCategoryOption, 0, len(cats))
+	for _, c := range cats {
+		out = append(out, itemCategoryOption{c.Code, strings.Repeat("　", strings.Count(c.Code, ".")) + c.Name})
+	}
+	return out
+}
+
+// itemCategoryNames maps codes to names, for lists and pages.
+func itemCategoryNames(cats []disclosure.Category) map[string]string {
+	m := make(map[string]string, len(cats))
+	for _, c := range cats {
+		m[c.Code] = c.Name
+	}
+	return m
+}
+
+type itemArt20Option struct {
+	N    int
+	Name string
+}
+
+func itemArt20Options() []itemArt20Option {
+	out := []itemArt20Option{{0, "按体裁确定"}}
+	for i, name := range disclosure.Art20Items[1:] {
+		out = append(out, itemArt20Option{i + 1, fmt.Sprintf("第（%s）项 %s", art20Numeral(i+1), name)})
+	}
+	return out
+}
+
+func art20Numeral(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n == 10:
+		return "十"
+	default:
+		return "十" + digits[n-10]
+	}
+}
+
+type itemValidityOption struct {
+	Value disclosure.Validity
+	Name  string
+}
+
+var itemValidityOptions = []itemValidityOption{{disclosure.InForce, "有效"}, {disclosure.Expired, "失效"}, {disclosure.Repealed, "废止"}}
+
+// itemForm is the data of the edit page: the values to show (the draft, the correction, or what was entered), the
+// choices, and the files.
+type itemForm struct {
+	Item        disclosure.Item
+	ID, Version int64
+	// Agencies are the agencies a new item may be published for; AgencyID the one chosen.
+	Agencies   []*disclosure.Agency
+	AgencyID   int64
+	Agency     *disclosure.Agency
+	Categories []itemCategoryOption
+	Genres     []disclosure.GenreSpec
+	Art20      []itemArt20Option
+	Validities []itemValidityOption
+	Keywords   string
+	Error      string
+	Warnings   []string
+	// Revision says a correction of a published item is being edited; Published is that item as the public sees it.
+	Revision    bool
+	Published   *disclosure.Item
+	Attachments []itemFileRow
+	SourceCase  *disclosure.Case
+}
+
+// GenreHasValidity reports whether a genre carries 有效性, for the form's hint.
+func (f itemForm) GenreHasValidity(g disclosure.Genre) bool { s, _ := g.Spec(); return s.Validity }
+
+func (s *Server) newItemForm(ctx context.Context) (*itemForm, error) {
+	cats, err := s.db.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &itemForm{Categories: itemCategoryOptions(cats), Genres: disclosure.Genres, Art20: itemArt20Options(), Validities: itemValidityOptions}, nil
+}
+
+// itemOfficerAgencies returns the agencies for which the account writes items: where it is an officer.
+func (s *Server) itemOfficerAgencies(r *http.Request, u *disclosure.User) ([]*disclosure.Agency, error) {
+	ids, err := s.roleAgencies(r, u, disclosure.Officer)
+	if err != nil {
+		return nil, err
+	}
+	return s.agenciesByID(r.Context(), ids)
+}
+
+// itemNewForm shows the form of a new item.
+func (s *Server) itemNewForm(w http.ResponseWriter, r *http.Request) {
+	u := s.currentUser(r)
+	f, err := s.newItemForm(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if f.Agencies, err = s.itemOfficerAgencies(r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(f.Agencies) == 0 {
+		s.errorPage(w, r, http.StatusForbidden)
+		return
+	}
+	f.AgencyID = f.Agencies[0].ID
+	f.Item.Genre, f.Item.WrittenOn = disclosure.GenreNotice, s.today()
+	s.render(w, r, http.StatusOK, "item_edit", "新建主动公开信息", f)
+}
+
+// itemFromForm reads the item's metadata and body from the edit form; the body is sanitised here.
+func itemFromForm(r *http.Request) (disclosure.Item, string, error) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	it := disclosure.Item{Title: v("title"), Summary: r.PostFormValue("summary"), DocNumber: v("doc_number"), Publisher: v("publisher"),
+		Category: v("category"), Genre: disclosure.Genre(v("genre")), Validity: disclosure.Validity(v("validity")), Body: sanitizeItemBody(r.PostFormValue("body"))}
+	keywords := v("keywords")
+	it.Keywords = strings.FieldsFunc(keywords, func(r rune) bool { return strings.ContainsRune(",，;；、 \t\r\n　", r) })
+	if a := v("art20"); a != "" {
+		n, err := strconv.Atoi(a)
+		if err != nil {
+			return it, keywords, disclosure.Errorf(disclosure.EInvalid, "法定主动公开内容的项数不正确")
+		}
+		it.Art20 = n
+	}
+	for _, d := range []struct {
+		key, name string
+		dst       *workday.Date
+	}{{"written_on", "成文日期", &it.WrittenOn}, {"formed_on", "形成或变更日期", &it.FormedOn}, {"effective_on", "施行日期", &it.EffectiveOn}, {"ended_on", "失效（废止）日期", &it.EndedOn}} {
+		if x := v(d.key); x != "" {
+			date, err := workday.ParseDate(x)
+			if err != nil {
+				return it, keywords, disclosure.Errorf(disclosure.EInvalid, "%s“%s”格式不正确，应为 2026-03-02", d.name, itemClip(x, 20))
+			}
+			*d.dst = date
+		}
+	}
+	if it.Validity == disclosure.InForce {
+		it.EndedOn = workday.Date{}
+	}
+	return it, keywords, nil
+}
+
+func itemClip(s string, n int) string {
+	if rs := []rune(s); len(rs) > n {
+		return string(rs[:n]) + "…"
+	}
+	return s
+}
+
+// itemCreate stores a new draft and opens its page.
+func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+	u := s.currentUser(r)
+	r.ParseForm()
+	agencies, err := s.itemOfficerAgencies(r, u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	content, keywords, err := itemFromForm(r)
+	var a *disclosure.Agency
+	if id, ok := parseID(r.PostFormValue("agency")); ok {
+		if i := slices.IndexFunc(agencies, func(x *disclosure.Agency) bool { return x.ID == id }); i >= 0 {
+			a = agencies[i]
+		}
+	}
+	if a == nil {
+		s.errorPage(w, r, http.StatusForbidden)
+		return
+	}
+	var it *disclosure.Item
+	if err == nil {
+		if it, err = catalogue.NewItem(content, a, s.now()); err == nil {
+			err = s.db.CreateItem(r.Context(), actorOf(u, r), it)
+		}
+	}
+	if err != nil {
+		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			s.serverError(w, r, err)
+			return
+		}
+		f, ferr := s.newItemForm(r.Context())
+		if ferr != nil {
+			s.serverError(w, r, ferr)
+			return
+		}
+		f.Agencies, f.AgencyID, f.Item, f.Keywords, f.Error = agencies, a.ID, content, keywords, disclosure.ErrorMessage(err)
+		s.render(w, r, errorStatus(err), "item_edit", "新建主动公开信息", f)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/console/items/%d", it.ID), http.StatusSeeOther)
+}
+
+// editable returns the edition an officer may change now — the draft, or the correction being prepared — and
+// whether it is the correction.
+func itemEditable(it *disclosure.Item, who catalogue.Who) (*disclosure.Item, bool, bool) {
+	if who&catalogue.ByOfficer == 0 {
+		return nil, false, false
+	}
+	t, ok := catalogue.TransitionOf(it, catalogue.Save)
+	if !ok {
+		return nil, false, false
+	}
+	if t.Revision {
+		return it.Revision, true, true
+	}
+	return it, false, true
+}
+
+// itemEditForm shows the edit page of a draft or of a correction being prepared.
+func (s *Server) itemEditForm(w http.ResponseWriter, r *http.Request) {
+	it, a, who, ok := s.loadConsoleItem(w, r)
+	if !ok {
+		return
+	}
+	ed, rev, ok := itemEditable(it, who)
+	if !ok {
+		if who&catalogue.ByOfficer == 0 {
+			s.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "信息当前状态为“%s”，不能修改。已发布的信息请在信息页面点击“更正”", disclosure.ItemStateNames[it.State]))
+		return
+	}
+	s.renderItemEdit(w, r, it, a, *ed, rev, strings.Join(ed.Keywords, "，"), http.StatusOK, "", s.popItemWarnings(r))
+}
+
+func (s *Server) renderItemEdit(w http.ResponseWriter, r *http.Request, it *disclosure.Item, a *disclosure.Agency, shown disclosure.Item, rev bool, keywords string, status int, msg string, warnings []string) {
+	ctx := r.Context()
+	f, err := s.newItemForm(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f.Item, f.ID, f.Version, f.Agency, f.AgencyID, f.Keywords, f.Error, f.Warnings, f.Revision = shown, it.ID, int64(it.Version), a, a.ID, keywords, msg, warnings, rev
+	if rev {
+		f.Published = it
+	}
+	if f.Attachments, err = s.itemFileRows(r, it.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if it.SourceCaseID != nil {
+		if c, err := s.db.GetCase(ctx, *it.SourceCaseID); err == nil {
+			f.SourceCase = c
+		}
+	}
+	title := "修改主动公开信息"
+	if rev {
+		title = "编辑更正稿"
+	}
+	s.render(w, r, status, "item_edit", title, f)
+}
+
+// itemSave saves the edit form onto the draft or the correction being prepared.
+func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
+	it, a, who, ok := s.loadConsoleItem(w, r)
+	if !ok {
+		return
+	}
+	r.ParseForm()
+	content, keywords, err := itemFromForm(r)
+	if content.Publisher == "" {
+		content.Publisher = a.Name
+	}
+	_, rev, _ := itemEditable(it, who)
+	if err == nil {
+		cmd := catalogue.Command{Action: catalogue.Save, Actor: itemActor(s.currentUser(r), who), Now: s.now(), Today: s.today(), Content: &content,
+			Version: atoiOr(r.PostFormValue("version"), 0)}
+		_, err = s.db.UpdateItem(r.Context(), actorOf(s.currentUser(r), r), it.ID, s.itemStepFunc(cmd, a))
+	}
+	if err != nil {
+		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			s.serverError(w, r, err)
+			return
+		}
+		if _, _, ok := itemEditable(it, who); !ok {
+			s.itemFailure(w, r, it, a, who, errorStatus(err), err)
+			return
+		}
+		// The entered values are shown again with what to fix.
+		s.renderItemEdit(w, r, it, a, content, rev, keywords, errorStatus(err), disclosure.ErrorMessage(err), nil)
+		return
+	}
+	if r.PostFormValue("then") == "view" {
+		http.Redirect(w, r, fmt.Sprintf("/console/items/%d#top", it.ID), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit?saved=1", it.ID), http.StatusSeeOther)
+}
+
+// itemStepFunc is the store's step of a catalogue command for an agency's item.
+func (s *Server) itemStepFunc(cmd catalogue.Command, a *disclosure.Agency) func(context.Context, *disclosure.Item) (*disclosure.ItemChange, error) {
+	env := catalogue.Env{Agency: a}
+	return func(ctx context.Context, it *disclosure.Item) (*disclosure.ItemChange, error) {
+		env.Calendar = s.calendar(ctx)
+		return catalogue.Decide(it, cmd, env)
+	}
+}
+
+// popItemWarnings returns the warnings of the last step, shown once.
+func (s *Server) popItemWarnings(r *http.Request) []string {
+	if msg := s.sessions.PopString(r.Context(), "item_warnings"); msg != "" {
+		return strings.Split(msg, "\n")
+	}
+	return nil
+}
+
+// itemBodyHTML marks an item's stored body as the safe HTML it is (sanitised when saved).
+func itemBodyHTML(body string) template.HTML { return template.HTML(body) }

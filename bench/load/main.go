@@ -52,7 +52,7 @@ func main() {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}, Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var lat []time.Duration
-	errs, bytes := 0, int64(0)
+	errs, missing, bytes := 0, 0, int64(0)
 	stop := time.Now().Add(*dur)
 	var wg sync.WaitGroup
 	maxRSS := 0
@@ -80,7 +80,7 @@ func main() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
 			var mine []time.Duration
-			e, n := 0, int64(0)
+			e, m, n := 0, 0, int64(0)
 			for time.Now().Before(stop) {
 				p := reNum.ReplaceAllStringFunc(*pattern, func(m string) string {
 					sub := reNum.FindStringSubmatch(m)
@@ -101,13 +101,18 @@ func main() {
 				resp.Body.Close()
 				mine = append(mine, time.Since(t))
 				n += k
-				if resp.StatusCode != http.StatusOK {
+				switch resp.StatusCode {
+				case http.StatusOK:
+				case http.StatusNotFound: // a random ID of an item that is not published
+					m++
+				default:
 					e++
 				}
 			}
 			mu.Lock()
 			lat = append(lat, mine...)
 			errs += e
+			missing += m
 			bytes += n
 			mu.Unlock()
 		}()
@@ -122,8 +127,8 @@ func main() {
 		}
 		return lat[min(len(lat)-1, int(float64(len(lat))*p))]
 	}
-	fmt.Printf("%s  requests %d  errors %d  %.0f req/s  %.1f MB/s  p50 %v  p95 %v  p99 %v  max %v",
-		*pattern, len(lat), errs, float64(len(lat))/elapsed.Seconds(), float64(bytes)/elapsed.Seconds()/1e6,
+	fmt.Printf("%s  requests %d  not found %d  errors %d  %.0f req/s  %.1f MB/s  p50 %v  p95 %v  p99 %v  max %v",
+		*pattern, len(lat), missing, errs, float64(len(lat))/elapsed.Seconds(), float64(bytes)/elapsed.Seconds()/1e6,
 		pct(0.50).Round(10*time.Microsecond), pct(0.95).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
 	if *pid > 0 {
 		fmt.Printf("  max RSS %d MiB", maxRSS)

@@ -444,6 +444,15 @@ func (db *DB) ImportPrepared(ctx context.Context, actor disclosure.Actor, b *Imp
 				}
 			}
 		}
+		listed := map[int64]listing{}
+		for _, it := range items {
+			if l, ok := listingOf(it); ok {
+				listed[it.ID] = l
+			}
+		}
+		if err := insertListings(ctx, tx, listed); err != nil {
+			return err
+		}
 		ids := make([]int64, 0, len(agencies))
 		for id := range agencies {
 			ids = append(ids, id)

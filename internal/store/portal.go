@@ -22,17 +22,18 @@ type CatalogueFacet struct {
 }
 
 // CatalogueFacets counts the published items of the agencies (all agencies when agencyIDs is nil) by category,
-// genre, year and Art 20 item, in one pass. The combinations are few (tens of categories, fourteen genres, the
-// years) however many items there are, so the portal derives every count of its catalogue filters from them —
-// each dimension under the filters chosen on the others — without a query per count.
+// genre, year and Art 20 item, from the counts kept as items are published and withdrawn (item_counts). The
+// combinations are few (a thousand on 10⁶ generated items) however many items there are, so the portal derives
+// every count of its catalogue filters from them — each dimension under the filters chosen on the others —
+// without a query per count.
 func (db *DB) CatalogueFacets(ctx context.Context, agencyIDs []int64) ([]CatalogueFacet, error) {
 	var w where
-	w.clauses = append(w.clauses, "state = 'published'")
+	w.clauses = append(w.clauses, "n > 0")
 	if agencyIDs != nil {
 		agencyIn(&w, agencyIDs)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT category, genre, COALESCE(substr(published_on, 1, 4), ''), art20, COUNT(*) FROM items`+w.sql()+
-		` GROUP BY category, genre, COALESCE(substr(published_on, 1, 4), ''), art20`, w.args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT category, genre, year, art20, SUM(n) FROM item_counts`+w.sql()+
+		` GROUP BY category, genre, year, art20`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: catalogue facets: %w", err)
 	}
@@ -40,26 +41,35 @@ func (db *DB) CatalogueFacets(ctx context.Context, agencyIDs []int64) ([]Catalog
 	var out []CatalogueFacet
 	for rows.Next() {
 		var f CatalogueFacet
-		var year string
-		if err := rows.Scan(&f.Category, &f.Genre, &year, &f.Art20, &f.N); err != nil {
+		if err := rows.Scan(&f.Category, &f.Genre, &f.Year, &f.Art20, &f.N); err != nil {
 			return nil, fmt.Errorf("store: catalogue facets: %w", err)
 		}
-		f.Year, _ = strconv.Atoi(year)
 		out = append(out, f)
 	}
 	return out, rows.Err()
 }
 
 // PublishedItems returns one page of the published items the filter selects (its States and Public are ignored:
-// withdrawn items are never listed), in its order, without counting them. The portal takes its counts from
-// CatalogueFacets, which serve every filter at once, and a count per page view would cost more than the page: a
-// capped count of a filter without a fitting index reads ten thousand rows.
+// withdrawn items are never listed), in its order, without counting them. Newest first by agencies, category,
+// genre, year and Art 20 item (the portal's filters) it reads one page of the kept lists (itemlists.go); other
+// filters and orders query the items. The portal takes its counts from CatalogueFacets.
 func (db *DB) PublishedItems(ctx context.Context, f disclosure.ItemFilter) ([]disclosure.Item, error) {
 	f.Public, f.States = false, []disclosure.ItemState{disclosure.ItemPublished}
-	w := itemWhere(f)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 20
 	}
+	if listable(f) {
+		ids, err := db.listPage(ctx, f, f.Limit, max(f.Offset, 0))
+		if err != nil {
+			return nil, err
+		}
+		items, err := db.itemsByID(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("store: published items: %w", err)
+		}
+		return items, nil
+	}
+	w := itemWhere(f)
 	order := ` ORDER BY published_on DESC, id DESC`
 	if f.Order == "updated" {
 		order = ` ORDER BY updated_at DESC, id DESC`

@@ -283,7 +283,10 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			}
 		}
 		if err == nil {
-			return applied, db.seedCategories(ctx)
+			if err := db.seedCategories(ctx); err != nil {
+				return applied, err
+			}
+			return applied, db.backfillLists(ctx)
 		}
 		after, _, verr := db.SchemaVersion(ctx)
 		if verr != nil || after <= before || attempt >= 5 {

@@ -828,4 +828,5 @@ func Run(t *testing.T, open Opener) {
 	runSubscriptions(t, open)
 	runSearchQuality(t, open)
 	runSupervision(t, open)
+	runLists(t, open)
 }

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
@@ -97,6 +100,9 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	review := fs.String("review-body", "", "答复中告知的行政复议机关（默认为上级人民政府）")
 	court := fs.String("court", "", "答复中告知的人民法院（默认“有管辖权的人民法院”）")
 	payment := fs.String("fee-payment", "", "收费通知书中的缴费方式说明")
+	itemApproval := fs.String("item-approval", "", "主动公开信息保密审查后是否还须审批领导审批：yes 或 no（默认）")
+	reviewMonths := fs.String("review-months", "", "各体裁发布后定期评估的周期（月），如 normative=12,plan=24；未列出的体裁用默认周期，0 为不评估，default 全部恢复默认")
+	checklist := fs.String("checklist-file", "", "保密审查清单文件：每行一项（空文件恢复默认清单）")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -139,6 +145,38 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	default:
 		return &exitError{code: 2, msg: "--reply-approval 应为 yes 或 no"}
 	}
+	switch *itemApproval {
+	case "yes":
+		a.Settings.ItemApproval = true
+	case "no":
+		a.Settings.ItemApproval = false
+	case "":
+	default:
+		return &exitError{code: 2, msg: "--item-approval 应为 yes 或 no"}
+	}
+	if *reviewMonths != "" {
+		months, err := parseReviewMonths(*reviewMonths)
+		if err != nil {
+			return err
+		}
+		a.Settings.ReviewMonths = months
+	}
+	if *checklist != "" {
+		data, err := os.ReadFile(*checklist)
+		if err != nil {
+			return &exitError{code: 2, msg: "无法读取保密审查清单文件：" + err.Error()}
+		}
+		if !utf8.Valid(data) {
+			return &exitError{code: 2, msg: "保密审查清单文件应为 UTF-8 编码的文本，每行一项"}
+		}
+		var items []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				items = append(items, l)
+			}
+		}
+		a.Settings.Checklist = items
+	}
 	if *fix != 0 {
 		a.Settings.CorrectionWorkingDays = *fix
 	}
@@ -155,5 +193,58 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	}
 	example, _ := disclosure.FormatIndex(a.Settings.IndexFormat, a.USCC, a.DivisionCode, time.Now().Year(), 1)
 	fmt.Fprintf(stdout, "已更新 %s 的设置：索引号示例 %s，答复期限 %d 个工作日，延期上限 %d 个工作日\n", a.Name, example, a.Settings.ReplyWorkingDays, a.Settings.ExtensionWorkingDays)
+	publish := "保密审查通过即可发布"
+	if a.Settings.ItemApproval {
+		publish = "保密审查后须审批领导审批"
+	}
+	var periods []string
+	for _, g := range disclosure.Genres {
+		m, ok := a.Settings.ReviewMonths[string(g.ID)]
+		if !ok {
+			m = g.ReviewMonths
+		}
+		if m > 0 {
+			periods = append(periods, fmt.Sprintf("%s %d 个月", g.Name, m))
+		}
+	}
+	if len(periods) == 0 {
+		periods = []string{"不评估"}
+	}
+	n := len(a.Settings.Checklist)
+	if n == 0 {
+		n = len(disclosure.ReviewChecklist)
+	}
+	fmt.Fprintf(stdout, "主动公开：%s；定期评估：%s；保密审查清单 %d 项\n", publish, strings.Join(periods, "、"), n)
 	return nil
+}
+
+// parseReviewMonths reads --review-months: "default" (every genre its default period), or genre=months pairs
+// separated by commas, the genre by its code (normative) or its name (行政规范性文件).
+func parseReviewMonths(v string) (map[string]int, error) {
+	if strings.TrimSpace(v) == "default" {
+		return nil, nil
+	}
+	out := map[string]int{}
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '，' }) {
+		name, num, ok := strings.Cut(strings.TrimSpace(part), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		if !ok || err != nil {
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("--review-months 的“%s”应写成 体裁=月数，如 normative=12", part)}
+		}
+		genre := ""
+		for _, g := range disclosure.Genres {
+			if name = strings.TrimSpace(name); string(g.ID) == name || g.Name == name {
+				genre = string(g.ID)
+			}
+		}
+		if genre == "" {
+			var known []string
+			for _, g := range disclosure.Genres {
+				known = append(known, string(g.ID)+"（"+g.Name+"）")
+			}
+			return nil, &exitError{code: 2, msg: fmt.Sprintf("--review-months：没有体裁“%s”；可用的体裁：%s", name, strings.Join(known, "、"))}
+		}
+		out[genre] = n
+	}
+	return out, nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,7 +130,26 @@ func TestAgencyCommands(t *testing.T) {
 	if _, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--reply-days", "30"); code != 2 || !strings.Contains(errOut, "1—20 个工作日") {
 		t.Errorf("set beyond the Regulation: %d %s", code, errOut)
 	}
-	out, _, _ := runMain(t, "agency", "list", "--data", dir)
+	checklist := filepath.Join(t.TempDir(), "清单.txt")
+	if err := os.WriteFile(checklist, []byte("是否涉及国家秘密\n\n  是否涉及个人隐私  \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--item-approval", "yes", "--review-months", "normative=6，规划计划=0", "--checklist-file", checklist)
+	if code != 0 || !strings.Contains(out, "保密审查后须审批领导审批") || !strings.Contains(out, "行政规范性文件 6 个月") || strings.Contains(out, "规划计划") ||
+		!strings.Contains(out, "规章 24 个月") || !strings.Contains(out, "保密审查清单 2 项") {
+		t.Errorf("catalogue settings: %d %s %s", code, out, errOut)
+	}
+	if _, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--review-months", "公文=12"); code != 2 || !strings.Contains(errOut, "没有体裁“公文”") || !strings.Contains(errOut, "normative（行政规范性文件）") {
+		t.Errorf("unknown genre: %d %s", code, errOut)
+	}
+	if _, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--review-months", "normative=200"); code != 2 || !strings.Contains(errOut, "0—120 个月") {
+		t.Errorf("months out of range: %d %s", code, errOut)
+	}
+	if out, errOut, code := runMain(t, "agency", "set", "--data", dir, "--id", "2", "--item-approval", "no", "--review-months", "default", "--checklist-file", os.DevNull); code != 0 ||
+		!strings.Contains(out, "保密审查通过即可发布") || !strings.Contains(out, "规划计划 12 个月") || !strings.Contains(out, fmt.Sprintf("保密审查清单 %d 项", len(disclosure.ReviewChecklist))) {
+		t.Errorf("back to the defaults: %d %s %s", code, out, errOut)
+	}
+	out, _, _ = runMain(t, "agency", "list", "--data", dir)
 	if !strings.Contains(out, "平阴县卫生健康局 113701243072282028") || strings.Count(out, "\n") != 2 {
 		t.Errorf("list:\n%s", out)
 	}

@@ -551,7 +551,7 @@ func TestConsoleScopesToTheAgencySubtree(t *testing.T) {
 		t.Errorf("agency admin's users: %q", got)
 	}
 	_, doc := get(t, agencyAdmin, f.srv.URL+"/console/settings")
-	if !strings.Contains(doc.Find("tbody").Text(), "113701243072282028/") || !strings.Contains(doc.Find("tbody").Text(), "20 个工作日") {
+	if body := doc.Find("tbody").Text(); !strings.Contains(body, "113701243072282028/") || !strings.Contains(body, "20 个工作日") || !strings.Contains(body, "保密审查通过即可发布") || !strings.Contains(body, "默认清单") {
 		t.Errorf("settings page: %q", doc.Find("tbody").Text())
 	}
 }

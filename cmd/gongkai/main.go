@@ -63,13 +63,14 @@ const usage = `gongkai — 政府信息公开工作系统
   gongkai agency set --id 编号 [--index-format {uscc}/{year}-{serial:05d}] [--reply-days 20] [--extension-days 20]
         [--fee-notice-pauses yes|no] [--non-working-day-receipt next_working_day|as_received] [--reply-approval yes|no]
         [--correction-days 15] [--notice-number-format {short}依申请公开〔{year}〕{serial}号] [--review-body …] [--court …]
+        [--item-approval yes|no] [--review-months normative=24,plan=12|default] [--checklist-file 保密审查清单.txt]
   gongkai agency list
   gongkai user add --username 用户名 --name 姓名 [--role officer@单位编号 …] [--email 邮箱] [--password-stdin]
   gongkai user passwd --username 用户名 < 新密码      修改密码并解除锁定
   gongkai user totp --username 用户名 [--disable]   启用动态验证码（三类系统管理角色必须启用）
   gongkai user email --username 用户名 --email 邮箱   设置接收每日到期提醒的邮箱
   gongkai user list
-  gongkai token add --username 用户名 --name 用途 --scope agencies:read|audit:read|reports:check [--days 90]
+  gongkai token add --username 用户名 --name 用途 --scope catalogue:read|reports:read|cases:read|… [--days 90]
         创建 JSON 接口（/api/v1，说明见 /api/v1/openapi.json）的访问令牌
   gongkai deadline --from 2026-02-10 --days 20 [--pause 2026-03-02:2026-03-06 …]
         按法定节假日和调休计算工作日期限（起算日当日不计入；暂停期间含两端，不计入）

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"log/slog"
@@ -8,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -553,5 +556,65 @@ func TestConsoleScopesToTheAgencySubtree(t *testing.T) {
 	_, doc := get(t, agencyAdmin, f.srv.URL+"/console/settings")
 	if body := doc.Find("tbody").Text(); !strings.Contains(body, "113701243072282028/") || !strings.Contains(body, "20 个工作日") || !strings.Contains(body, "保密审查通过即可发布") || !strings.Contains(body, "默认清单") {
 		t.Errorf("settings page: %q", doc.Find("tbody").Text())
+	}
+}
+
+// A browser that accepts gzip gets the cached page compressed, with its own ETag; one that does not (or refuses it
+// with q=0) gets the same page uncompressed.
+func TestCachedPagesAreCompressedForBrowsersThatAcceptIt(t *testing.T) {
+	f := newFixture(t)
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	fetch := func(acceptEncoding, etag string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", f.srv.URL+"/agencies/2/guide", nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := raw.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+	plainResp, plain := fetch("", "")
+	if plainResp.StatusCode != http.StatusOK || plainResp.Header.Get("Content-Encoding") != "" || !strings.Contains(string(plain), "政府信息公开指南") {
+		t.Fatalf("uncompressed page: %d %q", plainResp.StatusCode, plainResp.Header.Get("Content-Encoding"))
+	}
+	for _, ae := range []string{"gzip, deflate, br", "br;q=1.0, gzip;q=0.8"} {
+		resp, body := fetch(ae, "")
+		if resp.Header.Get("Content-Encoding") != "gzip" || !slices.Contains(resp.Header.Values("Vary"), "Accept-Encoding") {
+			t.Fatalf("%s: encoding %q, vary %q", ae, resp.Header.Get("Content-Encoding"), resp.Header.Values("Vary"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("%s: the compressed page is not the page (%v)", ae, err)
+		}
+		if len(body) >= len(plain) || resp.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+			t.Errorf("%s: %d bytes compressed of %d, Content-Length %q", ae, len(body), len(plain), resp.Header.Get("Content-Length"))
+		}
+		if resp.Header.Get("ETag") == plainResp.Header.Get("ETag") {
+			t.Error("the compressed page has the ETag of the uncompressed one")
+		}
+		if again, _ := fetch(ae, resp.Header.Get("ETag")); again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: conditional request %d, want 304", ae, again.StatusCode)
+		}
+		if other, _ := fetch(ae, plainResp.Header.Get("ETag")); other.StatusCode != http.StatusOK {
+			t.Errorf("%s: the uncompressed ETag answered %d for the compressed page", ae, other.StatusCode)
+		}
+	}
+	if resp, body := fetch("gzip;q=0, identity", ""); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
+		t.Errorf("gzip;q=0 got %q", resp.Header.Get("Content-Encoding"))
 	}
 }

@@ -231,6 +231,16 @@ func TestEnginesAgree(t *testing.T) {
 					t.Errorf("PostgreSQL (GIN index %v) @@ %s (-want +got):\n%s", useIndex, q.TSQuery(), diff)
 				}
 			}
+			// The loose query the store gives the index finds at least the same documents.
+			loose, err := pgMatch(pg, q.TSQueryTokens(), true)
+			if err != nil {
+				t.Fatalf("PostgreSQL to_tsquery %q: %v", q.TSQueryTokens(), err)
+			}
+			for _, id := range tc.want {
+				if !slices.Contains(loose, id) {
+					t.Errorf("the loose query %s misses document %v of %s", q.TSQueryTokens(), id, q.TSQuery())
+				}
+			}
 		})
 	}
 }
@@ -253,6 +263,9 @@ func TestHostileQueriesRunOnBothEngines(t *testing.T) {
 		if err != nil {
 			t.Errorf("PostgreSQL to_tsquery %q (from %q): %v", q.TSQuery(), in, err)
 			continue
+		}
+		if _, err := pgMatch(pg, q.TSQueryTokens(), false); err != nil {
+			t.Errorf("PostgreSQL to_tsquery %q (from %q): %v", q.TSQueryTokens(), in, err)
 		}
 		if !slices.Equal(a, b) {
 			t.Errorf("query %q: SQLite %v, PostgreSQL %v", in, a, b)

@@ -305,6 +305,32 @@ func (q Query) TSQuery() string {
 	return b.String()
 }
 
+// TSQueryTokens returns a looser query than TSQuery for PostgreSQL: the included terms' tokens, each once, joined by
+// &, without their order and without the excluded terms — for 新冠疫苗 -香港 药: '新冠' & '冠疫' & '疫苗' & '药':*.
+// Its matches include TSQuery's, and a GIN index answers it exactly, without re-reading each candidate's tsvector
+// for positions; the store checks TSQuery on the few candidates it shows. It equals TSQuery when the query has no
+// phrase and no excluded term. It is "" for the empty query.
+func (q Query) TSQueryTokens() string {
+	if q.Empty() {
+		return ""
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, t := range q.include {
+		for i, tok := range t.tokens {
+			lex := "'" + strings.ReplaceAll(tok, "'", "''") + "'"
+			if t.prefix && i == len(t.tokens)-1 {
+				lex += ":*"
+			}
+			if !seen[lex] {
+				seen[lex] = true
+				parts = append(parts, lex)
+			}
+		}
+	}
+	return strings.Join(parts, " & ")
+}
+
 // TSQueryIn is TSQuery with every included lexeme restricted to the weight label (A–D) the store gives a field:
 // "A" finds the query's words in the titles alone, when titles are indexed with setweight(…, 'A').
 func (q Query) TSQueryIn(label string) string {

@@ -183,3 +183,21 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestTSQueryTokens(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"新冠疫苗 -香港 药", `'新冠' & '冠疫' & '疫苗' & '药':*`},
+		{"疫苗 医保", `'疫苗' & '医保'`},
+		{"疫苗接种 疫苗", `'疫苗' & '苗接' & '接种'`},
+		{"平卫发〔2025〕3号", ParseQuery("平卫发〔2025〕3号").TSQuery()},
+		{"-香港", ""},
+	} {
+		if got := ParseQuery(tc.q).TSQueryTokens(); got != tc.want {
+			t.Errorf("TSQueryTokens(%q) = %s, want %s", tc.q, got, tc.want)
+		}
+	}
+	// Without phrases and exclusions it is the query itself.
+	if q := ParseQuery("疫苗 医保 药"); q.TSQueryTokens() != q.TSQuery() {
+		t.Errorf("%s ≠ %s", q.TSQueryTokens(), q.TSQuery())
+	}
+}

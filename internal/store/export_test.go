@@ -12,3 +12,10 @@ func (db *DB) ForgetListsForTest(ctx context.Context) error {
 	}
 	return db.backfillLists(ctx)
 }
+
+// SetSearchWindowForTest sets the first window of PostgreSQL's search of common words, and returns the old one.
+func SetSearchWindowForTest(w int64) int64 {
+	old := searchWindow
+	searchWindow = w
+	return old
+}

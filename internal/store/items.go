@@ -582,51 +582,20 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 		}
 		offset = max(0, offset-n)
 	}
-	// Matches in the title come first, then the others, each newest first. Ranking by bm25 would need every
-	// match's statistics (its IDF reads a common word's whole doclist: 50 ms and more on 10⁶ items); the title
-	// rule is what readers of a government portal expect, and each page reads only its own rows.
-	all, inTitle, rest := db.d.ftsQueries(q, filters)
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1), all).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: search count: %w", err)
-	}
-	page := func(match string, limit, offset int) (int, error) {
-		if limit <= 0 {
-			return 0, nil
-		}
-		rows, err := db.read.QueryContext(ctx, db.d.ftsPage("$1", 2, 3), match, limit, offset)
-		if err != nil {
-			return 0, err
-		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return n, err
-			}
-			ids = append(ids, id)
-			n++
-		}
-		return n, rows.Err()
-	}
-	// How many titles match is known without counting them all (which would read the whole doclist of a common
-	// word): a short page of title matches ends them; only a page past their end counts them, up to its offset.
 	want := sq.Limit - len(ids)
-	got, err := page(inTitle, want, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: search: %w", err)
-	}
-	if got < want {
-		titled := offset + got
-		if got == 0 && offset > 0 {
-			if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", offset), inTitle).Scan(&titled); err != nil {
-				return nil, 0, fmt.Errorf("store: search count: %w", err)
-			}
+	if db.d.name() == "postgres" {
+		page, n, err := db.postgresSearchPage(ctx, q, sq, filters, want, offset)
+		if err != nil {
+			return nil, 0, err
 		}
-		if _, err := page(rest, want-got, max(0, offset-titled)); err != nil {
-			return nil, 0, fmt.Errorf("store: search: %w", err)
+		ids, total = append(ids, page...), n
+	} else {
+		page, n, err := db.ftsSearchPage(ctx, q, filters, want, offset)
+		if err != nil {
+			return nil, 0, err
 		}
+		ids, total = append(ids, page...), n
 	}
 	if dn := q.DocNumber(); dn != "" && sq.Offset == 0 {
 		var exact int64
@@ -666,6 +635,58 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 		hits = append(hits, disclosure.SearchHit{Item: *it, Agency: names[it.AgencyID], Text: strings.TrimSpace(it.Summary + "\n" + text)})
 	}
 	return hits, total + unpublished, nil
+}
+
+// ftsSearchPage returns the IDs of one page of the matches (titles first, then the others, each newest first) and
+// how many match, counted up to searchCountCap+1, on an engine that walks its matches in ID order (SQLite's FTS5).
+func (db *DB) ftsSearchPage(ctx context.Context, q search.Query, filters [][]string, want, offset int) ([]int64, int, error) {
+	var ids []int64
+	// Matches in the title come first, then the others, each newest first. Ranking by bm25 would need every
+	// match's statistics (its IDF reads a common word's whole doclist: 50 ms and more on 10⁶ items); the title
+	// rule is what readers of a government portal expect, and each page reads only its own rows.
+	all, inTitle, rest := db.d.ftsQueries(q, filters)
+	var total int
+	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1), all).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: search count: %w", err)
+	}
+	page := func(match string, limit, offset int) (int, error) {
+		if limit <= 0 {
+			return 0, nil
+		}
+		rows, err := db.read.QueryContext(ctx, db.d.ftsPage("$1", 2, 3), match, limit, offset)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return n, err
+			}
+			ids = append(ids, id)
+			n++
+		}
+		return n, rows.Err()
+	}
+	// How many titles match is known without counting them all (which would read the whole doclist of a common
+	// word): a short page of title matches ends them; only a page past their end counts them, up to its offset.
+	got, err := page(inTitle, want, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search: %w", err)
+	}
+	if got < want {
+		titled := offset + got
+		if got == 0 && offset > 0 {
+			if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", offset), inTitle).Scan(&titled); err != nil {
+				return nil, 0, fmt.Errorf("store: search count: %w", err)
+			}
+		}
+		if _, err := page(rest, want-got, max(0, offset-titled)); err != nil {
+			return nil, 0, fmt.Errorf("store: search: %w", err)
+		}
+	}
+	return ids, total, nil
 }
 
 func deleteID(ids []int64, id int64) []int64 {

@@ -17,7 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers "sqlite"
 
@@ -108,10 +109,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 func (db *DB) OpenAnother(ctx context.Context) (*DB, error) { return Open(ctx, db.dsn) }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open postgres: %w", err)
+		return nil, disclosure.Errorf(disclosure.EInvalid, "PostgreSQL 数据库地址有误：%v", err)
 	}
+	// Search reads bitmaps of many candidates (search_postgres.go); the default 4 MB turns them lossy.
+	if _, set := cfg.RuntimeParams["work_mem"]; !set {
+		cfg.RuntimeParams["work_mem"] = "32MB"
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {

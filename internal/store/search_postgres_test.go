@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/gongkai/gongkai/internal/catalogue"
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+	"github.com/gongkai/gongkai/internal/store/storetest"
+	"github.com/gongkai/gongkai/internal/workday"
+)
+
+// PostgreSQL finds a page of search results its own way (counts, then all matches or growing windows of the newest
+// IDs); SQLite walks FTS5 in ID order. Both must rank the same items the same way on every page, for rare and for
+// common words (more matches than the count cap), with and without filters.
+func TestSearchPagesAgreeAcrossEngines(t *testing.T) {
+	old := store.SetSearchWindowForTest(64)
+	defer store.SetSearchWindowForTest(old)
+	ctx := context.Background()
+	today := workday.NewDate(2026, 6, 15)
+	lite, pg := storetest.MustMigrate(t, openSQLite), storetest.MustMigrate(t, openPostgres)
+	var health *disclosure.Agency
+	for _, db := range []*store.DB{lite, pg} {
+		h, civil := importAgencies(t, db)
+		health = h
+		items := append(catalogue.GenerateItems(11, h, 2025, 900, today), catalogue.GenerateItems(12, civil, 2026, 400, today)...)
+		items = append(items, catalogue.GenerateItems(13, h, 2026, 500, today)...)
+		if err := db.ImportItems(ctx, actor, items); err != nil {
+			t.Fatal(err)
+		}
+	}
+	common := false
+	for _, q := range []string{"卫生", "健康", "公告", "通知", "行政许可", "疫苗", "药", "平阴县 工作", "规范性文件"} {
+		for _, filter := range []disclosure.SearchQuery{{}, {AgencyIDs: []int64{health.ID}}, {Genre: disclosure.GenreNotice}} {
+			filter.Q, filter.Limit = q, 10
+			for _, offset := range []int{0, 10, 20, 150, 600, 1000, 1190, 1990} {
+				filter.Offset = offset
+				a, na, err := lite.SearchItems(ctx, filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, nb, err := pg.SearchItems(ctx, filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if na != nb || !slices.Equal(hitIDs(a), hitIDs(b)) {
+					t.Errorf("%q %+v offset %d: SQLite %d %v, PostgreSQL %d %v", q, filter.AgencyIDs, offset, na, hitIDs(a), nb, hitIDs(b))
+				}
+				if na > 1000 && len(a) > 0 {
+					common = true
+				}
+			}
+		}
+	}
+	if !common {
+		t.Error("no query had more matches than the count cap: the windows were not tried")
+	}
+}
+
+func hitIDs(hits []disclosure.SearchHit) []int64 {
+	out := make([]int64, len(hits))
+	for i, h := range hits {
+		out[i] = h.Item.ID
+	}
+	return out
+}

@@ -41,6 +41,28 @@ type Runner struct {
 	warnNoBase sync.Once
 	// delivered is the publication up to which this process last delivered subscriptions.
 	delivered atomic.Int64
+	// purged is when this process last deleted expired unconfirmed subscriptions.
+	purged time.Time
+}
+
+// purgeEvery is how often expired unconfirmed subscriptions are deleted.
+const purgeEvery = time.Hour
+
+// Purge deletes, at most once per purgeEvery, the subscriptions whose confirmation link expired unconfirmed, and
+// returns how many it deleted.
+func (r *Runner) Purge(ctx context.Context) (int, error) {
+	now := r.now()
+	if !r.purged.IsZero() && now.Sub(r.purged) < purgeEvery {
+		return 0, nil
+	}
+	n, err := r.DB.PurgeSubscriptions(ctx)
+	if err == nil {
+		r.purged = now
+		if n > 0 {
+			r.Log.Info("expired unconfirmed subscriptions deleted", "count", n)
+		}
+	}
+	return n, err
 }
 
 // Run works until ctx is done.
@@ -65,6 +87,9 @@ func (r *Runner) Run(ctx context.Context) {
 			r.Log.Error("annual reminder", "err", err)
 		}
 		r.catalogueJobs(ctx)
+		if _, err := r.Purge(ctx); err != nil && ctx.Err() == nil {
+			r.Log.Error("subscription purge", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

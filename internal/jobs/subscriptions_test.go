@@ -77,3 +77,47 @@ func TestNotifySubscribersWaitsForTheBaseURL(t *testing.T) {
 		t.Errorf("nothing published: %d, %v", n, err)
 	}
 }
+
+// The purge runs at most once an hour and deletes only what can no longer be confirmed.
+func TestPurgeDeletesExpiredUnconfirmedSubscriptionsHourly(t *testing.T) {
+	ctx := context.Background()
+	db := mustDB(t)
+	start := time.Now()
+	now := start
+	db.SetClock(func() time.Time { return now })
+	defer db.SetClock(time.Now)
+	subscribe := func(token string) *store.Subscription {
+		t.Helper()
+		sub := &store.Subscription{Email: "wang@example.com", Keyword: "疫苗" + token[:1], Token: token}
+		if ok, err := db.CreateSubscription(ctx, sub, disclosure.Mail{To: sub.Email, Subject: "请确认订阅", Text: "x"}); err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		return sub
+	}
+	first := subscribe(strings.Repeat("a", 52))
+	r := runner(t, db, mail.Discard, now)
+	r.Now = func() time.Time { return now }
+	if n, err := r.Purge(ctx); n != 0 || err != nil {
+		t.Errorf("a fresh request purged: %d %v", n, err)
+	}
+	now = start.Add(time.Minute)
+	second := subscribe(strings.Repeat("b", 52))
+	now = start.Add(store.SubscriptionConfirmWithin + time.Second)
+	if n, err := r.Purge(ctx); n != 1 || err != nil {
+		t.Errorf("after the first link expired: %d %v, want 1", n, err)
+	}
+	if _, err := db.GetSubscription(ctx, first.Token); err == nil {
+		t.Error("the expired request is still there")
+	}
+	now = now.Add(2 * time.Minute) // the second has expired too, but the purge ran a minute ago
+	if n, err := r.Purge(ctx); n != 0 || err != nil {
+		t.Errorf("purged again within the hour: %d %v", n, err)
+	}
+	now = now.Add(time.Hour)
+	if n, err := r.Purge(ctx); n != 1 || err != nil {
+		t.Errorf("an hour later: %d %v, want 1", n, err)
+	}
+	if _, err := db.GetSubscription(ctx, second.Token); err == nil {
+		t.Error("the second expired request is still there")
+	}
+}

@@ -39,8 +39,12 @@ func (s *Subscription) Active() bool { return s.ConfirmedAt != nil && s.Unsubscr
 // cannot be used to send a stranger a flood of confirmation e-mails, nor to pile up subscriptions for one address.
 const (
 	SubscriptionsPerDay        = 5  // new subscriptions (confirmation e-mails) per address in 24 hours
-	MaxSubscriptionsPerAddress = 20 // subscriptions of an address not ended
+	MaxSubscriptionsPerAddress = 20 // confirmed subscriptions of an address not ended (checked again at confirmation)
 )
+
+// SubscriptionConfirmWithin is how long a confirmation link works; an unconfirmed subscription older than that can
+// never become active, and PurgeSubscriptions deletes it.
+const SubscriptionConfirmWithin = 7 * 24 * time.Hour
 
 // publicationActions are the events after which an item is newly public: a publication and a scheduled release.
 // Corrections ("revision.publish") are not news to subscribers.
@@ -90,7 +94,7 @@ func (db *DB) CreateSubscription(ctx context.Context, sub *Subscription, confirm
 		var recent, open, same int
 		err := tx.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN created_at > $2 THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN unsubscribed_at IS NULL THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN unsubscribed_at IS NULL AND confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN unsubscribed_at IS NULL AND confirmed_at IS NOT NULL AND COALESCE(agency_id, 0) = $3 AND category = $4 AND keyword = $5 THEN 1 ELSE 0 END), 0)
 			FROM subscriptions WHERE email = $1`, sub.Email, now.Add(-24*time.Hour).UnixMicro(), derefID(sub.AgencyID), sub.Category, sub.Keyword).Scan(&recent, &open, &same)
 		if err != nil {
@@ -164,6 +168,14 @@ func (db *DB) ConfirmSubscription(ctx context.Context, token string, maxAge time
 		case now.Sub(s.CreatedAt) > maxAge:
 			return disclosure.Errorf(disclosure.EInvalid, "确认链接已过期（%d 天内有效），请重新订阅", int(maxAge.Hours()/24))
 		}
+		// Unconfirmed requests do not count against the address (a stranger could type it in); confirmed ones do.
+		var open int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL`, s.Email).Scan(&open); err != nil {
+			return err
+		}
+		if open >= MaxSubscriptionsPerAddress {
+			return disclosure.Errorf(disclosure.EConflict, "该邮箱的订阅已达 %d 个，请先通过邮件中的链接退订不再需要的订阅", MaxSubscriptionsPerAddress)
+		}
 		if s.LastItemID, err = latestPublication(ctx, tx, nil); err != nil {
 			return err
 		}
@@ -178,6 +190,26 @@ func (db *DB) ConfirmSubscription(ctx context.Context, token string, maxAge time
 		return nil, fmt.Errorf("store: confirm subscription: %w", err)
 	}
 	return out, nil
+}
+
+// PurgeSubscriptions deletes the subscriptions never confirmed whose link has expired (SubscriptionConfirmWithin):
+// an address someone else typed into the form is not kept, and cannot be kept from subscribing by a pile of
+// unconfirmed requests. It returns how many it deleted.
+func (db *DB) PurgeSubscriptions(ctx context.Context) (int, error) {
+	var n int64
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM subscriptions WHERE confirmed_at IS NULL AND created_at < $1`,
+			db.now().Add(-SubscriptionConfirmWithin).UnixMicro())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge subscriptions: %w", err)
+	}
+	return int(n), nil
 }
 
 // Unsubscribe ends a subscription from the link of any of its e-mails; ending it twice changes nothing. Errors:

@@ -19,7 +19,7 @@ import (
 )
 
 // confirmWithin is how long a confirmation link works.
-const confirmWithin = 7 * 24 * time.Hour
+const confirmWithin = store.SubscriptionConfirmWithin
 
 // Limits of the subscription form kept in the process, on top of the database's per-address limits: per client
 // address 5 at once and then one every 2 minutes; per e-mail address 3 at once and then one every 10 minutes.

@@ -137,6 +137,68 @@ func runSubscriptions(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("unconfirmed subscriptions go when their link expires, and do not keep the address from subscribing", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		gov := MustRegion(t, db)
+		start := time.Now()
+		day := 0
+		db.SetClock(func() time.Time { return start.Add(time.Duration(day) * 24 * time.Hour) })
+		defer db.SetClock(time.Now)
+		kept := mustSubscribe(t, db, store.Subscription{Email: "chen@example.com", AgencyID: &gov.ID})
+		mustConfirm(t, db, kept)
+		// Someone fills the form with Chen's address every day; Chen never confirms.
+		n := 0
+		for day = 0; day < 8; day++ {
+			for i := 0; i < store.SubscriptionsPerDay-1; i++ {
+				n++
+				mustSubscribe(t, db, store.Subscription{Email: "chen@example.com", Keyword: fmt.Sprintf("词%d", n)})
+			}
+		}
+		day = 8
+		if s, err := db.CreateSubscription(ctx, &store.Subscription{Email: "chen@example.com", Keyword: "本人订阅", Token: strings.Repeat("f", 52)},
+			disclosure.Mail{To: "chen@example.com", Subject: "x", Text: "x"}); err != nil || !s {
+			t.Errorf("after a week of unconfirmed requests the address cannot subscribe: %v %v", s, err)
+		}
+		purged, err := db.PurgeSubscriptions(ctx)
+		if want := (store.SubscriptionsPerDay - 1) * 1; err != nil || purged != want {
+			// Only those made on day 0 are older than the link's 7 days on day 8.
+			t.Errorf("purged %d, want %d: %v", purged, want, err)
+		}
+		if got, err := db.GetSubscription(ctx, kept.Token); err != nil || !got.Active() {
+			t.Errorf("the confirmed subscription went too: %v", err)
+		}
+		day = 30
+		if purged, err := db.PurgeSubscriptions(ctx); err != nil || purged != n-(store.SubscriptionsPerDay-1)+1 {
+			t.Errorf("a month later purged %d, want the other %d unconfirmed: %v", purged, n-(store.SubscriptionsPerDay-1)+1, err)
+		}
+		if got, err := db.GetSubscription(ctx, kept.Token); err != nil || !got.Active() {
+			t.Errorf("the confirmed subscription went: %v", err)
+		}
+		// Confirmed subscriptions do count: at most MaxSubscriptionsPerAddress, checked at the request and again at
+		// the confirmation (requests made before the limit was reached).
+		confirmed, made := 1, 0
+		var pending *store.Subscription
+		for day = 31; confirmed < store.MaxSubscriptionsPerAddress; day++ {
+			for i := 0; i < store.SubscriptionsPerDay-1 && confirmed < store.MaxSubscriptionsPerAddress; i++ {
+				made++
+				s := mustSubscribe(t, db, store.Subscription{Email: "chen@example.com", Category: fmt.Sprintf("c%d", made)})
+				if pending == nil {
+					pending = s // left for later
+					continue
+				}
+				mustConfirm(t, db, s)
+				confirmed++
+			}
+		}
+		if _, err := db.CreateSubscription(ctx, &store.Subscription{Email: "chen@example.com", Keyword: "第二十一个", Token: strings.Repeat("g", 52)},
+			disclosure.Mail{To: "chen@example.com", Subject: "x", Text: "x"}); code(err) != disclosure.EConflict || !strings.Contains(err.Error(), "已达") {
+			t.Errorf("a request beyond the limit: %v", err)
+		}
+		if _, err := db.ConfirmSubscription(ctx, pending.Token, store.SubscriptionConfirmWithin); code(err) != disclosure.EConflict {
+			t.Errorf("a confirmation beyond the limit: %v", err)
+		}
+	})
+
 	t.Run("delivery sends what was published after the confirmation and matches, once", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		gov := MustRegion(t, db)

@@ -82,6 +82,11 @@ func (db *DB) UpdateAgency(ctx context.Context, actor disclosure.Actor, a *discl
 		if err != nil {
 			return db.agencyConflict(err, a)
 		}
+		if derefID(before.ParentID) != derefID(a.ParentID) {
+			if _, err := tx.ExecContext(ctx, `UPDATE agencies SET moved_at = $1 WHERE id = $2`, a.UpdatedAt.UnixMicro(), a.ID); err != nil {
+				return err
+			}
+		}
 		return db.appendAudit(ctx, tx, actor, "agency.update", "agency", strconv.FormatInt(a.ID, 10), before, a)
 	})
 	if err != nil {
@@ -172,6 +177,39 @@ func (db *DB) ListAgencies(ctx context.Context, root *int64) ([]*disclosure.Agen
 	out, err := findAgencies(ctx, db.read, disclosure.AgencyFilter{Subtree: root})
 	if err != nil {
 		return nil, fmt.Errorf("store: list agencies: %w", err)
+	}
+	return out, nil
+}
+
+// agenciesMoved reports whether any agency was ever moved under another parent: then search terms written before
+// may name an agency's former parents.
+func (db *DB) agenciesMoved(ctx context.Context) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM agencies WHERE moved_at IS NOT NULL LIMIT 1) AS m`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: agency moves: %w", err)
+	}
+	return n > 0, nil
+}
+
+// subtreeIDs returns the IDs of the agencies and of every unit below them, each once; agencies that do not exist
+// add nothing.
+func (db *DB) subtreeIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		below, err := findAgencies(ctx, db.read, disclosure.AgencyFilter{Subtree: &id})
+		if err != nil {
+			return nil, fmt.Errorf("store: agency subtree: %w", err)
+		}
+		for _, a := range below {
+			if !seen[a.ID] {
+				seen[a.ID] = true
+				out = append(out, a.ID)
+			}
+		}
 	}
 	return out, nil
 }

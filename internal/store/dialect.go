@@ -45,10 +45,12 @@ type dialect interface {
 	// ftsQueries are the engine's query strings of a parsed query with the filters (every group must have one of its
 	// tokens): all matches, the matches in titles, and the other matches.
 	ftsQueries(q search.Query, filters [][]string) (all, title, rest string)
-	// ftsCount counts the matches of a query string, at most limit; match is its placeholder.
-	ftsCount(match string, limit int) string
-	// ftsPage returns one page of the matches' ids, newest first; limit and offset are placeholder numbers.
-	ftsPage(match string, limit, offset int) string
+	// ftsCount counts the matches of a query string, at most limit; match is its placeholder; agencies, when not
+	// "", is a list of agency IDs (digits and commas) the matching items must belong to.
+	ftsCount(match string, limit int, agencies string) string
+	// ftsPage returns one page of the matches' ids, newest first; limit and offset are placeholder numbers;
+	// agencies as for ftsCount.
+	ftsPage(match string, limit, offset int, agencies string) string
 	// ftsMatchesItem counts (0 or 1) whether one item matches; match and id are placeholders.
 	ftsMatchesItem(match, id string) string
 	// ftsFilters is a match of the filter tokens alone (each inner list any of, the lists all of); filters must not
@@ -170,15 +172,25 @@ func (sqliteDialect) ftsFilters(filters [][]string) string {
 	}
 	return strings.Join(parts, " AND ")
 }
-func (sqliteDialect) ftsCount(match string, limit int) string {
-	return `SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+
+// sqliteAgencies restricts FTS5 matches to items of the agencies: one primary-key lookup per match walked, and
+// FTS5 still walks in rowid order and stops after the page.
+func sqliteAgencies(agencies string) string {
+	if agencies == "" {
+		return ""
+	}
+	return ` AND EXISTS (SELECT 1 FROM items i WHERE i.id = items_fts.rowid AND i.agency_id IN (` + agencies + `))`
+}
+
+func (sqliteDialect) ftsCount(match string, limit int, agencies string) string {
+	return `SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + sqliteAgencies(agencies) + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
 }
 func (sqliteDialect) ftsMatchesItem(match, id string) string {
 	return `SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ` + match + ` AND rowid = ` + id
 }
-func (sqliteDialect) ftsPage(match string, limit, offset int) string {
+func (sqliteDialect) ftsPage(match string, limit, offset int, agencies string) string {
 	// FTS5 walks its matches in rowid order and stops after the page: no match beyond it is read.
-	return `SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + fmt.Sprintf(` ORDER BY rowid DESC LIMIT $%d OFFSET $%d`, limit, offset)
+	return `SELECT rowid FROM items_fts WHERE items_fts MATCH ` + match + sqliteAgencies(agencies) + fmt.Sprintf(` ORDER BY rowid DESC LIMIT $%d OFFSET $%d`, limit, offset)
 }
 
 func (postgresDialect) ftsIndex(ctx context.Context, tx *sql.Tx, id int64, title, body string) error {
@@ -208,12 +220,19 @@ func (postgresDialect) ftsFilters(filters [][]string) string {
 	}
 	return strings.Join(parts, " & ")
 }
-func (postgresDialect) ftsCount(match string, limit int) string {
-	return `SELECT COUNT(*) FROM (SELECT 1 FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
+func postgresAgencies(agencies string) string {
+	if agencies == "" {
+		return ""
+	}
+	return ` AND agency_id IN (` + agencies + `)`
+}
+
+func (postgresDialect) ftsCount(match string, limit int, agencies string) string {
+	return `SELECT COUNT(*) FROM (SELECT 1 FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + postgresAgencies(agencies) + fmt.Sprintf(` LIMIT %d) AS capped`, limit)
 }
 func (postgresDialect) ftsMatchesItem(match, id string) string {
 	return `SELECT COUNT(*) FROM items WHERE id = ` + id + ` AND tsv @@ to_tsquery('simple', ` + match + `)`
 }
-func (postgresDialect) ftsPage(match string, limit, offset int) string {
-	return `SELECT id FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, limit, offset)
+func (postgresDialect) ftsPage(match string, limit, offset int, agencies string) string {
+	return `SELECT id FROM items WHERE tsv @@ to_tsquery('simple', ` + match + `)` + postgresAgencies(agencies) + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, limit, offset)
 }

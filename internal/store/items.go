@@ -548,9 +548,22 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 		sq.Limit = 10
 	}
 	var filters [][]string
+	var subtree []int64
+	checkAgency := false // whether matches' agency_id must be checked against the subtree (after a move)
 	if sq.AgencyIDs != nil {
+		// The agencies and the units below them as they are now. An item's index entry names its agency and those
+		// that were above it when it was indexed; the terms of the whole subtree find every candidate, and the
+		// item's agency_id (checked by ftsCount and ftsPage once any agency has moved, which costs a lookup per
+		// match) says whether it is still in the subtree, so moving a unit needs no re-indexing.
+		var err error
+		if subtree, err = db.subtreeIDs(ctx, sq.AgencyIDs); err != nil {
+			return nil, 0, err
+		}
+		if checkAgency, err = db.agenciesMoved(ctx); err != nil {
+			return nil, 0, err
+		}
 		var any []string
-		for _, id := range sq.AgencyIDs {
+		for _, id := range subtree {
 			any = append(any, filterToken("ag", strconv.FormatInt(id, 10)))
 		}
 		if len(any) == 0 {
@@ -585,13 +598,13 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 	var total int
 	want := sq.Limit - len(ids)
 	if db.d.name() == "postgres" {
-		page, n, err := db.postgresSearchPage(ctx, q, sq, filters, want, offset)
+		page, n, err := db.postgresSearchPage(ctx, q, sq, subtree, checkAgency, filters, want, offset)
 		if err != nil {
 			return nil, 0, err
 		}
 		ids, total = append(ids, page...), n
 	} else {
-		page, n, err := db.ftsSearchPage(ctx, q, filters, want, offset)
+		page, n, err := db.ftsSearchPage(ctx, q, filters, idList(subtree, checkAgency), want, offset)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -601,7 +614,11 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 		var exact int64
 		// doc_number_norm <> '' lets both engines use the partial index items_doc_number (a bound value does not
 		// prove the index's condition): without it, SQLite walked every published item (1.5 s on 10⁶).
-		err := db.read.QueryRowContext(ctx, `SELECT id FROM items WHERE doc_number_norm = $1 AND doc_number_norm <> '' AND state = 'published' ORDER BY id DESC LIMIT 1`, dn).Scan(&exact)
+		scope := ""
+		if checkAgency {
+			scope = " AND agency_id IN (" + idList(subtree, true) + ")"
+		}
+		err := db.read.QueryRowContext(ctx, `SELECT id FROM items WHERE doc_number_norm = $1 AND doc_number_norm <> '' AND state = 'published'`+scope+` ORDER BY id DESC LIMIT 1`, dn).Scan(&exact)
 		if err == nil && len(filters) > 0 {
 			// The exact 文号 comes first only within the reader's filters (agency, category, genre, year).
 			var n int
@@ -639,21 +656,21 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 
 // ftsSearchPage returns the IDs of one page of the matches (titles first, then the others, each newest first) and
 // how many match, counted up to searchCountCap+1, on an engine that walks its matches in ID order (SQLite's FTS5).
-func (db *DB) ftsSearchPage(ctx context.Context, q search.Query, filters [][]string, want, offset int) ([]int64, int, error) {
+func (db *DB) ftsSearchPage(ctx context.Context, q search.Query, filters [][]string, agencies string, want, offset int) ([]int64, int, error) {
 	var ids []int64
 	// Matches in the title come first, then the others, each newest first. Ranking by bm25 would need every
 	// match's statistics (its IDF reads a common word's whole doclist: 50 ms and more on 10⁶ items); the title
 	// rule is what readers of a government portal expect, and each page reads only its own rows.
 	all, inTitle, rest := db.d.ftsQueries(q, filters)
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1), all).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1, agencies), all).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: search count: %w", err)
 	}
 	page := func(match string, limit, offset int) (int, error) {
 		if limit <= 0 {
 			return 0, nil
 		}
-		rows, err := db.read.QueryContext(ctx, db.d.ftsPage("$1", 2, 3), match, limit, offset)
+		rows, err := db.read.QueryContext(ctx, db.d.ftsPage("$1", 2, 3, agencies), match, limit, offset)
 		if err != nil {
 			return 0, err
 		}
@@ -678,7 +695,7 @@ func (db *DB) ftsSearchPage(ctx context.Context, q search.Query, filters [][]str
 	if got < want {
 		titled := offset + got
 		if got == 0 && offset > 0 {
-			if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", offset), inTitle).Scan(&titled); err != nil {
+			if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", offset, agencies), inTitle).Scan(&titled); err != nil {
 				return nil, 0, fmt.Errorf("store: search count: %w", err)
 			}
 		}
@@ -687,6 +704,22 @@ func (db *DB) ftsSearchPage(ctx context.Context, q search.Query, filters [][]str
 		}
 	}
 	return ids, total, nil
+}
+
+// idList writes IDs as a list for SQL's IN (digits and commas), or "" when not scoped; a scope without IDs is
+// "0", which no item has.
+func idList(ids []int64, scoped bool) string {
+	if !scoped {
+		return ""
+	}
+	if len(ids) == 0 {
+		return "0"
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
 }
 
 func deleteID(ids []int64, id int64) []int64 {

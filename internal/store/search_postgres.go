@@ -47,10 +47,10 @@ type pgMatch struct {
 
 // postgresSearchPage returns the IDs of one page of the matches (titles first, then the others, each newest first)
 // and how many match, counted up to searchCountCap+1.
-func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclosure.SearchQuery, filters [][]string, limit, offset int) ([]int64, int, error) {
+func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclosure.SearchQuery, subtree []int64, checkAgency bool, filters [][]string, limit, offset int) ([]int64, int, error) {
 	all, _, _ := db.d.ftsQueries(q, filters)
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1), all).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1, idList(subtree, checkAgency)), all).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: search count: %w", err)
 	}
 	if total == 0 || limit <= 0 || offset >= searchDepth {
@@ -67,11 +67,13 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclos
 	// candidate outside it; checked afterwards, a filter that keeps few reads them all).
 	anywhere := pgMatch{candidates: `tsv @@ to_tsquery('simple', $1)`, args: []any{looseAll}}
 	inTitle := pgMatch{candidates: `ts_filter(tsv, '{a}') @@ to_tsquery('simple', $1)`, args: []any{loose}}
-	cols, err := db.pgColumnFilters(ctx, sq, &inTitle.args)
-	if err != nil {
-		return nil, 0, err
+	inTitle.candidates += pgColumnFilters(sq, subtree, &inTitle.args)
+	if checkAgency {
+		// The index's agency terms include the agencies above an item's agency when it was indexed; the column
+		// says where it is now.
+		anywhere.candidates += " AND agency_id = ANY($2::bigint[])"
+		anywhere.args = append(anywhere.args, pgIDArray(subtree))
 	}
-	inTitle.candidates += cols
 	if loose != q.TSQuery() {
 		anywhere.exact, anywhere.exactArgs = `tsv @@ to_tsquery('simple', $2)`, []any{all}
 		inTitle.exact, inTitle.exactArgs = `ts_filter(tsv, '{a}') @@ to_tsquery('simple', $2) AND tsv @@ to_tsquery('simple', $3)`, []any{q.TSQuery(), all}
@@ -86,8 +88,8 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclos
 		// The titles are all here; the others follow, without them.
 		rest := anywhere
 		if len(titles) > 0 {
-			rest.candidates += ` AND NOT (id = ANY($2::bigint[]))`
-			rest.args = append(rest.args, pgIDArray(titles))
+			rest.candidates += ` AND NOT (id = ANY($` + strconv.Itoa(len(rest.args)+1) + `::bigint[]))`
+			rest.args = append(slices.Clip(rest.args), pgIDArray(titles))
 		}
 		others, err := db.newestMatches(ctx, rest, need-len(titles), few)
 		if err != nil {
@@ -102,30 +104,16 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclos
 }
 
 // pgColumnFilters writes the search's filters as conditions on the columns of items (" AND …", or ""), with their
-// arguments appended to args: the agencies with every unit below them, the category with those below it, the genre,
-// the year of publication.
-func (db *DB) pgColumnFilters(ctx context.Context, sq disclosure.SearchQuery, args *[]any) (string, error) {
+// arguments appended to args: the agencies with every unit below them (subtree), the category with those below
+// it, the genre, the year of publication.
+func pgColumnFilters(sq disclosure.SearchQuery, subtree []int64, args *[]any) string {
 	next := func(v any) string {
 		*args = append(*args, v)
 		return "$" + strconv.Itoa(len(*args))
 	}
 	var b strings.Builder
 	if sq.AgencyIDs != nil {
-		seen := map[int64]bool{}
-		var ids []int64
-		for _, id := range sq.AgencyIDs {
-			sub, err := db.AgencySubtree(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			for _, a := range sub {
-				if !seen[a.ID] {
-					seen[a.ID] = true
-					ids = append(ids, a.ID)
-				}
-			}
-		}
-		b.WriteString(" AND agency_id = ANY(" + next(pgIDArray(ids)) + "::bigint[])")
+		b.WriteString(" AND agency_id = ANY(" + next(pgIDArray(subtree)) + "::bigint[])")
 	}
 	if sq.Category != "" {
 		b.WriteString(" AND (category = " + next(sq.Category) + " OR category LIKE " + next(sq.Category+".%") + ")")
@@ -137,7 +125,7 @@ func (db *DB) pgColumnFilters(ctx context.Context, sq disclosure.SearchQuery, ar
 		y0, y1 := yearBounds(sq.Year)
 		b.WriteString(" AND published_on >= " + next(y0) + " AND published_on <= " + next(y1))
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // newestMatches returns the newest n items of the match, newest first. With few (the match has at most

@@ -174,6 +174,28 @@ func runItems(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("an agency's search finds its units' items by the hierarchy as it is now", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		gov := MustRegion(t, db)
+		health := mustAgency(t, db, disclosure.Department, gov, "平阴县卫生健康局")
+		civil := mustAgency(t, db, disclosure.Department, gov, "平阴县民政局")
+		unit := mustAgency(t, db, disclosure.SubordinateUnit, health, "平阴县疾病预防控制中心")
+		it := mustPublish(t, db, unit, disclosure.Item{Title: "流感疫苗接种点公告", Genre: disclosure.GenreNotice, Category: "health"}, "2026-03-02")
+		finds := func(a *disclosure.Agency) bool {
+			return slices.Contains(searchIDs(t, db, disclosure.SearchQuery{Q: "疫苗", AgencyIDs: []int64{a.ID}, Limit: 10}), it.ID)
+		}
+		if !finds(health) || !finds(unit) || finds(civil) || !finds(gov) {
+			t.Fatalf("before the move: health %v, unit %v, civil %v, county %v", finds(health), finds(unit), finds(civil), finds(gov))
+		}
+		unit.ParentID = &civil.ID
+		if err := db.UpdateAgency(context.Background(), officer, unit); err != nil {
+			t.Fatal(err)
+		}
+		if finds(health) || !finds(civil) || !finds(unit) || !finds(gov) {
+			t.Errorf("after moving the unit: health %v, civil %v, unit %v, county %v", finds(health), finds(civil), finds(unit), finds(gov))
+		}
+	})
+
 	t.Run("search lists title matches first, then the others, newest first, across pages", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		gov := MustRegion(t, db)

@@ -43,19 +43,11 @@ func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 		if u.Email == "" || u.Disabled {
 			continue
 		}
-		ids, err := r.officerAgencies(ctx, u)
+		ids, err := r.grantedAgencies(ctx, u, disclosure.Officer, disclosure.Approver, disclosure.Supervisor)
 		if err != nil {
 			return queued, err
 		}
-		supervised, err := r.supervisedAgencies(ctx, u)
-		if err != nil {
-			return queued, err
-		}
-		for _, id := range supervised {
-			if !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
+		supervises := slices.ContainsFunc(u.Grants, func(g disclosure.Grant) bool { return g.Role == disclosure.Supervisor && g.AgencyID != nil })
 		var lines []string
 		for _, id := range ids {
 			a, err := r.DB.GetAgency(ctx, id)
@@ -87,7 +79,7 @@ func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 		}
 		text := fmt.Sprintf("%s：\n\n以下单位的%d年政府信息公开工作年度报告尚未发布（《中华人民共和国政府信息公开条例》第四十九条）：\n\n  %s\n\n本邮件由系统每日自动发送，报告发布后不再提醒。",
 			u.DisplayName, year, strings.Join(lines, "\n  "))
-		if len(supervised) > 0 {
+		if supervises {
 			text += fmt.Sprintf("\n\n本地区各单位年度报告的编制和发布情况：%s/console/supervision?year=%d", strings.TrimRight(r.BaseURL, "/"), year)
 		}
 		if err := r.DB.EnqueueMail(ctx, disclosure.Mail{To: u.Email, Subject: fmt.Sprintf("年度报告提醒：%d年度报告尚未发布（%d 个单位）", year, len(lines)), Text: text}); err != nil {
@@ -96,24 +88,4 @@ func (r *Runner) RemindAnnual(ctx context.Context) (int, error) {
 		queued++
 	}
 	return queued, nil
-}
-
-// supervisedAgencies returns the agencies of the regions the account supervises (its supervisor grants' subtrees).
-func (r *Runner) supervisedAgencies(ctx context.Context, u *disclosure.User) ([]int64, error) {
-	var out []int64
-	for _, g := range u.Grants {
-		if g.AgencyID == nil || g.Role != disclosure.Supervisor {
-			continue
-		}
-		sub, err := r.DB.ListAgencies(ctx, g.AgencyID)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range sub {
-			if !slices.Contains(out, a.ID) {
-				out = append(out, a.ID)
-			}
-		}
-	}
-	return out, nil
 }

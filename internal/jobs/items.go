@@ -94,21 +94,9 @@ const maxRemindedItems = 30
 // (动态调整). It returns how many reminders it queued; 0 when the day's run was already done, here or by another
 // process.
 func (r *Runner) RemindItems(ctx context.Context) (int, error) {
-	now := r.now().In(r.Location)
-	if now.Hour() < r.ReminderHour {
-		return 0, nil
-	}
-	today := workday.DateOf(now)
-	first, err := r.DB.ClaimJobRun(ctx, "item_reminder", today.String())
-	if err != nil || !first {
+	today, cal, due, err := r.workdayRun(ctx, "item_reminder")
+	if err != nil || !due {
 		return 0, err
-	}
-	cal, err := r.Calendar(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if !cal.IsWorkday(today) {
-		return 0, nil
 	}
 	users, err := r.DB.ListUsers(ctx)
 	if err != nil {
@@ -120,7 +108,7 @@ func (r *Runner) RemindItems(ctx context.Context) (int, error) {
 		if u.Email == "" || u.Disabled {
 			continue
 		}
-		agencies, err := r.publishingAgencies(ctx, u)
+		agencies, err := r.grantedAgencies(ctx, u, disclosure.Officer)
 		if err != nil {
 			return queued, err
 		}
@@ -144,28 +132,6 @@ func (r *Runner) RemindItems(ctx context.Context) (int, error) {
 		queued++
 	}
 	return queued, nil
-}
-
-// publishingAgencies are the agencies whose items an account publishes: the subtrees where it is an officer.
-func (r *Runner) publishingAgencies(ctx context.Context, u *disclosure.User) ([]int64, error) {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, g := range u.Grants {
-		if g.AgencyID == nil || g.Role != disclosure.Officer {
-			continue
-		}
-		sub, err := r.DB.ListAgencies(ctx, g.AgencyID)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range sub {
-			if !seen[a.ID] {
-				seen[a.ID] = true
-				out = append(out, a.ID)
-			}
-		}
-	}
-	return out, nil
 }
 
 func itemReminderMail(u *disclosure.User, late []disclosure.Item, lateTotal int, review []disclosure.Item, reviewTotal int, cal *workday.Calendar, today workday.Date, base string) disclosure.Mail {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,21 +144,9 @@ func (r *Runner) SendMail(ctx context.Context) (int, error) {
 // open cases that are overdue or due within 3 working days. It returns how many reminders it queued; 0 when the day's
 // run was already done, here or by another process.
 func (r *Runner) Remind(ctx context.Context) (int, error) {
-	now := r.now().In(r.Location)
-	if now.Hour() < r.ReminderHour {
-		return 0, nil
-	}
-	today := workday.DateOf(now)
-	first, err := r.DB.ClaimJobRun(ctx, "reminder", today.String())
-	if err != nil || !first {
+	today, cal, due, err := r.workdayRun(ctx, "reminder")
+	if err != nil || !due {
 		return 0, err
-	}
-	cal, err := r.Calendar(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if !cal.IsWorkday(today) {
-		return 0, nil
 	}
 	soon := cal.Due(today, 3, nil).Due
 	users, err := r.DB.ListUsers(ctx)
@@ -169,7 +158,7 @@ func (r *Runner) Remind(ctx context.Context) (int, error) {
 		if u.Email == "" || u.Disabled {
 			continue
 		}
-		agencies, err := r.officerAgencies(ctx, u)
+		agencies, err := r.grantedAgencies(ctx, u, disclosure.Officer, disclosure.Approver)
 		if err != nil {
 			return queued, err
 		}
@@ -191,12 +180,31 @@ func (r *Runner) Remind(ctx context.Context) (int, error) {
 	return queued, nil
 }
 
-// officerAgencies are the agencies whose cases an account handles: the subtrees where it is an officer or approver.
-func (r *Runner) officerAgencies(ctx context.Context, u *disclosure.User) ([]int64, error) {
+// workdayRun claims today's run of a daily job once the reminder hour has passed: due is false before the hour,
+// when this or another process already ran it today, and on a day that is not a working day.
+func (r *Runner) workdayRun(ctx context.Context, job string) (today workday.Date, cal *workday.Calendar, due bool, err error) {
+	now := r.now().In(r.Location)
+	if now.Hour() < r.ReminderHour {
+		return today, nil, false, nil
+	}
+	today = workday.DateOf(now)
+	first, err := r.DB.ClaimJobRun(ctx, job, today.String())
+	if err != nil || !first {
+		return today, nil, false, err
+	}
+	if cal, err = r.Calendar(ctx); err != nil {
+		return today, nil, false, err
+	}
+	return today, cal, cal.IsWorkday(today), nil
+}
+
+// grantedAgencies are the agencies in the subtrees where the account holds one of the roles, each once, in grant
+// order: an officer's or approver's cases, an officer's items, a supervisor's region.
+func (r *Runner) grantedAgencies(ctx context.Context, u *disclosure.User, roles ...disclosure.Role) ([]int64, error) {
 	seen := map[int64]bool{}
 	var out []int64
 	for _, g := range u.Grants {
-		if g.AgencyID == nil || (g.Role != disclosure.Officer && g.Role != disclosure.Approver) {
+		if g.AgencyID == nil || !slices.Contains(roles, g.Role) {
 			continue
 		}
 		sub, err := r.DB.ListAgencies(ctx, g.AgencyID)

@@ -457,6 +457,40 @@ func TestTheApplicantDownloadsOnlyWhatWasProvided(t *testing.T) {
 	}
 }
 
+// Every download is an attachment in a sandbox, and an uploaded file's declared type is sent only when it is an
+// accepted kind: an HTML file uploaded as one never runs as a page of the site, for staff or the applicant.
+func TestDownloadsAreSandboxedAttachments(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cs := f.mustCase(t)
+	html := &disclosure.CaseFile{ApplicationID: cs.caseID, Kind: "provided", Name: "名单.html", ContentType: "text/html", Data: []byte("<script>alert(1)</script>"), Public: true}
+	if err := f.db.AddCaseFile(ctx, disclosure.SystemActor, html); err != nil {
+		t.Fatal(err)
+	}
+	applicant := f.client(t)
+	if resp, _ := postForm(t, f, applicant, "/track", url.Values{"code": {cs.code}, "secret": {"secret2345"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("lookup: %d", resp.StatusCode)
+	}
+	staff := f.client(t)
+	f.signIn(t, staff, "officer", password)
+	check := func(c *http.Client, path, wantType string) {
+		t.Helper()
+		resp, err := c.Get(f.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		h := resp.Header
+		if resp.StatusCode != http.StatusOK || h.Get("Content-Type") != wantType || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") || h.Get("Cache-Control") != "private, no-store" {
+			t.Errorf("%s: %d, type %q, disposition %q, CSP %q, cache %q", path, resp.StatusCode, h.Get("Content-Type"), h.Get("Content-Disposition"), h.Get("Content-Security-Policy"), h.Get("Cache-Control"))
+		}
+	}
+	check(staff, fmt.Sprintf("/console/cases/%d/files/%d", cs.caseID, html.ID), "application/octet-stream")
+	check(applicant, fmt.Sprintf("/track/%s/files/%d", cs.code, html.ID), "application/octet-stream")
+	check(staff, fmt.Sprintf("/console/cases/%d/notices/%d/pdf", cs.caseID, cs.noticeID), "application/pdf")
+}
+
 func TestCasesToExcelAndHistoricalImport(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

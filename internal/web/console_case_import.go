@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,9 +64,7 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f disclosur
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("依申请公开申请-"+today.String()+".xlsx"))
-	buf.WriteTo(w)
+	sendFile(w, "依申请公开申请-"+today.String()+".xlsx", xlsxType, privateFile, buf.Bytes())
 }
 
 // caseImportTemplate sends the spreadsheet template for historical cases.
@@ -77,9 +74,7 @@ func (s *Server) caseImportTemplate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("历史申请导入模板.xlsx"))
-	buf.WriteTo(w)
+	sendFile(w, "历史申请导入模板.xlsx", xlsxType, "", buf.Bytes())
 }
 
 func (s *Server) caseImportForm(w http.ResponseWriter, r *http.Request) {

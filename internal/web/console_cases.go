@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -476,43 +475,16 @@ func commandFromForm(r *http.Request) (casework.Command, error) {
 
 // caseNotice sends a notice of the case as PDF or Word.
 func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
-	c, _, _, ok := s.loadCase(w, r)
-	if !ok {
-		return
+	if c, _, _, ok := s.loadCase(w, r); ok {
+		s.serveCaseNotice(w, r, c, false)
 	}
-	id, ok := parseID(r.PathValue("nid"))
-	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	n, err := s.db.GetNotice(r.Context(), id)
-	if err != nil || n.ApplicationID != c.ID {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	sendNotice(w, r, n)
 }
 
 // caseFile sends a file of the case.
 func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
-	c, _, _, ok := s.loadCase(w, r)
-	if !ok {
-		return
+	if c, _, _, ok := s.loadCase(w, r); ok {
+		s.serveCaseFile(w, r, c, false)
 	}
-	id, ok := parseID(r.PathValue("fid"))
-	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	f, err := s.db.GetCaseFile(r.Context(), id)
-	if err != nil || f.ApplicationID != c.ID {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(f.Data)
 }
 
 // caseUpload attaches a file to the case (the material of a correction, the information provided, a document).

@@ -9,7 +9,6 @@ import (
 	_ "image/gif" // items may carry GIF images as well as JPEG and PNG
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -281,8 +280,5 @@ func (s *Server) itemAttachment(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	w.Header().Set("Content-Type", att.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(att.Name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(att.Data)
+	sendUpload(w, att.Name, att.ContentType, privateFile, att.Data)
 }

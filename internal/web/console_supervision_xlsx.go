@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -103,10 +102,7 @@ func (s *Server) exportSupervision(w http.ResponseWriter, r *http.Request, d *su
 		return
 	}
 	name := fmt.Sprintf("%s%d年度政务公开监督.xlsx", d.Region.Root.Name, d.Year)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
-	buf.WriteTo(w)
+	sendFile(w, name, xlsxType, "no-store", buf.Bytes())
 }
 
 func (s *Server) supervisionWorkbook(buf *bytes.Buffer, d *supervisionData) error {

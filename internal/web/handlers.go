@@ -471,8 +471,7 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, filter stor
 		s.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("审计记录.csv"))
+	attachmentHeaders(w, "审计记录.csv", "text/csv; charset=utf-8", privateFile)
 	w.Write([]byte("\xEF\xBB\xBF")) // lets Excel and WPS read the UTF-8
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"序号", "时间", "操作人编号", "操作人", "角色", "地址", "操作", "对象类型", "对象编号", "变更前", "变更后", "前一哈希", "哈希"})

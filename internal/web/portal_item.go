@@ -300,14 +300,7 @@ func (s *Server) itemFile(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", attachmentType(a.ContentType))
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(a.Name))
-	h.Set("Content-Length", strconv.Itoa(len(a.Data)))
-	// A file is a download, never a page of the portal, whatever it contains.
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "public, max-age=300")
-	w.Write(a.Data)
+	sendUpload(w, a.Name, a.ContentType, publicFile, a.Data)
 }
 
 // attachmentType is the declared type of an attachment when it is one the catalogue takes, else a plain download.

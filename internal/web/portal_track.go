@@ -185,67 +185,6 @@ func (s *Server) trackStep(action casework.Action) http.HandlerFunc {
 	}
 }
 
-// trackNotice sends one of the case's public notices as PDF or Word.
-func (s *Server) trackNotice(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.trackedCase(w, r)
-	if !ok {
-		return
-	}
-	id, ok := parseID(r.PathValue("nid"))
-	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	n, err := s.db.GetNotice(r.Context(), id)
-	if err != nil || n.ApplicationID != c.ID || !n.Public {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	sendNotice(w, r, n)
-}
-
-// trackFile sends a file the agency provided to the applicant (the information disclosed, as a scan or export).
-func (s *Server) trackFile(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.trackedCase(w, r)
-	if !ok {
-		return
-	}
-	id, ok := parseID(r.PathValue("fid"))
-	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	f, err := s.db.GetCaseFile(r.Context(), id)
-	if err != nil || f.ApplicationID != c.ID || !f.Public {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(f.Data)
-}
-
-// sendNotice writes a notice's file in the format of the path.
-func sendNotice(w http.ResponseWriter, r *http.Request, n *disclosure.Notice) {
-	var data []byte
-	var ct string
-	switch r.PathValue("format") {
-	case "pdf":
-		data, ct = n.PDF, "application/pdf"
-	case "docx":
-		data, ct = n.DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	default:
-		http.NotFound(w, r)
-		return
-	}
-	name := n.Title + "（" + n.Number + "）." + r.PathValue("format")
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Write(data)
-}
-
 func atoiOr(s string, def int) int {
 	n := 0
 	if s == "" {
@@ -258,4 +197,18 @@ func atoiOr(s string, def int) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// trackNotice sends one of the case's public notices as PDF or Word.
+func (s *Server) trackNotice(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.trackedCase(w, r); ok {
+		s.serveCaseNotice(w, r, c, true)
+	}
+}
+
+// trackFile sends a file the agency provided to the applicant (the information disclosed, as a scan or export).
+func (s *Server) trackFile(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.trackedCase(w, r); ok {
+		s.serveCaseFile(w, r, c, true)
+	}
 }

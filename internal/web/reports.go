@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -101,9 +100,7 @@ func (s *Server) annualReportFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name := render.DocumentTitle(rep) + "." + f.Key
-		w.Header().Set("Content-Type", f.Type)
-		w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-		buf.WriteTo(w)
+		sendFile(w, name, f.Type, "", buf.Bytes())
 		return
 	}
 	s.errorPage(w, r, http.StatusNotFound)

@@ -228,23 +228,8 @@ func (s *Server) userError(w http.ResponseWriter, r *http.Request, err error) {
 
 // loadCase reads the case of the path and checks the account may read it; who is what it may do.
 func (s *Server) loadCase(w http.ResponseWriter, r *http.Request) (*disclosure.Case, *disclosure.Agency, casework.Who, bool) {
-	id, ok := parseID(r.PathValue("id"))
+	c, a, ok := loadOwned(s, w, r, "id", s.db.GetCase, func(c *disclosure.Case) int64 { return c.AgencyID })
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, nil, 0, false
-	}
-	c, err := s.db.GetCase(r.Context(), id)
-	if disclosure.ErrorCode(err) == disclosure.ENotFound {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, nil, 0, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return nil, nil, 0, false
-	}
-	a, err := s.db.GetAgency(r.Context(), c.AgencyID)
-	if err != nil {
-		s.serverError(w, r, err)
 		return nil, nil, 0, false
 	}
 	who, read := s.caseRoles(r.Context(), s.currentUser(r), a)
@@ -253,6 +238,29 @@ func (s *Server) loadCase(w http.ResponseWriter, r *http.Request) (*disclosure.C
 		return nil, nil, 0, false
 	}
 	return c, a, who, true
+}
+
+// loadOwned reads the record whose ID is the path's param, and its agency: 404 for an ID that is not a number or
+// not there, 500 for any other failure (the page is written then, and ok is false).
+func loadOwned[T any](s *Server, w http.ResponseWriter, r *http.Request, param string, get func(context.Context, int64) (T, error), agencyOf func(T) int64) (rec T, a *disclosure.Agency, ok bool) {
+	id, ok := parseID(r.PathValue(param))
+	if !ok {
+		s.errorPage(w, r, http.StatusNotFound)
+		return rec, nil, false
+	}
+	rec, err := get(r.Context(), id)
+	if disclosure.ErrorCode(err) == disclosure.ENotFound {
+		s.errorPage(w, r, http.StatusNotFound)
+		return rec, nil, false
+	}
+	if err == nil {
+		a, err = s.db.GetAgency(r.Context(), agencyOf(rec))
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return rec, nil, false
+	}
+	return rec, a, true
 }
 
 // actionForm is one action offered on a case page, with the inputs it needs.

@@ -70,23 +70,8 @@ func httpsURL(raw string) bool {
 
 // loadConsoleItem reads the item of the path and checks the account may read it; who is what it may do.
 func (s *Server) loadConsoleItem(w http.ResponseWriter, r *http.Request) (*disclosure.Item, *disclosure.Agency, catalogue.Who, bool) {
-	id, ok := parseID(r.PathValue("item"))
+	it, a, ok := loadOwned(s, w, r, "item", s.db.GetItem, func(it *disclosure.Item) int64 { return it.AgencyID })
 	if !ok {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, nil, 0, false
-	}
-	it, err := s.db.GetItem(r.Context(), id)
-	if disclosure.ErrorCode(err) == disclosure.ENotFound {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, nil, 0, false
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return nil, nil, 0, false
-	}
-	a, err := s.db.GetAgency(r.Context(), it.AgencyID)
-	if err != nil {
-		s.serverError(w, r, err)
 		return nil, nil, 0, false
 	}
 	who, read := s.itemRoles(r.Context(), s.currentUser(r), a)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
 	"github.com/gongkai/gongkai/internal/web"
 	"github.com/gongkai/gongkai/internal/workday"
 )
@@ -24,57 +25,78 @@ func shanghai() *time.Location {
 }
 
 func runCases(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "generate" {
-		return &exitError{code: 2, msg: "用法：gongkai cases generate --agency 单位编号 --year 年度 --count 件数 [--seed 种子]"}
+	g, err := openGenerator(ctx, args, getenv, stderr, "cases", "件数", "收到申请的年度", 5_000_000)
+	if err != nil {
+		return err
 	}
-	fs := newFlagSet("cases generate", stderr)
+	defer g.db.Close()
+	cal, err := web.LoadCalendar(ctx, g.db)
+	if err != nil {
+		return userError(err)
+	}
+	env := casework.Env{Calendar: cal, Agency: g.agency}
+	started := time.Now()
+	actor := disclosure.Actor{Name: "示范数据生成", Role: "system"}
+	const batch = 5000
+	for done := 0; done < g.count; done += batch {
+		n := min(batch, g.count-done)
+		changes, err := casework.GenerateCases(g.seed+uint64(done), env, g.year, n, g.today)
+		if err != nil {
+			return userError(err)
+		}
+		if err := g.db.ImportCases(ctx, actor, changes); err != nil {
+			return userError(err)
+		}
+		fmt.Fprintf(stderr, "\r已生成 %d / %d 件", done+n, g.count)
+	}
+	fmt.Fprintf(stderr, "\n")
+	fmt.Fprintf(stdout, "已为%s生成 %d 件 %d 年度的申请，用时 %.1f 秒\n", g.agency.Name, g.count, g.year, time.Since(started).Seconds())
+	return nil
+}
+
+// generator is what `cases generate` and `items generate` share: the database, the agency, and the run's seed,
+// year and size, checked.
+type generator struct {
+	db          *store.DB
+	agency      *disclosure.Agency
+	seed        uint64
+	year, count int
+	today       workday.Date
+}
+
+// openGenerator reads `<what> generate --agency --year --count --seed`, checks them (count at most maxCount) and
+// opens the database; unit names what is counted (件数, 条数), yearMeans what the year is.
+func openGenerator(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, what, unit, yearMeans string, maxCount int) (*generator, error) {
+	if len(args) == 0 || args[0] != "generate" {
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("用法：gongkai %s generate --agency 单位编号 --year 年度 --count %s [--seed 种子]", what, unit)}
+	}
+	fs := newFlagSet(what+" generate", stderr)
 	var d dbFlags
 	d.register(fs, getenv)
 	agency := fs.Int64("agency", 0, "单位编号")
-	year := fs.Int("year", 0, "收到申请的年度")
-	count := fs.Int("count", 1000, "生成的件数")
+	year := fs.Int("year", 0, yearMeans)
+	count := fs.Int("count", 1000, "生成的"+unit)
 	seed := fs.Uint64("seed", 1, "随机种子（相同种子生成相同数据）")
 	if _, err := parseFlags(fs, args[1:]); err != nil {
-		return err
+		return nil, err
 	}
 	today := workday.DateOf(time.Now().In(shanghai()))
 	switch {
 	case *year < 2008 || *year > today.Year:
-		return &exitError{code: 2, msg: fmt.Sprintf("--year 应为 2008—%d 之间的年度", today.Year)}
-	case *count < 1 || *count > 5_000_000:
-		return &exitError{code: 2, msg: "--count 应为 1—5000000"}
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--year 应为 2008—%d 之间的年度", today.Year)}
+	case *count < 1 || *count > maxCount:
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--count 应为 1—%d", maxCount)}
 	}
 	db, err := d.open(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
 	a, err := db.GetAgency(ctx, *agency)
 	if err != nil {
-		return userError(err)
+		db.Close()
+		return nil, userError(err)
 	}
-	cal, err := web.LoadCalendar(ctx, db)
-	if err != nil {
-		return userError(err)
-	}
-	env := casework.Env{Calendar: cal, Agency: a}
-	started := time.Now()
-	actor := disclosure.Actor{Name: "示范数据生成", Role: "system"}
-	const batch = 5000
-	for done := 0; done < *count; done += batch {
-		n := min(batch, *count-done)
-		changes, err := casework.GenerateCases(*seed+uint64(done), env, *year, n, today)
-		if err != nil {
-			return userError(err)
-		}
-		if err := db.ImportCases(ctx, actor, changes); err != nil {
-			return userError(err)
-		}
-		fmt.Fprintf(stderr, "\r已生成 %d / %d 件", done+n, *count)
-	}
-	fmt.Fprintf(stderr, "\n")
-	fmt.Fprintf(stdout, "已为%s生成 %d 件 %d 年度的申请，用时 %.1f 秒\n", a.Name, *count, *year, time.Since(started).Seconds())
-	return nil
+	return &generator{db: db, agency: a, seed: *seed, year: *year, count: *count, today: today}, nil
 }
 
 func runCalendar(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -16,43 +16,19 @@ import (
 const itemBatch = 5000
 
 func runItems(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "generate" {
-		return &exitError{code: 2, msg: "用法：gongkai items generate --agency 单位编号 --year 年度 --count 条数 [--seed 种子]"}
-	}
-	fs := newFlagSet("items generate", stderr)
-	var d dbFlags
-	d.register(fs, getenv)
-	agency := fs.Int64("agency", 0, "单位编号")
-	year := fs.Int("year", 0, "信息形成的年度")
-	count := fs.Int("count", 1000, "生成的条数")
-	seed := fs.Uint64("seed", 1, "随机种子（相同种子生成相同数据）")
-	if _, err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	today := workday.DateOf(time.Now().In(shanghai()))
-	switch {
-	case *year < 2008 || *year > today.Year:
-		return &exitError{code: 2, msg: fmt.Sprintf("--year 应为 2008—%d 之间的年度", today.Year)}
-	case *count < 1 || *count > 10_000_000:
-		return &exitError{code: 2, msg: "--count 应为 1—10000000"}
-	}
-	db, err := d.open(ctx)
+	g, err := openGenerator(ctx, args, getenv, stderr, "items", "条数", "信息形成的年度", 10_000_000)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := db.GetAgency(ctx, *agency)
-	if err != nil {
-		return userError(err)
-	}
+	defer g.db.Close()
 	started := time.Now()
-	n, err := generateItems(ctx, db, a, *seed, *year, *count, today, func(done int) { fmt.Fprintf(stderr, "\r已生成 %d / %d 条", done, *count) })
+	n, err := generateItems(ctx, g.db, g.agency, g.seed, g.year, g.count, g.today, func(done int) { fmt.Fprintf(stderr, "\r已生成 %d / %d 条", done, g.count) })
 	fmt.Fprintf(stderr, "\n")
 	if err != nil {
 		return userError(err)
 	}
 	took := time.Since(started).Seconds()
-	fmt.Fprintf(stdout, "已为%s生成 %d 条 %d 年度的主动公开信息，用时 %.1f 秒（每秒 %.0f 条）\n", a.Name, n, *year, took, float64(n)/took)
+	fmt.Fprintf(stdout, "已为%s生成 %d 条 %d 年度的主动公开信息，用时 %.1f 秒（每秒 %.0f 条）\n", g.agency.Name, n, g.year, took, float64(n)/took)
 	return nil
 }
 

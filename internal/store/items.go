@@ -151,29 +151,18 @@ func filterToken(kind, v string) string {
 	return "zz" + kind + strings.NewReplacer(".", "x", "_", "u", "-", "h").Replace(strings.ToLower(v))
 }
 
-// itemFilterTokens are an item's filter tokens: its agency and every agency above it, its category and each
-// category above it, its genre and its year of publication.
-func itemFilterTokens(ctx context.Context, q queryer, it *disclosure.Item) ([]string, error) {
-	ag, err := agencyFilterTokens(ctx, q, it.AgencyID)
-	if err != nil {
-		return nil, err
-	}
-	return itemTokens(it, ag), nil
+// itemFilterTokens are an item's filter tokens: its agency, its category and each category above it, its genre
+// and its year of publication.
+func itemFilterTokens(it *disclosure.Item) []string {
+	return itemTokens(it, agencyFilterTokens(it.AgencyID))
 }
 
-// agencyFilterTokens returns the filter tokens of an agency and of the agencies above it.
-func agencyFilterTokens(ctx context.Context, q queryer, agencyID int64) ([]string, error) {
-	var out []string
-	id := &agencyID
-	for n := 0; id != nil && n < 12; n++ {
-		a, err := getAgency(ctx, q, *id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, filterToken("ag", strconv.FormatInt(a.ID, 10)))
-		id = a.ParentID
-	}
-	return out, nil
+// agencyFilterTokens returns the filter token of an agency. A search by agency asks for the tokens of every agency
+// in its subtree as it is then, so an item names only its own agency and moving a unit changes no entry. (Entries
+// written by earlier versions also name the agencies that were above it; SearchItems checks agency_id once any agency has
+// moved.)
+func agencyFilterTokens(agencyID int64) []string {
+	return []string{filterToken("ag", strconv.FormatInt(agencyID, 10))}
 }
 
 // itemTokens adds to an item's agency tokens those of its category (and the categories above it), genre and year.
@@ -196,6 +185,11 @@ func itemTokens(it *disclosure.Item, agency []string) []string {
 // text of its public attachments and its filter tokens. An item that is not published has none: the public search
 // reads only the index, the staff search finds unpublished items by their titles and numbers.
 func (db *DB) reindex(ctx context.Context, tx *sql.Tx, it *disclosure.Item) error {
+	return db.reindexWith(ctx, tx, it, nil)
+}
+
+// reindexWith is reindex with more filter tokens (tests write entries as earlier versions did).
+func (db *DB) reindexWith(ctx context.Context, tx *sql.Tx, it *disclosure.Item, extra []string) error {
 	if it.State != disclosure.ItemPublished {
 		return db.d.ftsDelete(ctx, tx, it.ID)
 	}
@@ -216,10 +210,7 @@ func (db *DB) reindex(ctx context.Context, tx *sql.Tx, it *disclosure.Item) erro
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	filters, err := itemFilterTokens(ctx, tx, it)
-	if err != nil {
-		return err
-	}
+	filters := append(itemFilterTokens(it), extra...)
 	title := search.IndexText(it.Title)
 	body := search.IndexText(it.DocNumber, it.IndexNumber, it.Summary, strings.Join(it.Keywords, " "),
 		clipRunes(HTMLText(it.Body)+"\n"+strings.Join(texts, "\n"), maxIndexedRunes)) + " " + strings.Join(filters, " ")
@@ -551,10 +542,9 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 	var subtree []int64
 	checkAgency := false // whether matches' agency_id must be checked against the subtree (after a move)
 	if sq.AgencyIDs != nil {
-		// The agencies and the units below them as they are now. An item's index entry names its agency and those
-		// that were above it when it was indexed; the terms of the whole subtree find every candidate, and the
-		// item's agency_id (checked by ftsCount and ftsPage once any agency has moved, which costs a lookup per
-		// match) says whether it is still in the subtree, so moving a unit needs no re-indexing.
+		// The agencies and the units below them as they are now, each by its own term. Entries written by earlier
+		// versions also name the agencies that were above an item's agency; once any agency has moved, ftsCount and
+		// ftsPage check each match's agency_id as well (a lookup per match), so moving a unit needs no re-indexing.
 		var err error
 		if subtree, err = db.subtreeIDs(ctx, sq.AgencyIDs); err != nil {
 			return nil, 0, err

@@ -379,10 +379,10 @@ func (db *DB) subscriptionMatches(ctx context.Context, tx *sql.Tx, s *Subscripti
 		}
 		// The keyword is matched by the search engine itself, so that it finds what the portal's search finds:
 		// title, 文号, summary, body and attachment text.
+		all, _, _ := db.d.ftsQueries(q, nil)
 		kept := items[:0]
 		for _, it := range items {
 			var n int
-			all, _, _ := db.d.ftsQueries(q, nil)
 			if err := tx.QueryRowContext(ctx, db.d.ftsMatchesItem("$1", "$2"), all, it.ID).Scan(&n); err != nil {
 				return nil, false, err
 			}

@@ -1,6 +1,6 @@
 -- +goose Up
--- When an agency was last moved under another parent. Items indexed before keep the agencies that were above
--- theirs among their search terms; while any agency has moved, an agency's search also checks each match's
+-- When an agency was last moved under another parent. Search entries written by earlier versions name the agencies
+-- above an item's own; while any agency has moved, an agency's search also checks each match's
 -- agency (items.go, SearchItems), so nothing needs re-indexing.
 ALTER TABLE agencies ADD COLUMN moved_at INTEGER;
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -80,15 +79,9 @@ func (l listing) keys() []string {
 }
 
 // relist brings the item's rows of the lists and counts in line with the item, inside its write transaction:
-// nothing is written when what it contributes has not changed.
-func (db *DB) relist(ctx context.Context, tx *sql.Tx, it *disclosure.Item) error {
-	var old listing
-	err := tx.QueryRowContext(ctx, `SELECT agency_id, category, genre, art20, published_on FROM item_listed WHERE item_id = $1`, it.ID).
-		Scan(&old.agency, &old.category, &old.genre, &old.art20, &old.publishedOn)
-	had := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("item lists: %w", err)
-	}
+// old is what the item contributed before the change (listingOf the row as it was read; had false when it was on
+// no list). Nothing is written when what it contributes has not changed.
+func (db *DB) relist(ctx context.Context, tx *sql.Tx, old listing, had bool, it *disclosure.Item) error {
 	now, has := listingOf(it)
 	if had == has && (!had || old == now) {
 		return nil
@@ -102,9 +95,6 @@ func (db *DB) relist(ctx context.Context, tx *sql.Tx, it *disclosure.Item) error
 		if _, err := tx.ExecContext(ctx, `UPDATE item_counts SET n = n - 1 WHERE agency_id = $1 AND category = $2 AND genre = $3 AND year = $4 AND art20 = $5`,
 			old.agency, old.category, old.genre, old.year(), old.art20); err != nil {
 			return fmt.Errorf("item counts: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM item_listed WHERE item_id = $1`, it.ID); err != nil {
-			return fmt.Errorf("item lists: %w", err)
 		}
 	}
 	if has {
@@ -120,8 +110,6 @@ func insertListings(ctx context.Context, tx *sql.Tx, items map[int64]listing) er
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	listed := newBulkInsert(tx, `INSERT INTO item_listed (item_id, agency_id, category, genre, art20, published_on) VALUES `, rowOf)
-	defer listed.close()
 	lists := newBulkInsert(tx, `INSERT INTO item_list (key, published_on, item_id) VALUES `, rowOf)
 	defer lists.close()
 	type countKey struct {
@@ -146,21 +134,13 @@ func insertListings(ctx context.Context, tx *sql.Tx, items map[int64]listing) er
 		}
 		return nil
 	}
-	for from := 0; from < len(ids); from += per {
-		to := min(from+per, len(ids))
-		var args []any
-		for _, id := range ids[from:to] {
-			l := items[id]
-			args = append(args, id, l.agency, l.category, l.genre, l.art20, l.publishedOn)
-			for _, k := range l.keys() {
-				listArgs = append(listArgs, k, l.publishedOn, id)
-				listRows++
-			}
-			counts[countKey{l.agency, l.category, l.genre, l.year(), l.art20}]++
+	for _, id := range ids {
+		l := items[id]
+		for _, k := range l.keys() {
+			listArgs = append(listArgs, k, l.publishedOn, id)
+			listRows++
 		}
-		if err := listed.exec(ctx, to-from, args); err != nil {
-			return fmt.Errorf("item lists: %w", err)
-		}
+		counts[countKey{l.agency, l.category, l.genre, l.year(), l.art20}]++
 		if err := flush(per); err != nil {
 			return err
 		}
@@ -206,7 +186,7 @@ func (db *DB) backfillLists(ctx context.Context) error {
 					}
 				}
 				var listed int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM item_listed LIMIT 1) AS l`).Scan(&listed); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM item_list LIMIT 1) AS l`).Scan(&listed); err != nil {
 					return err
 				}
 				if done = listed > 0; done {
@@ -215,7 +195,8 @@ func (db *DB) backfillLists(ctx context.Context) error {
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT id, agency_id, category, genre, art20, published_on FROM items
 				WHERE state = 'published' AND published_on IS NOT NULL AND id > $1
-				AND NOT EXISTS (SELECT 1 FROM item_listed l WHERE l.item_id = items.id) ORDER BY id LIMIT $2`, after, batch)
+				AND NOT EXISTS (SELECT 1 FROM item_list l WHERE l.key = '*' AND l.published_on = items.published_on AND l.item_id = items.id)
+				ORDER BY id LIMIT $2`, after, batch)
 			if err != nil {
 				return err
 			}

@@ -240,7 +240,7 @@ func (db *DB) CreateItem(ctx context.Context, actor disclosure.Actor, it *disclo
 		if err := db.reindex(ctx, tx, it); err != nil {
 			return err
 		}
-		if err := db.relist(ctx, tx, it); err != nil {
+		if err := db.relist(ctx, tx, listing{}, false, it); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, actor, "item.create", "item", strconv.FormatInt(it.ID, 10), nil, it)
@@ -265,6 +265,7 @@ func (db *DB) UpdateItem(ctx context.Context, actor disclosure.Actor, id int64, 
 		if err != nil {
 			return err
 		}
+		listed, wasListed := listingOf(before)
 		ch, err := step(ctx, before)
 		if err != nil {
 			return err
@@ -321,7 +322,7 @@ func (db *DB) UpdateItem(ctx context.Context, actor disclosure.Actor, id int64, 
 				return err
 			}
 		}
-		if err := db.relist(ctx, tx, it); err != nil {
+		if err := db.relist(ctx, tx, listed, wasListed, it); err != nil {
 			return err
 		}
 		out = ch

@@ -9,15 +9,6 @@ CREATE TABLE item_list (
     item_id      BIGINT  NOT NULL,
     PRIMARY KEY (key, published_on, item_id)
 );
--- item_listed is what item_list and item_counts hold for each listed item: what a change takes away.
-CREATE TABLE item_listed (
-    item_id      BIGINT  PRIMARY KEY REFERENCES items (id),
-    agency_id    BIGINT  NOT NULL,
-    category     TEXT    NOT NULL,
-    genre        TEXT    NOT NULL,
-    art20        INTEGER NOT NULL,
-    published_on TEXT    NOT NULL
-);
 -- item_counts counts the listed items by agency, category, genre, year of publication and Art 20 item.
 CREATE TABLE item_counts (
     agency_id BIGINT  NOT NULL,
@@ -31,5 +22,4 @@ CREATE TABLE item_counts (
 
 -- +goose Down
 DROP TABLE item_counts;
-DROP TABLE item_listed;
 DROP TABLE item_list;

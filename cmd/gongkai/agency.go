@@ -93,11 +93,14 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	reply := fs.Int("reply-days", 0, "答复期限（工作日，1—20）")
 	ext := fs.Int("extension-days", -1, "延期上限（工作日，0—20）")
 	pause := fs.String("fee-notice-pauses", "", "收费通知期间是否暂停计时：yes 或 no")
-	receipt := fs.String("non-working-day-receipt", "", "非工作日收到的申请：next_working_day 或 as_received")
+	receipt := fs.String("non-working-day-receipt", "", "非工作日收到的申请：as_received（默认，按《条例》第三十一条的收到之日，次日起算）或 next_working_day（须同时用 --receipt-policy-reason 写明本地依据）")
+	receiptReason := fs.String("receipt-policy-reason", "", "按下一工作日视为收到的本地依据（文件名称和文号），写入每个期限的说明")
+	delivery := fs.String("electronic-delivery", "", "电子送达的告知书何时视为收到：on_send（发送之日，默认）或 on_confirm（登记的送达之日）")
+	reasonsDays := fs.Int("reasons-days", 0, "要求申请人说明理由（《条例》第三十五条）给予的期限（工作日，默认 15）")
 	approval := fs.String("reply-approval", "", "答复是否须经审批领导审批：yes（默认）或 no")
 	fix := fs.Int("correction-days", 0, "补正期限（工作日，1—60，默认 15）")
 	numbering := fs.String("notice-number-format", "", "告知书文号格式，如 {short}依申请公开〔{year}〕{serial}号")
-	review := fs.String("review-body", "", "答复中告知的行政复议机关（默认为上级人民政府）")
+	review := fs.String("review-body", "", "答复中告知的行政复议机关（默认按《行政复议法》第二十四条取所属的本级人民政府；垂直管理机关填上一级主管部门）")
 	court := fs.String("court", "", "答复中告知的人民法院（默认“有管辖权的人民法院”）")
 	payment := fs.String("fee-payment", "", "收费通知书中的缴费方式说明")
 	itemApproval := fs.String("item-approval", "", "主动公开信息保密审查后是否还须审批领导审批：yes 或 no（默认）")
@@ -135,6 +138,15 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	}
 	if *receipt != "" {
 		a.Settings.ReceiptOnNonWorkingDay = *receipt
+	}
+	if *receiptReason != "" {
+		a.Settings.ReceiptPolicyReason = *receiptReason
+	}
+	if *delivery != "" {
+		a.Settings.ElectronicDelivery = *delivery
+	}
+	if *reasonsDays != 0 {
+		a.Settings.ReasonsWorkingDays = *reasonsDays
 	}
 	switch *approval {
 	case "yes":

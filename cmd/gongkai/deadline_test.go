@@ -20,8 +20,9 @@ func TestDeadline(t *testing.T) {
 			"其中2026年2月12日—13日暂停计算期间不计入，共2个工作日；2026年2月26日—3月3日暂停计算期间不计入，共5个工作日", nil},
 		{"a one-day pause", []string{"deadline", "--from", "2026-02-10", "--pause", "2026年3月16日"}, "2026-03-17", "", nil},
 		{"seven days for a correction", []string{"deadline", "--days", "7", "--from", "2026-09-30"}, "2026-10-15", "", nil},
-		{"into 2027 warns", []string{"deadline", "--from", "2026-12-15"}, "2027-01-12", "",
-			[]string{"注意：2027年的节假日安排尚未录入，期限按周一至周五为工作日计算，可能不准确；请在国务院办公厅发布通知后录入。"}},
+		// 1 January is a holiday every year (《全国年节及纪念日放假办法》): assumed until 2027's notice is entered.
+		{"into 2027 warns", []string{"deadline", "--from", "2026-12-15"}, "2027-01-13", "元旦（推定）",
+			[]string{"注意：2027年的节假日安排尚未录入，期限按周一至周五为工作日、1月1日元旦放假推定，为暂定日期；国务院办公厅发布通知并录入后将重新计算。"}},
 		{"zero days", []string{"deadline", "--from", "2026-03-02", "--days", "0"}, "2026-03-02", "", nil},
 	}
 	for _, tt := range tests {

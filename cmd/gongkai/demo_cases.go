@@ -96,6 +96,7 @@ func seedDemoCases(ctx context.Context, db *store.DB, health *disclosure.Agency,
 		{date("2025-09-26"), disclosure.Letter, "平阴县某医药有限公司", disclosure.Commercial, "", "2025年第三季度药品采购中标结果及各企业报价明细",
 			concat([]demoStep{step(date("2025-09-26"), casework.Accept),
 				with(step(date("2025-09-30"), casework.Consult), func(c *casework.Command) { c.Party, c.PartyKind = "济南某医药公司", "third_party" }),
+				step(date("2025-10-09"), casework.NoticeDelivered),
 				with(step(date("2025-10-15"), casework.EndConsult), func(c *casework.Command) { c.Note = "第三方不同意公开其报价明细" }),
 				with(step(date("2025-10-16"), casework.RequestExtension), func(c *casework.Command) { c.Days, c.Note = 20, "需对报价明细作区分处理" }),
 				byApprover(step(date("2025-10-17"), casework.ApproveExtension))},
@@ -114,7 +115,9 @@ func seedDemoCases(ctx context.Context, db *store.DB, health *disclosure.Agency,
 			[]demoStep{step(date("2026-01-05"), casework.Accept), byApplicant(step(date("2026-01-08"), casework.Withdraw))}},
 		// The correction never came.
 		{date("2025-06-03"), disclosure.Letter, "陈静", disclosure.NaturalPerson, "", "有关部门的文件",
-			[]demoStep{with(step(date("2025-06-04"), casework.RequestFix), func(c *casework.Command) { c.Items = "请写明所需文件的名称、文号或发布时间" }), step(date("2025-07-01"), casework.FixLapsed)}},
+			[]demoStep{with(step(date("2025-06-04"), casework.RequestFix), func(c *casework.Command) { c.Items = "请写明所需文件的名称、文号或发布时间" }),
+				step(date("2025-06-06"), casework.NoticeDelivered), // the letter was signed for: the correction period runs from then
+				step(date("2025-07-01"), casework.FixLapsed)}},
 		// A fee that was not paid.
 		{date("2026-03-02"), disclosure.Online, "示范法律服务所", disclosure.LegalService, "law@example.com", "2021年至2025年全部行政处罚案卷",
 			[]demoStep{step(date("2026-03-02"), casework.Accept),

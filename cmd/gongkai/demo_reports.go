@@ -17,7 +17,9 @@ import (
 )
 
 // demoReportYear is the report year being written on the day: last year, or in December the year about to end
-// (whose reports are due on 31 January) — the year the supervision page opens on.
+// (whose reports are due on 31 January) — the year the supervision page opens on. A year's report is published
+// only once the year has ended (annual.Publishable, Art 49), so in December that year's reports are drafts and
+// under review, none published.
 func demoReportYear(today workday.Date) int {
 	if today.Month == time.December {
 		return today.Year
@@ -75,6 +77,9 @@ func seedDemoReports(ctx context.Context, db *store.DB, stdout io.Writer, office
 		{agency: "积石山县卫生健康局", year: prev, state: disclosure.AnnualPublished, on: workday.NewDate(prev+1, time.February, 16)},
 		{agency: "平阴县卫生健康局", year: prev, state: disclosure.AnnualPublished, on: workday.NewDate(prev+1, time.January, 20),
 			correction: "第六部分（五）补充说明：第三部分数据含上年结转至本年度办结的申请。"},
+	}
+	if annual.Publishable(cur, today) != nil {
+		plan[0].state = disclosure.AnnualDraft // the year has not ended: 平阴's report is written, not yet published
 	}
 	all, err := db.ListAgencies(ctx, nil)
 	if err != nil {

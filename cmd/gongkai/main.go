@@ -61,7 +61,8 @@ const usage = `gongkai — 政府信息公开工作系统
         校验审计记录的哈希链：退出码 0 完整，1 被篡改
   gongkai agency add --name 名称 [--parent 上级编号] [--uscc 统一社会信用代码] [--phone …] …
   gongkai agency set --id 编号 [--index-format {uscc}/{year}-{serial:05d}] [--reply-days 20] [--extension-days 20]
-        [--fee-notice-pauses yes|no] [--non-working-day-receipt next_working_day|as_received] [--reply-approval yes|no]
+        [--fee-notice-pauses yes|no] [--non-working-day-receipt as_received|next_working_day --receipt-policy-reason 依据]
+        [--electronic-delivery on_send|on_confirm] [--reasons-days 15] [--reply-approval yes|no]
         [--correction-days 15] [--notice-number-format {short}依申请公开〔{year}〕{serial}号] [--review-body …] [--court …]
         [--item-approval yes|no] [--review-months normative=24,plan=12|default] [--checklist-file 保密审查清单.txt]
   gongkai agency list
@@ -74,6 +75,8 @@ const usage = `gongkai — 政府信息公开工作系统
         创建 JSON 接口（/api/v1，说明见 /api/v1/openapi.json）的访问令牌
   gongkai deadline --from 2026-02-10 --days 20 [--pause 2026-03-02:2026-03-06 …]
         按法定节假日和调休计算工作日期限（起算日当日不计入；暂停期间含两端，不计入）
+  gongkai scenario run [--json] 情景文件或目录…
+        按真实办理流程重放申请的办理经过（JSON），输出每一步的期限、费用和告知书（格式见 docs/scenarios.md）
   gongkai calendar list                         各年节假日安排（期限计算所用）
   gongkai calendar add --year 2027 --file 通知.txt   粘贴国务院办公厅节假日安排通知录入下一年，并重新计算在办申请的期限
   gongkai cases generate --agency 单位编号 --year 2026 --count 100000   生成示范申请数据（用于演示和性能测试）
@@ -116,6 +119,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runCalendar(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "deadline":
 		return runDeadline(args[1:], stdout, stderr)
+	case "scenario":
+		return runScenario(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", version)
 		return nil

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gongkai/gongkai/internal/workday"
 	"regexp"
 	"slices"
 	"strings"
@@ -435,4 +436,14 @@ func CellName(t *report.TableSpec, row report.Row, col report.Column) string {
 		parts = append(parts, t.RowPath(row))
 	}
 	return strings.Join(append(parts, col.Path()), " › ")
+}
+
+// Publishable checks that a year's report may be published on the day: only once the year has ended. Art 49 of the
+// Regulation: "县级以上人民政府部门应当在每年1月31日前向本级政府信息公开工作主管部门提交本行政机关上一年度政府信息公开
+// 工作年度报告并向社会公布" — a report is of the year before, and figures of a year still running are not final.
+func Publishable(year int, today workday.Date) error {
+	if year >= today.Year {
+		return disclosure.Errorf(disclosure.EConflict, "%d年度的报告须在该年度结束后（%d年1月1日起）发布：《条例》第四十九条规定公布的是上一年度的工作年度报告，年度未结束时数据尚未确定", year, year+1)
+	}
+	return nil
 }

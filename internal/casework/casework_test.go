@@ -121,14 +121,20 @@ func TestDeadlineOfANewCase(t *testing.T) {
 	}{
 		// 20 working days from 2026-02-10 across Spring Festival (15–23 Feb off; 14 and 28 Feb worked).
 		{"across Spring Festival 2026", "2026-02-10", "", "2026-03-16"},
-		// Received Saturday 2026-03-07: by default treated as received Monday 9 March, counting from 10 March.
-		{"received on a Saturday, next working day", "2026-03-07", "next_working_day", "2026-04-07"},
+		// Received Saturday 2026-03-07: Art 31 makes Saturday the receipt day and counting starts the next day,
+		// skipping the weekend: 9 March is day 1 and nothing is added — the default.
+		{"received on a Saturday, by default", "2026-03-07", "", "2026-04-03"},
 		{"received on a Saturday, as received", "2026-03-07", "as_received", "2026-04-03"},
+		// An agency whose local rule says otherwise may count from the next working day, with its ground shown.
+		{"received on a Saturday, next working day by local rule", "2026-03-07", "next_working_day", "2026-04-07"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := testEnv()
 			env.Agency.Settings.ReceiptOnNonWorkingDay = tt.policy
+			if tt.policy == "next_working_day" {
+				env.Agency.Settings.ReceiptPolicyReason = "某市依申请公开办理规定（示例）"
+			}
 			c, _, err := NewCase(Intake{App: newApp(tt.received), Actor: officer, Today: date(tt.received), Now: time.Now()}, env, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -136,16 +142,20 @@ func TestDeadlineOfANewCase(t *testing.T) {
 			if got := c.Due.String(); got != tt.want {
 				t.Errorf("due = %s, want %s (%s)", got, tt.want, ComputeDeadline(env.Calendar, env.Agency.Settings, c.Clock, date(tt.received)).Explain())
 			}
+			if ex := ComputeDeadline(env.Calendar, env.Agency.Settings, c.Clock, date(tt.received)).Explain(); tt.policy == "next_working_day" && !strings.Contains(ex, "某市依申请公开办理规定（示例）") {
+				t.Errorf("the explanation does not give the agency's ground: %s", ex)
+			}
 		})
 	}
 }
 
 func TestCorrectionRestartsTheClockFromTheCorrectedApplication(t *testing.T) {
 	c := mustCase(t, "2026-02-10", "2026-02-10")
-	c, d := run(t, c, "2026-02-12", Command{Action: RequestFix, Items: "请写明所需疫苗接种点名单的年份和乡镇"})
+	c, d := run(t, c, "2026-02-12", Command{Action: RequestFix, Items: "请写明所需疫苗接种点名单的年份和乡镇", Via: "electronic"})
 	if c.State != disclosure.AwaitingFix || !c.Due.IsZero() || !c.FixRequested {
 		t.Fatalf("after the fix notice: state %s, due %s, fix %v; want awaiting_fix, no reply clock", c.State, c.Due, c.FixRequested)
 	}
+	// Sent electronically: delivered the day it was sent (the agency's default), so the period runs at once.
 	// 15 working days from 12 Feb: 13, 14 (调休), then after the holiday 24–27 Feb, 28 (调休), 2–6 Mar, 9–11 Mar.
 	if got, want := c.StepDue.String(), "2026-03-11"; got != want {
 		t.Errorf("correction period ends %s, want %s", got, want)
@@ -187,6 +197,12 @@ func TestConsultationPausesTheClock(t *testing.T) {
 	if len(d.Notices) != 1 || d.Notices[0].Public || d.Notices[0].Addressee != "平阴县某医药公司：" {
 		t.Errorf("consultation letter = %+v", d.Notices)
 	}
+	// Art 32: the third party's 15 working days run from its receipt of the letter, so the letter prints the
+	// period and no date can be known before delivery.
+	if !c.StepDue.IsZero() || !strings.Contains(strings.Join(d.Notices[0].Paras, ""), "自收到本函之日起15个工作日内") {
+		t.Errorf("before delivery: step due %s, letter %v", c.StepDue, d.Notices[0].Paras)
+	}
+	c, _ = run(t, c, "2026-03-02", Command{Action: NoticeDelivered})
 	if got, want := c.StepDue.String(), "2026-03-23"; got != want {
 		t.Errorf("third party answers by %s, want %s (15 working days)", got, want)
 	}
@@ -301,10 +317,14 @@ func TestNoReplyWithoutAnOutcomeAndApproval(t *testing.T) {
 		t.Errorf("sent: state %s outcome %s closed %s", c.State, c.Outcome, c.ClosedOn)
 	}
 	body := strings.Join(d.Notices[0].Paras, "\n")
-	for _, want := range []string{"第三十七条", "部分内容涉及个人隐私", "60日内向平阴县人民政府申请行政复议", "6个月内向有管辖权的人民法院提起行政诉讼"} {
+	// 《行政复议法》 (2023) Art 23 ¶1(4), ¶2: the withheld part of a 部分公开 is a refusal — reconsideration first.
+	for _, want := range []string{"第三十七条", "部分内容涉及个人隐私", "应当先自收到本告知书之日起60日内向平阴县人民政府申请行政复议", "对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向有管辖权的人民法院提起行政诉讼"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("reply lacks %q:\n%s", want, body)
 		}
+	}
+	if strings.Contains(body, "6个月内") || strings.Contains(body, "直接") {
+		t.Errorf("a refusal offers a lawsuit without reconsideration:\n%s", body)
 	}
 	if got := d.Years; !slices.Equal(got, []int{2026}) {
 		t.Errorf("affected years %v, want [2026]", got)
@@ -366,6 +386,11 @@ func TestWithdrawalAndLapses(t *testing.T) {
 		t.Errorf("withdrawal notice: %v", d.Notices[0].Paras)
 	}
 	f, _ := run(t, c, "2026-03-03", Command{Action: RequestFix, Items: "请说明信息名称"})
+	// Sent by post: no lapse can be recorded until the applicant's receipt is, however long ago it went out.
+	if err := decideErr(f, "2026-06-30", Command{Action: FixLapsed}); disclosure.ErrorCode(err) != disclosure.EConflict || !strings.Contains(err.Error(), "尚未登记送达日期") {
+		t.Errorf("lapse without a delivery date: %v, want conflict", err)
+	}
+	f, _ = run(t, f, "2026-03-06", Command{Action: NoticeDelivered})
 	if err := decideErr(f, f.StepDue.String(), Command{Action: FixLapsed}); disclosure.ErrorCode(err) != disclosure.EConflict {
 		t.Errorf("lapse on the last day: %v, want conflict", err)
 	}
@@ -386,11 +411,25 @@ func TestTransferOpensACaseAtTheCompetentAgency(t *testing.T) {
 	c, _ = run(t, c, "2026-03-03", Command{Action: SubmitReply})
 	c, _ = run(t, c, "2026-03-04", Command{Action: ApproveReply, Actor: approver})
 	_, d := run(t, c, "2026-03-04", Command{Action: SendReply})
-	if d.Transfer == nil || d.Transfer.AgencyID != other || d.Transfer.Channel != disclosure.Transfer || d.Transfer.State != disclosure.Registered || *d.Transfer.TransferredFrom != c.ID {
+	// Art 36(5): the competent agency sees a referral, not a received application: no clock, no report cell.
+	if d.Transfer == nil || d.Transfer.AgencyID != other || d.Transfer.Channel != disclosure.Transfer || d.Transfer.State != disclosure.Referred || *d.Transfer.TransferredFrom != c.ID {
 		t.Fatalf("transfer = %+v", d.Transfer)
 	}
-	if got := d.Transfer.Clock[0].From.String(); got != "2026-03-04" {
-		t.Errorf("transferred case starts %s", got)
+	if len(d.Transfer.Clock) != 0 || !d.Transfer.Due.IsZero() || Cells(&d.Transfer.Application, 2026) != nil {
+		t.Errorf("referral has a clock %v, due %s, cells %v", d.Transfer.Clock, d.Transfer.Due, Cells(&d.Transfer.Application, 2026))
+	}
+	if d.Notices[0].Title != "非本机关负责公开政府信息告知书" {
+		t.Errorf("36(5) notice title %q", d.Notices[0].Title)
+	}
+	// The competent agency registers it on the day it received it: from then it is received (Art 31) and counted.
+	r := d.Transfer
+	r.ID = 2
+	r2, _ := run(t, r, "2026-03-09", Command{Action: RegisterReferral, Date: date("2026-03-06")})
+	if r2.State != disclosure.Registered || r2.ReceivedOn.String() != "2026-03-06" || r2.Clock[0].From.String() != "2026-03-06" || r2.Due.IsZero() {
+		t.Errorf("registered referral: %s received %s due %s", r2.State, r2.ReceivedOn, r2.Due)
+	}
+	if got := Cells(&r2.Application, 2026); len(got) != 2 || got[0].Row != "new" {
+		t.Errorf("registered referral counts as %v", got)
 	}
 	if !strings.Contains(strings.Join(d.Notices[0].Paras, ""), "平阴县医疗保障局，联系方式：0531-87880001。本机关已将您的申请转送该机关办理") {
 		t.Errorf("reply: %v", d.Notices[0].Paras)

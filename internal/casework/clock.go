@@ -23,12 +23,25 @@ type Deadline struct {
 	Days, Extended int
 	// Result is the calendar's count, with what it skipped.
 	Result workday.Result
+	// Policy is the agency's ground for counting a non-working-day receipt from the next working day, when it
+	// does (ReceiptPolicyReason).
+	Policy string
+	// Agreed is a reasonable later reply date set under Art 35 after the applicant's reasons were accepted; when
+	// later than the counted date it is the deadline.
+	Agreed workday.Date
 }
+
+// Provisional reports whether the deadline reaches into a year whose holiday notice has not been entered: the
+// date may still move when it is (1 January is assumed a holiday meanwhile).
+func (d Deadline) Provisional() bool { return d.Running && len(d.Result.Unknown) > 0 }
 
 // Due returns the due date (zero when no period runs).
 func (d Deadline) Due() workday.Date {
 	if !d.Running {
 		return workday.Date{}
+	}
+	if d.Agreed.After(d.Result.Due) {
+		return d.Agreed
 	}
 	return d.Result.Due
 }
@@ -54,9 +67,12 @@ func ComputeDeadline(cal *workday.Calendar, s disclosure.AgencySettings, clock [
 		return Deadline{}
 	}
 	d.Start = clock[startAt].From
-	if s.ReceiptOnNonWorkingDay == "next_working_day" && !cal.IsWorkday(d.Start) {
+	// Art 31 fixes the receipt day; counting starts the next day and skips non-working days, so a receipt on a
+	// Saturday adds nothing. An agency may count from the next working day only with a stated ground.
+	if s.ReceiptOnNonWorkingDay == "next_working_day" && strings.TrimSpace(s.ReceiptPolicyReason) != "" && !cal.IsWorkday(d.Start) {
 		d.Received = d.Start
 		d.Start = cal.NextWorkday(d.Start)
+		d.Policy = strings.TrimSpace(s.ReceiptPolicyReason)
 	}
 	d.Days = s.ReplyWorkingDays
 	var pauses []workday.Pause
@@ -65,6 +81,10 @@ func ComputeDeadline(cal *workday.Calendar, s disclosure.AgencySettings, clock [
 		case disclosure.ClockExtension:
 			d.Days += e.Days
 			d.Extended += e.Days
+		case disclosure.ClockAgreed:
+			if !e.From.Before(clock[startAt].From) {
+				d.Agreed = e.To
+			}
 		case disclosure.ClockPause:
 			to := e.To
 			if to.IsZero() {
@@ -92,14 +112,20 @@ func (d Deadline) Explain() string {
 	}
 	var b strings.Builder
 	if !d.Received.IsZero() {
-		fmt.Fprintf(&b, "%s收到申请，当日为非工作日，按本机关规定视为%s收到。", d.Received.Chinese(), d.Start.Chinese())
+		fmt.Fprintf(&b, "%s收到申请，当日为非工作日，按本机关规定（%s）视为%s收到。", d.Received.Chinese(), d.Policy, d.Start.Chinese())
 	}
 	if d.Extended > 0 {
 		fmt.Fprintf(&b, "答复期限为%d个工作日，经批准延长%d个工作日。", d.Days-d.Extended, d.Extended)
 	}
 	b.WriteString(d.Result.Explain())
+	if d.Agreed.After(d.Result.Due) {
+		fmt.Fprintf(&b, "申请人说明理由后，本机关依照《条例》第三十五条确定合理的答复期限至%s（不属于第三十三条规定的延长）。", d.Agreed.Chinese())
+	}
 	if d.Paused {
 		b.WriteString("目前计时暂停中，截止日期将随暂停结束而顺延。")
+	}
+	if d.Provisional() {
+		fmt.Fprintf(&b, "%s年的节假日安排尚未公布，截止日期按周一至周五工作、1月1日元旦放假推定，为暂定日期，安排公布后可能调整。", joinYears(d.Result.Unknown))
 	}
 	return b.String()
 }
@@ -110,5 +136,13 @@ func (d Deadline) Remaining(cal *workday.Calendar, today workday.Date) int {
 	if !d.Running {
 		return 0
 	}
-	return cal.WorkdaysBetween(today, d.Result.Due)
+	return cal.WorkdaysBetween(today, d.Due())
+}
+
+func joinYears(ys []int) string {
+	parts := make([]string, len(ys))
+	for i, y := range ys {
+		parts[i] = fmt.Sprint(y)
+	}
+	return strings.Join(parts, "、")
 }

@@ -47,6 +47,13 @@ type Command struct {
 	Reply disclosure.ReplyDraft
 	// AssigneeID is the officer to assign.
 	AssigneeID *int64
+	// Via is how a notice goes out: "electronic" (the portal, e-mail) or "post"; "" takes the default (electronic
+	// for an application made online or by e-mail, post otherwise and for letters to third parties).
+	Via string
+	// Accepted is the agency's finding on the applicant's reasons (Art 35); Until the reasonable later reply date
+	// it sets when it accepts them but cannot answer within the Art 33 period.
+	Accepted bool
+	Until    workday.Date
 	// Correction is the reason for changing figures of a published report (更正), required when a step does so.
 	Correction string
 }
@@ -56,7 +63,7 @@ type Command struct {
 type Env struct {
 	Calendar *workday.Calendar
 	Agency   *disclosure.Agency
-	// ReviewBody names the reconsideration organ when the agency's settings do not (its parent government).
+	// ReviewBody names the reconsideration organ (ReconsiderationBody of the agency and its hierarchy).
 	ReviewBody string
 	// BaseURL is the portal's address, e.g. "https://gongkai.example.gov.cn".
 	BaseURL string
@@ -79,7 +86,8 @@ type Decision struct {
 // Decide applies one step to a case: it checks the transition table (who may, from which state), the step's own
 // conditions and inputs, and computes the new case with its recomputed deadline. It is pure. templates returns the
 // agency's notice template for a key (nil: the defaults); feePrior is the number of 件 charged per case to the same
-// applicant in the agency this month (per-case fees are cumulative within a month).
+// applicant in the agency this month (per-case fees are cumulative within a month): every application the
+// applicant made to the agency earlier in the calendar month of this one (ApplicationsInMonth).
 func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string) (Template, error), feePrior int) (*Decision, error) {
 	t, ok := TransitionOf(cmd.Action)
 	if !ok {
@@ -136,11 +144,14 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 		}
 		days := s.CorrectionWorkingDays
 		next.FixRequested = true
-		next.StepDue = cal.Due(cmd.Date, days, nil).Due
+		if err := waitFor(next, disclosure.WaitFix, cmd, days, s, cal); err != nil {
+			return nil, err
+		}
 		next.Clock = append(next.Clock, disclosure.ClockEntry{Kind: disclosure.ClockStop, From: cmd.Date, Reason: "告知补正，答复期限自收到补正后的申请之日起计算", Article: "《条例》第三十条"})
 		data["items"], data["due"] = items, next.StepDue.String()
 		n.add(NoticeFix, NoticeFix, true, map[string]string{
-			"补正事项": items, "补正期限": next.StepDue.Chinese(), "补正工作日数": fmt.Sprint(days),
+			"补正事项": items, "补正期限": periodEnd(next.StepDue, "自收到本告知书之日起%d个工作日届满之日", days), "补正工作日数": fmt.Sprint(days),
+			"补正时限": period("自收到本告知书之日起%d个工作日内", days, next.StepDue),
 			"补正方式": "通过本机关政府信息公开专栏在线补正（凭查询码" + c.QueryCode + "）、邮寄或者当面",
 		})
 
@@ -153,12 +164,12 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 		if utf8.RuneCountInString(next.Request.Supplement) > 4000 {
 			return nil, disclosure.Errorf(disclosure.EInvalid, "补正内容过长（最多 4000 个字）")
 		}
-		next.StepDue = workday.Date{}
+		next.StepDue, next.Progress.Waiting = workday.Date{}, nil
 		next.Clock = append(next.Clock, disclosure.ClockEntry{Kind: disclosure.ClockStart, From: cmd.Date, Reason: "收到补正后的申请", Article: "《条例》第三十条"})
 
 	case FixLapsed:
-		if !cmd.Today.After(c.StepDue) {
-			return nil, disclosure.Errorf(disclosure.EConflict, "补正期限至%s，期限届满前不能按逾期不补正处理", c.StepDue.Chinese())
+		if err := lapsed(c, cmd.Date); err != nil {
+			return nil, err
 		}
 		if err := closeWith(next, cmd, disclosure.OtherNoCorrection, "art30"); err != nil {
 			return nil, err
@@ -179,16 +190,29 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 		} else if cmd.PartyKind != "" && cmd.PartyKind != "third_party" {
 			return nil, disclosure.Errorf(disclosure.EInvalid, "征求意见对象应为第三方或其他机关")
 		}
-		next.StepDue = cal.Due(cmd.Date, 15, nil).Due
+		if cmd.Via == "" {
+			cmd.Via = viaPost // a letter to a third party: its period runs from the day it is received (Art 32)
+		}
+		if err := waitFor(next, disclosure.WaitConsult, cmd, consultDays, s, cal); err != nil {
+			return nil, err
+		}
 		next.Clock = append(next.Clock, disclosure.ClockEntry{Kind: disclosure.ClockPause, From: cmd.Date, Reason: reason + "（" + party + "）", Article: article})
 		data["party"], data["kind"] = party, cmd.PartyKind
-		n.add(NoticeConsultation, key, false, map[string]string{"第三方": party, "意见期限": next.StepDue.Chinese(), "征求事项": strings.TrimSpace(cmd.Items)})
+		n.add(NoticeConsultation, key, false, map[string]string{"第三方": party, "意见期限": periodEnd(next.StepDue, "自收到本函之日起%d个工作日届满之日", consultDays),
+			"意见时限": period("自收到本函之日起%d个工作日内", consultDays, next.StepDue), "征求事项": strings.TrimSpace(cmd.Items)})
 
 	case EndConsult:
 		if err := endPause(next, cmd.Date); err != nil {
 			return nil, err
 		}
-		next.StepDue = workday.Date{}
+		if w := c.Progress.Waiting; w != nil && w.Kind == disclosure.WaitConsult {
+			if !c.StepDue.IsZero() && cmd.Date.After(c.StepDue) {
+				d.Warnings = append(d.Warnings, fmt.Sprintf("被征求意见方应于%s前提出意见（自收到征求意见函之日起15个工作日，《条例》第三十二条），本次意见已逾期；逾期未提出意见的，由本机关依照《条例》的规定决定是否公开", c.StepDue.Chinese()))
+			} else if c.StepDue.IsZero() {
+				d.Warnings = append(d.Warnings, "征求意见函的送达日期未登记，无法判断对方是否在15个工作日内提出意见（《条例》第三十二条）；请登记送达日期")
+			}
+		}
+		next.StepDue, next.Progress.Waiting = workday.Date{}, nil
 
 	case RequestExtension:
 		if dl.Running && cmd.Today.After(dl.Due()) {
@@ -243,7 +267,9 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 		if q.Amount == 0 {
 			return nil, disclosure.Errorf(disclosure.EInvalid, "按所选方式计算，本申请在免费范围内（%s），不应收取信息处理费", q.Explain())
 		}
-		next.StepDue = cal.Due(cmd.Date, 20, nil).Due
+		if err := waitFor(next, disclosure.WaitFee, cmd, feePayDays, s, cal); err != nil {
+			return nil, err
+		}
 		next.Fee = &disclosure.FeeNotice{Method: string(q.Method), Units: cmd.FeeUnits, Prior: q.Prior, Amount: q.Amount, On: cmd.Date}
 		if s.FeeNoticePausesDeadline {
 			next.Clock = append(next.Clock, disclosure.ClockEntry{Kind: disclosure.ClockPause, From: cmd.Date, Reason: "发出收费通知至缴费", Article: "国办函〔2020〕109号；本机关规定"})
@@ -254,7 +280,8 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 			pay = "请按本机关另行告知的非税收入缴款方式缴纳，或联系本机关政府信息公开工作机构。"
 		}
 		n.add(NoticeFee, NoticeFee, true, map[string]string{
-			"收费方式": q.Method.Name(), "收费明细": q.Explain(), "收费金额": fmt.Sprint(q.Amount), "缴费期限": next.StepDue.Chinese(), "缴费方式": pay,
+			"收费方式": q.Method.Name(), "收费明细": q.Explain(), "收费金额": fmt.Sprint(q.Amount), "缴费方式": pay,
+			"缴费期限": periodEnd(next.StepDue, "自收到本通知的次日起%d个工作日届满之日", feePayDays), "缴费时限": period("自收到本通知的次日起%d个工作日内", feePayDays, next.StepDue),
 		})
 
 	case FeePaid, FeeWaived:
@@ -267,18 +294,62 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 			f.WaiverReason = cmd.Note
 		}
 		next.Fee = &f
-		next.StepDue = workday.Date{}
+		next.StepDue, next.Progress.Waiting = workday.Date{}, nil
 		closeOpenPauses(next, cmd.Date)
 
 	case FeeLapsed:
-		if !cmd.Today.After(c.StepDue) {
-			return nil, disclosure.Errorf(disclosure.EConflict, "缴费期限至%s，期限届满前不能按逾期未缴费处理", c.StepDue.Chinese())
+		if err := lapsed(c, cmd.Date); err != nil {
+			return nil, err
 		}
 		closeOpenPauses(next, cmd.Date)
 		if err := closeWith(next, cmd, disclosure.OtherNoFee, "f109"); err != nil {
 			return nil, err
 		}
 		n.reply(next, map[string]string{"收费通知日期": c.Fee.On.Chinese(), "缴费期限": c.StepDue.Chinese()})
+
+	case NoticeDelivered:
+		w := *c.Progress.Waiting
+		if cmd.Date.Before(w.Sent) {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "送达日期%s早于%s的发出日期%s", cmd.Date.Chinese(), disclosure.WaitNames[w.Kind], w.Sent.Chinese())
+		}
+		w.Delivered = cmd.Date
+		next.Progress.Waiting = &w
+		next.StepDue = cal.Due(w.Delivered, w.Days, nil).Due
+		data["kind"], data["delivered"], data["due"] = w.Kind, w.Delivered.String(), next.StepDue.String()
+
+	case AskReasons:
+		next.Progress.ReasonsAsked = true
+		days := s.ReasonsWorkingDays
+		if err := waitFor(next, disclosure.WaitReasons, cmd, days, s, cal); err != nil {
+			return nil, err
+		}
+		n.add(NoticeReasons, NoticeReasons, true, map[string]string{"说明理由时限": period("自收到本通知之日起%d个工作日内", days, next.StepDue)})
+
+	case ReasonsReceived:
+		accepted := cmd.Accepted
+		next.Progress.ReasonsAccepted = &accepted
+		next.StepDue, next.Progress.Waiting = workday.Date{}, nil
+		data["accepted"] = accepted
+		if !accepted {
+			if cmd.Note == "" {
+				return nil, disclosure.Errorf(disclosure.EInvalid, "请写明认为申请理由不合理的原因，它将写入不予处理告知书")
+			}
+			break
+		}
+		if cmd.Until.IsZero() {
+			break // the reasons are accepted and the Art 33 period suffices
+		}
+		if dl.Running && !cmd.Until.After(dl.Due()) {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "确定的答复期限%s不晚于现行答复期限%s；理由合理且能在期限内答复的，无需另定期限", cmd.Until.Chinese(), dl.Due().Chinese())
+		}
+		next.Clock = append(next.Clock, disclosure.ClockEntry{Kind: disclosure.ClockAgreed, From: cmd.Date, To: cmd.Until, Reason: "申请人说明理由，理由合理但无法在规定期限内答复", Article: "《条例》第三十五条"})
+		data["until"] = cmd.Until.String()
+		n.add(NoticeLaterReply, NoticeLaterReply, true, map[string]string{"理由收到日期": cmd.Date.Chinese(), "原答复期限": dl.Due().Chinese()})
+
+	case RegisterReferral:
+		next.ReceivedOn = cmd.Date
+		next.Clock = []disclosure.ClockEntry{{Kind: disclosure.ClockStart, From: cmd.Date, Reason: "收到其他机关转送的申请", Article: "《条例》第三十一条、第三十六条第（五）项"}}
+		data["received_on"] = cmd.Date.String()
 
 	case DraftReply:
 		r, err := checkReply(c, cmd.Reply)
@@ -324,15 +395,7 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 			extra["补正告知日期"] = fixNoticeDate(c).Chinese()
 		}
 		if r.TransferTo != nil && r.Outcome == disclosure.UnableNotHeld && r.Basis == "not_ours" {
-			target := *c
-			target.ID, target.AgencyID, target.Number, target.QueryCode = 0, *r.TransferTo, "", ""
-			target.Channel, target.ReceivedOn, target.State = disclosure.Transfer, cmd.Date, disclosure.Registered
-			target.TransferredFrom = &c.ID
-			target.Outcome, target.Basis, target.ClosedOn, target.AssigneeID, target.Flags = "", "", workday.Date{}, nil, nil
-			target.Clock = []disclosure.ClockEntry{{Kind: disclosure.ClockStart, From: cmd.Date, Reason: "收到其他机关转送的申请", Article: "《条例》第三十一条"}}
-			target.Reply, target.Extension, target.Fee, target.FixRequested, target.StepDue = nil, nil, nil, false, workday.Date{}
-			target.Version = 0
-			d.Transfer = &target
+			d.Transfer = Referral(c, *r.TransferTo, cmd.Date)
 		}
 		n.reply(next, extra)
 
@@ -437,6 +500,10 @@ func checkReply(c *disclosure.Case, r disclosure.ReplyDraft) (disclosure.ReplyDr
 		return r, disclosure.Errorf(disclosure.EInvalid, "理由或提供方式过长（最多 4000 个字）")
 	case r.Outcome == disclosure.UnableStillUnclear && !c.FixRequested:
 		return r, disclosure.Errorf(disclosure.EInvalid, "“补正后申请内容仍不明确”只适用于已告知补正的申请")
+	case r.Outcome == disclosure.NotProcessedExcess && !c.Progress.ReasonsAsked:
+		return r, disclosure.Errorf(disclosure.EInvalid, "按《条例》第三十五条不予处理，须先要求申请人说明理由（“要求申请人说明理由”操作）")
+	case r.Outcome == disclosure.NotProcessedExcess && c.Progress.ReasonsAccepted != nil && *c.Progress.ReasonsAccepted:
+		return r, disclosure.Errorf(disclosure.EInvalid, "本机关已认定申请人说明的理由合理，不能再按第三十五条不予处理")
 	case r.Outcome == disclosure.OtherNoCorrection || r.Outcome == disclosure.OtherNoFee:
 		return r, disclosure.Errorf(disclosure.EInvalid, "逾期不补正、逾期未缴费请使用相应的“终止处理”操作")
 	}
@@ -453,7 +520,7 @@ func closeWith(c *disclosure.Case, cmd Command, o disclosure.Outcome, basis stri
 		return disclosure.Errorf(disclosure.EInvalid, "办理结果“%s”不适用于此类申请", o)
 	}
 	c.Outcome, c.Basis, c.ClosedOn = o, basis, cmd.Date
-	c.StepDue = workday.Date{}
+	c.StepDue, c.Progress.Waiting = workday.Date{}, nil
 	c.Extension = nil
 	return nil
 }

@@ -18,12 +18,16 @@ const (
 	NoticeExtension    = "extension"
 	NoticeFee          = "fee"
 	NoticeReply        = "reply"
+	// NoticeReasons asks the applicant to explain a clearly unreasonable number or frequency of applications, and
+	// NoticeLaterReply sets the reasonable later reply date once the reasons are accepted (Art 35).
+	NoticeReasons    = "reasons"
+	NoticeLaterReply = "later_reply"
 )
 
 // NoticeKindNames gives each kind's Chinese name.
 var NoticeKindNames = map[string]string{
 	NoticeReceipt: "受理回执", NoticeFix: "补正告知书", NoticeConsultation: "征求意见函", NoticeExtension: "延期答复告知书",
-	NoticeFee: "收费通知书", NoticeReply: "答复告知书",
+	NoticeFee: "收费通知书", NoticeReply: "答复告知书", NoticeReasons: "说明理由通知书", NoticeLaterReply: "延迟答复告知书",
 }
 
 // Template is a notice template: a title and a body whose first line is the addressee and whose other lines are
@@ -48,10 +52,14 @@ var commonPlaceholders = map[string]string{
 
 // Placeholders of particular notices.
 var kindPlaceholders = map[string]map[string]string{
-	NoticeFix:          {"补正事项": "需要补正的事项", "补正期限": "补正截止日期", "补正工作日数": "补正期限的工作日数", "补正方式": "提交补正的方式"},
-	NoticeConsultation: {"第三方": "被征求意见的第三方或机关", "意见期限": "提出意见的截止日期", "征求事项": "征求意见的内容"},
+	NoticeFix: {"补正事项": "需要补正的事项", "补正期限": "补正截止日期（送达日期未知时为计算方法）", "补正时限": "补正的期限（自收到之日起，送达后附截止日期）",
+		"补正工作日数": "补正期限的工作日数", "补正方式": "提交补正的方式"},
+	NoticeConsultation: {"第三方": "被征求意见的第三方或机关", "意见期限": "提出意见的截止日期（送达日期未知时为计算方法）", "意见时限": "提出意见的期限（自收到本函之日起15个工作日内）", "征求事项": "征求意见的内容"},
 	NoticeExtension:    {"延期理由": "延期的理由", "延长工作日数": "延长的工作日数", "原答复期限": "延期前的答复截止日期"},
-	NoticeFee:          {"收费方式": "按件计收或按量计收", "收费明细": "收费标准和计算过程", "收费金额": "应缴金额（元）", "缴费期限": "缴费截止日期", "缴费方式": "缴费方式"},
+	NoticeFee: {"收费方式": "按件计收或按量计收", "收费明细": "收费标准和计算过程", "收费金额": "应缴金额（元）", "缴费期限": "缴费截止日期（送达日期未知时为计算方法）",
+		"缴费时限": "缴费的期限（自收到通知的次日起20个工作日内，送达后附截止日期）", "缴费方式": "缴费方式"},
+	NoticeReasons:    {"说明理由时限": "说明理由的期限"},
+	NoticeLaterReply: {"理由收到日期": "收到申请人说明理由的日期", "原答复期限": "原答复截止日期"},
 	NoticeReply: {"答复结果": "办理结果", "依据条款": "答复所依据的条款", "条款内容": "条款原文", "理由": "承办人填写的理由",
 		"提供方式": "提供信息的内容和方式", "有权机关": "负责公开或更正该信息的机关及联系方式", "权利告知": "申请行政复议、提起行政诉讼的权利告知",
 		"补正告知日期": "发出补正告知书的日期", "补正期限": "补正截止日期", "收费通知日期": "发出收费通知的日期", "缴费期限": "缴费截止日期", "撤回日期": "申请人撤回申请的日期"},
@@ -124,25 +132,25 @@ func DefaultTemplates() map[string]Template {
 			"您可以凭查询码{查询码}在本机关政府信息公开专栏查询办理进度。",
 			contact,
 		}, "\n")},
-		NoticeFix: {Key: NoticeFix, Name: "补正告知书", Title: "政府信息公开申请补正告知书", Required: []string{"补正事项", "补正期限"}, Body: strings.Join([]string{
+		NoticeFix: {Key: NoticeFix, Name: "补正告知书", Title: "政府信息公开申请补正告知书", Required: []string{"补正事项", "补正时限"}, Body: strings.Join([]string{
 			"{申请人}：",
 			"本机关于{收到日期}收到您提出的政府信息公开申请（申请编号：{申请编号}）。经审查，您的申请内容不够明确，本机关无法确定您所需的政府信息。根据" + reg + "第三十条的规定，请您对以下事项作出补正：",
 			"{补正事项}",
-			"请您于{补正期限}前（{补正工作日数}个工作日内）{补正方式}提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该政府信息公开申请。",
+			"请您{补正时限}，{补正方式}提交补正后的申请。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关将不再处理该政府信息公开申请。",
 			contact,
 		}, "\n")},
-		NoticeConsultation + ".third_party": {Key: NoticeConsultation + ".third_party", Name: "征求第三方意见函", Title: "政府信息公开征求第三方意见函", Required: []string{"意见期限"}, Body: strings.Join([]string{
+		NoticeConsultation + ".third_party": {Key: NoticeConsultation + ".third_party", Name: "征求第三方意见函", Title: "政府信息公开征求第三方意见函", Required: []string{"意见时限"}, Body: strings.Join([]string{
 			"{第三方}：",
 			"本机关于{收到日期}收到政府信息公开申请（申请编号：{申请编号}），申请公开“{申请内容}”的政府信息。该信息可能涉及贵方的商业秘密、个人隐私等合法权益。根据" + reg + "第三十二条的规定，现书面征求贵方意见。",
 			"{征求事项}",
-			"请于{意见期限}前（自收到本函之日起15个工作日内）书面提出是否同意公开的意见；不同意公开的，请说明理由。逾期未提出意见的，本机关将依照" + reg + "的规定决定是否公开。",
+			"请贵方{意见时限}书面提出是否同意公开的意见；不同意公开的，请说明理由。逾期未提出意见的，本机关将依照" + reg + "的规定决定是否公开。",
 			contact,
 		}, "\n")},
-		NoticeConsultation + ".agency": {Key: NoticeConsultation + ".agency", Name: "征求其他机关意见函", Title: "政府信息公开征求意见函", Required: []string{"意见期限"}, Body: strings.Join([]string{
+		NoticeConsultation + ".agency": {Key: NoticeConsultation + ".agency", Name: "征求其他机关意见函", Title: "政府信息公开征求意见函", Required: []string{"意见时限"}, Body: strings.Join([]string{
 			"{第三方}：",
 			"本机关于{收到日期}收到政府信息公开申请（申请编号：{申请编号}），申请公开“{申请内容}”的政府信息。该信息涉及贵机关，根据" + reg + "第三十三条第三款、第三十四条的规定，现征求贵机关意见。",
 			"{征求事项}",
-			"请于{意见期限}前（自收到本函之日起15个工作日内）提出意见。属于共同制作的政府信息，逾期未提出意见的，视为同意公开。",
+			"请贵机关{意见时限}提出意见。属于共同制作的政府信息，逾期未提出意见的，视为同意公开。",
 			contact,
 		}, "\n")},
 		NoticeExtension: {Key: NoticeExtension, Name: "延期答复告知书", Title: "政府信息公开申请延期答复告知书", Required: []string{"延期理由", "答复期限"}, Body: strings.Join([]string{
@@ -151,19 +159,35 @@ func DefaultTemplates() map[string]Template {
 			"特此告知。",
 			contact,
 		}, "\n")},
-		NoticeFee: {Key: NoticeFee, Name: "收费通知书", Title: "政府信息公开信息处理费收费通知书", Required: []string{"收费金额", "缴费期限"}, Body: strings.Join([]string{
+		NoticeFee: {Key: NoticeFee, Name: "收费通知书", Title: "政府信息公开信息处理费收费通知书", Required: []string{"收费金额", "缴费时限"}, Body: strings.Join([]string{
 			"{申请人}：",
 			"本机关于{收到日期}收到您提出的政府信息公开申请（申请编号：{申请编号}）。您申请公开政府信息的数量、频次明显超过合理范围，根据" + reg + "第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，本机关依法收取信息处理费。",
 			"收费方式：{收费方式}。{收费明细}",
-			"应缴金额：{收费金额}元。请您自收到本通知的次日起20个工作日内（{缴费期限}前）缴纳。缴费方式：{缴费方式}",
+			"应缴金额：{收费金额}元。请您{缴费时限}缴纳。缴费方式：{缴费方式}",
 			"逾期未缴纳的，视为放弃申请，本机关将不再处理该政府信息公开申请。",
+			contact,
+		}, "\n")},
+		NoticeReasons: {Key: NoticeReasons, Name: "说明理由通知书", Title: "政府信息公开申请说明理由通知书", Required: []string{"说明理由时限"}, Body: strings.Join([]string{
+			"{申请人}：",
+			"本机关于{收到日期}收到您提出的政府信息公开申请（申请编号：{申请编号}），申请获取“{申请内容}”的政府信息。经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据" + reg + "第三十五条的规定，请您{说明理由时限}向本机关说明理由。",
+			"本机关认为申请理由不合理的，将告知您不予处理；认为申请理由合理，但是无法在" + reg + "第三十三条规定的期限内答复的，将确定合理期限并告知您。",
+			contact,
+		}, "\n")},
+		NoticeLaterReply: {Key: NoticeLaterReply, Name: "延迟答复告知书", Title: "政府信息公开申请延迟答复告知书", Required: []string{"答复期限"}, Body: strings.Join([]string{
+			"{申请人}：",
+			"本机关于{收到日期}收到您提出的政府信息公开申请（申请编号：{申请编号}），并于{理由收到日期}收到您说明的理由。经审查，本机关认为您的申请理由合理，但是无法在" + reg + "第三十三条规定的期限（{原答复期限}）内答复。根据" + reg + "第三十五条的规定，本机关确定于{答复期限}前作出答复。",
+			"特此告知。",
 			contact,
 		}, "\n")},
 	}
 	for key, decision := range replyDecision {
 		outcome, basis := splitReplyKey(key)
 		spec, _ := outcome.Spec()
-		t := Template{Key: NoticeReply + "." + key, Name: spec.Name + "（" + basisName(outcome, basis) + "）", Title: spec.ReplyTitle}
+		title := spec.ReplyTitle
+		if b, err := outcome.Basis(basis); err == nil && b.ReplyTitle != "" {
+			title = b.ReplyTitle
+		}
+		t := Template{Key: NoticeReply + "." + key, Name: spec.Name + "（" + basisName(outcome, basis) + "）", Title: title}
 		lines := []string{"{申请人}：", opening, decision}
 		if basis != "withdrawn" {
 			lines = append(lines, rights)

@@ -119,13 +119,9 @@ func (n *noticer) replyValues() map[string]string {
 		review = n.env.ReviewBody
 	}
 	if review == "" {
-		review = "本机关的上一级行政机关"
+		review = ReconsiderationBody(n.env.Agency, nil)
 	}
-	court := n.s.Court
-	if court == "" {
-		court = "有管辖权的人民法院"
-	}
-	vals["权利告知"] = "如您对本答复不服，可以自收到本告知书之日起60日内向" + review + "申请行政复议，或者自收到本告知书之日起6个月内向" + court + "提起行政诉讼。"
+	vals["权利告知"] = Remedies(c.Outcome, c.Basis, review, n.s.Court)
 	return vals
 }
 

@@ -19,9 +19,10 @@ type Cell struct {
 // received in the year → 一、本年新收; received earlier and not closed before the year → 二、上年结转; closed in the
 // year → its outcome's row; received by the end of the year and not closed in or before it → 四、结转下年度. So for
 // every year and column 一 + 二 = results + 四 holds by construction, and a year's 二 equals the year before's 四.
-// Correction requests (Art 41) are not counted.
+// Correction requests (Art 41) are not counted, nor a referral from another agency until it is registered here
+// (Art 36(5), 31).
 func Cells(a *disclosure.Application, year int) []Cell {
-	if a.Kind != disclosure.DisclosureRequest || a.ReceivedOn.IsZero() || a.ReceivedOn.Year > year {
+	if a.Kind != disclosure.DisclosureRequest || a.State == disclosure.Referred || a.ReceivedOn.IsZero() || a.ReceivedOn.Year > year {
 		return nil
 	}
 	col := string(a.Applicant.Type)

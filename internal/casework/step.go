@@ -18,52 +18,75 @@ import (
 // series and renders them to DOCX and PDF, so that everything the step produces commits together.
 func Step(cmd Command, env Env) disclosure.CaseStep {
 	return func(ctx context.Context, c *disclosure.Case, tx disclosure.CaseTx) (*disclosure.CaseChange, error) {
-		prior := 0
-		if cmd.Action == IssueFee && cmd.FeeMethod == fee.PerCase {
-			n, err := tx.FeeUnitsInMonth(ctx, c.AgencyID, c.Applicant.IDNumber, fee.MonthKey(cmd.Today.In(time.UTC)))
-			if err != nil {
-				return nil, err
-			}
-			prior = n
-		}
-		templates := func(key string) (Template, error) {
-			title, body, ok, err := tx.Template(ctx, c.AgencyID, key)
-			if err != nil || !ok {
-				return Template{}, err
-			}
-			return Template{Key: key, Title: title, Body: body}, nil
-		}
-		d, err := Decide(c, cmd, env, templates, prior)
-		if err != nil {
-			return nil, err
-		}
-		ch := &disclosure.CaseChange{Case: d.Case, Event: d.Event, Mails: d.Mails}
-		if ch.Corrections, err = LockedYears(ctx, tx, c.AgencyID, d.Years, cmd.Correction, &c.ID); err != nil {
-			return nil, err
-		}
-		if d.Transfer != nil {
-			if d.Transfer.AgencyID == c.AgencyID {
-				return nil, disclosure.Errorf(disclosure.EInvalid, "不能转送给本机关自己")
-			}
-			if _, err := tx.Agency(ctx, d.Transfer.AgencyID); err != nil {
-				return nil, disclosure.Errorf(disclosure.EInvalid, "转送的机关（编号 %d）不存在", d.Transfer.AgencyID)
-			}
-			ch.Transfer = d.Transfer
-		}
-		for _, nt := range d.Notices {
-			notice, err := issue(ctx, tx, env, c.AgencyID, nt, cmd.Today)
-			if err != nil {
-				return nil, err
-			}
-			ch.Notices = append(ch.Notices, notice)
-		}
-		return ch, nil
+		ch, _, err := apply(ctx, c, cmd, env, tx, true)
+		return ch, err
 	}
 }
 
+// Replay applies cmd to a case exactly as Step does — the same checks, fee count, corrections and numbering — but
+// does not render the notices to DOCX and PDF (their text is in the change). It is what `gongkai scenario run`
+// uses; the Decision carries the warnings.
+func Replay(ctx context.Context, c *disclosure.Case, cmd Command, env Env, tx disclosure.CaseTx) (*disclosure.CaseChange, *Decision, error) {
+	return apply(ctx, c, cmd, env, tx, false)
+}
+
+func apply(ctx context.Context, c *disclosure.Case, cmd Command, env Env, tx disclosure.CaseTx, render bool) (*disclosure.CaseChange, *Decision, error) {
+	prior := 0
+	if cmd.Action == IssueFee && cmd.FeeMethod == fee.PerCase {
+		// 按件计收 counts every application (件) the applicant made to the agency in the calendar month of this
+		// one, charged or not (国办函〔2020〕109号).
+		n, err := tx.ApplicationsInMonth(ctx, c.AgencyID, c.Applicant.IDNumber, c.ReceivedOn, c.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		prior = n
+	}
+	if cmd.Action == DraftReply && cmd.Reply.TransferTo != nil {
+		// Art 36(5): name the competent agency and its contact — from its own record when it is in the system.
+		t, err := tx.Agency(ctx, *cmd.Reply.TransferTo)
+		if err != nil {
+			return nil, nil, disclosure.Errorf(disclosure.EInvalid, "转送的机关（编号 %d）不存在", *cmd.Reply.TransferTo)
+		}
+		cmd.Reply = WithCompetentAgency(cmd.Reply, t)
+	}
+	templates := func(key string) (Template, error) {
+		title, body, ok, err := tx.Template(ctx, c.AgencyID, key)
+		if err != nil || !ok {
+			return Template{}, err
+		}
+		return Template{Key: key, Title: title, Body: body}, nil
+	}
+	d, err := Decide(c, cmd, env, templates, prior)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := &disclosure.CaseChange{Case: d.Case, Event: d.Event, Mails: d.Mails}
+	if ch.Corrections, err = LockedYears(ctx, tx, c.AgencyID, d.Years, cmd.Correction, &c.ID, cmd.Actor.Who == ByApplicant); err != nil {
+		return nil, nil, err
+	}
+	if d.Transfer != nil {
+		if d.Transfer.AgencyID == c.AgencyID {
+			return nil, nil, disclosure.Errorf(disclosure.EInvalid, "不能转送给本机关自己")
+		}
+		if _, err := tx.Agency(ctx, d.Transfer.AgencyID); err != nil {
+			return nil, nil, disclosure.Errorf(disclosure.EInvalid, "转送的机关（编号 %d）不存在", d.Transfer.AgencyID)
+		}
+		ch.Transfer = d.Transfer
+	}
+	for _, nt := range d.Notices {
+		notice, err := issue(ctx, tx, env, c.AgencyID, nt, cmd.Today, render)
+		if err != nil {
+			return nil, nil, err
+		}
+		ch.Notices = append(ch.Notices, notice)
+	}
+	return ch, d, nil
+}
+
 // LockedYears turns the years a change touches into corrections of published reports: refused (EConflict) without
-// a reason, recorded with it.
-func LockedYears(ctx context.Context, tx disclosure.CaseTx, agencyID int64, years []int, reason string, appID *int64) ([]disclosure.ReportCorrection, error) {
+// a reason, recorded with it. A member of the public is never refused because a report is published (byPublic):
+// what they do is recorded as a correction with a reason that says so, for the officer to review.
+func LockedYears(ctx context.Context, tx disclosure.CaseTx, agencyID int64, years []int, reason string, appID *int64, byPublic bool) ([]disclosure.ReportCorrection, error) {
 	var out []disclosure.ReportCorrection
 	var locked []string
 	reason = strings.TrimSpace(reason)
@@ -78,14 +101,42 @@ func LockedYears(ctx context.Context, tx disclosure.CaseTx, agencyID int64, year
 		locked = append(locked, fmt.Sprint(y))
 		out = append(out, disclosure.ReportCorrection{AgencyID: agencyID, Year: y, Reason: reason, ApplicationID: appID})
 	}
+	if len(locked) > 0 && reason == "" && byPublic {
+		for i := range out {
+			out[i].Reason = PublicCorrection
+		}
+		return out, nil
+	}
 	if len(locked) > 0 && reason == "" {
 		return nil, disclosure.Errorf(disclosure.EConflict, "此操作会改变已发布的%s年度报告的数据。如确需更改，请填写更正原因，系统将记录为对年度报告的更正", strings.Join(locked, "、"))
 	}
 	return out, nil
 }
 
+// PublicCorrection is the reason recorded when a member of the public changes a published year's figures (a
+// withdrawal, a correction submitted online): their step is never refused for it; the officer reviews it.
+const PublicCorrection = "申请人在线办理的事项改变了已发布年度报告的数据，系统自动记录为更正，请公开工作机构核对并视情况发布更正"
+
+// WithCompetentAgency fills the name and contact of the competent agency of a 36(5) reply from its record in the
+// system, where the officer left them blank.
+func WithCompetentAgency(r disclosure.ReplyDraft, a *disclosure.Agency) disclosure.ReplyDraft {
+	if strings.TrimSpace(r.TransferName) == "" {
+		r.TransferName = a.Name
+	}
+	if strings.TrimSpace(r.TransferContact) == "" {
+		var parts []string
+		for _, p := range []struct{ label, v string }{{"电话", a.Contacts.Phone}, {"地址", a.Contacts.Address}, {"电子邮箱", a.Contacts.Email}} {
+			if p.v != "" {
+				parts = append(parts, p.label+" "+p.v)
+			}
+		}
+		r.TransferContact = strings.Join(parts, "，")
+	}
+	return r
+}
+
 // issue numbers a notice in the agency's series and renders its files.
-func issue(ctx context.Context, tx disclosure.CaseTx, env Env, agencyID int64, nt NoticeText, today workday.Date) (disclosure.Notice, error) {
+func issue(ctx context.Context, tx disclosure.CaseTx, env Env, agencyID int64, nt NoticeText, today workday.Date, render bool) (disclosure.Notice, error) {
 	serial, err := tx.NextSerial(ctx, agencyID, "notice", today.Year)
 	if err != nil {
 		return disclosure.Notice{}, err
@@ -99,9 +150,11 @@ func issue(ctx context.Context, tx disclosure.CaseTx, env Env, agencyID int64, n
 	if err != nil {
 		return disclosure.Notice{}, err
 	}
-	docx, pdf, err := RenderNotice(nt, number, env.Agency.Name, today)
-	if err != nil {
-		return disclosure.Notice{}, fmt.Errorf("casework: render notice: %w", err)
+	var docx, pdf []byte
+	if render {
+		if docx, pdf, err = RenderNotice(nt, number, env.Agency.Name, today); err != nil {
+			return disclosure.Notice{}, fmt.Errorf("casework: render notice: %w", err)
+		}
 	}
 	return disclosure.Notice{Kind: nt.Kind, Number: number, Title: nt.Title, Body: nt.Body(), Public: nt.Public, DOCX: docx, PDF: pdf}, nil
 }
@@ -265,7 +318,7 @@ func AppealStep(correction string) func(ctx context.Context, before, after *disc
 			}
 		}
 		slices.Sort(changed)
-		return LockedYears(ctx, tx, after.AgencyID, changed, correction, nil)
+		return LockedYears(ctx, tx, after.AgencyID, changed, correction, nil, false)
 	}
 }
 
@@ -312,6 +365,9 @@ func ReceiptMail(c *disclosure.Case, env Env) (disclosure.Mail, bool) {
 	fmt.Fprintf(&b, "%s：\n\n%s已于%s收到您的%s，申请编号 %s，查询码 %s。\n", c.Applicant.Name, env.Agency.Name, c.ReceivedOn.Chinese(), kindName(c.Kind), c.Number, c.QueryCode)
 	if !c.Due.IsZero() {
 		fmt.Fprintf(&b, "本机关将于%s前作出答复；确需延长的，将另行告知。\n", c.Due.Chinese())
+		if env.Calendar != nil && ComputeDeadline(env.Calendar, env.Agency.Settings, c.Clock, c.ReceivedOn).Provisional() {
+			b.WriteString("（该日期为暂定日期：期限跨入节假日安排尚未公布的年份，安排公布后将重新计算，请以查询页面为准。）\n")
+		}
 	}
 	fmt.Fprintf(&b, "\n查询办理进度：%s/track （查询码 %s，查询密码见提交申请后的回执）\n\n%s\n本邮件由系统自动发送，请勿直接回复。", strings.TrimRight(env.BaseURL, "/"), c.QueryCode, env.Agency.Name)
 	return disclosure.Mail{To: c.Applicant.Email, Subject: fmt.Sprintf("%s：已收到您的%s（%s）", env.Agency.Name, kindName(c.Kind), c.Number), Text: b.String()}, true

@@ -39,6 +39,16 @@ const (
 	Archive          Action = "archive"
 	Assign           Action = "assign"
 	AddNote          Action = "note"
+	// NoticeDelivered records the day the notice a case waits on reached its addressee (post: signed for), from
+	// which the addressee's period runs.
+	NoticeDelivered Action = "notice_delivered"
+	// AskReasons asks the applicant to explain a clearly unreasonable number or frequency of applications (Art 35).
+	AskReasons Action = "ask_reasons"
+	// ReasonsReceived records the applicant's reasons and whether the agency accepts them (Art 35).
+	ReasonsReceived Action = "reasons_received"
+	// RegisterReferral registers an application another agency forwarded (Art 36(5)) on the day this agency
+	// received it; only then is it received in the sense of Art 31 and counted in this agency's report.
+	RegisterReferral Action = "register_referral"
 )
 
 // Who is a set of the kinds of actor that may take an action.
@@ -83,7 +93,9 @@ var (
 	open    = disclosure.OpenStates
 	working = []disclosure.State{disclosure.Handling, disclosure.Consulting, disclosure.AwaitingPayment, disclosure.ReplyDrafted, disclosure.AwaitingApproval}
 	closed  = []disclosure.State{disclosure.Replied, disclosure.Delivered, disclosure.Withdrawn, disclosure.Lapsed}
-	anyOf   = append(append(append([]disclosure.State{}, open...), closed...), disclosure.Archived)
+	anyOf   = append(append(append([]disclosure.State{}, open...), closed...), disclosure.Archived, disclosure.Referred)
+	// waiting are the states in which a notice can be awaited: a 补正, a fee, a consultation, Art 35 reasons.
+	waiting = []disclosure.State{disclosure.AwaitingFix, disclosure.AwaitingPayment, disclosure.Consulting, disclosure.Handling}
 )
 
 // Transitions is the workflow: every step a case can take. It is the only place that says which step is allowed
@@ -113,6 +125,10 @@ var Transitions = []Transition{
 	{Action: Archive, Name: "归档", By: ByOfficer, From: closed, To: disclosure.Archived},
 	{Action: Assign, Name: "指定承办人", By: ByOfficer | ByApprover, From: open},
 	{Action: AddNote, Name: "添加备注", By: ByOfficer | ByApprover, From: anyOf},
+	{Action: NoticeDelivered, Name: "登记告知书送达日期", By: ByOfficer, From: waiting, Public: true},
+	{Action: AskReasons, Name: "要求申请人说明理由（第三十五条）", By: ByOfficer, From: []disclosure.State{disclosure.Handling}, Notice: NoticeReasons, Public: true},
+	{Action: ReasonsReceived, Name: "登记申请人说明的理由", By: ByOfficer, From: []disclosure.State{disclosure.Handling}, Notice: NoticeLaterReply, Public: true},
+	{Action: RegisterReferral, Name: "登记收到转送的申请", By: ByOfficer, From: []disclosure.State{disclosure.Referred}, To: disclosure.Registered, Public: true},
 }
 
 // TransitionOf returns the table row of an action.
@@ -150,7 +166,7 @@ func precondition(c *disclosure.Case, s disclosure.AgencySettings, a Action) err
 			return disclosure.Errorf(disclosure.EConflict, "补正告知只能发出一次（《条例》第三十条“一次性告知”），本申请已经告知过补正")
 		}
 	case FixLapsed:
-		if c.StepDue.IsZero() {
+		if c.Progress.Waiting == nil || c.Progress.Waiting.Kind != disclosure.WaitFix {
 			return disclosure.Errorf(disclosure.EConflict, "本申请没有补正期限")
 		}
 	case RequestExtension:
@@ -168,9 +184,31 @@ func precondition(c *disclosure.Case, s disclosure.AgencySettings, a Action) err
 		if c.Kind == disclosure.CorrectionRequest {
 			return disclosure.Errorf(disclosure.EConflict, "更正申请不收取信息处理费")
 		}
+		if c.Fee != nil {
+			// 国办函〔2020〕109号 Art 3: for one application the agency chooses one method and may not charge under both.
+			return disclosure.Errorf(disclosure.EConflict, "本申请已于%s发出收费通知（%s）。每件申请只能选择一种收费方式、收取一次信息处理费（国办函〔2020〕109号第三条），不能再次发出收费通知", c.Fee.On.Chinese(), feeMethodName(c.Fee.Method))
+		}
 	case FeePaid, FeeWaived, FeeLapsed:
 		if c.Fee == nil {
 			return disclosure.Errorf(disclosure.EConflict, "本申请没有收费通知")
+		}
+		if c.Fee.Paid || c.Fee.Waived {
+			return disclosure.Errorf(disclosure.EConflict, "本申请的信息处理费已于%s%s", c.Fee.SettledOn.Chinese(), map[bool]string{true: "缴纳", false: "减免"}[c.Fee.Paid])
+		}
+	case NoticeDelivered:
+		if c.Progress.Waiting == nil {
+			return disclosure.Errorf(disclosure.EConflict, "本申请没有等待送达的告知书")
+		}
+	case AskReasons:
+		if c.Kind == disclosure.CorrectionRequest {
+			return disclosure.Errorf(disclosure.EConflict, "更正申请不适用《条例》第三十五条")
+		}
+		if c.Progress.ReasonsAsked {
+			return disclosure.Errorf(disclosure.EConflict, "已经要求申请人说明理由")
+		}
+	case ReasonsReceived:
+		if !c.Progress.ReasonsAsked || c.Progress.ReasonsAccepted != nil {
+			return disclosure.Errorf(disclosure.EConflict, "没有等待申请人说明的理由（请先要求申请人说明理由）")
 		}
 	case SubmitReply:
 		if s.SkipReplyApproval {

@@ -172,13 +172,17 @@ const (
 	Withdrawn        State = "withdrawn"         // 已撤回
 	Lapsed           State = "lapsed"            // 已终止: 逾期不补正 or 逾期未缴费
 	Archived         State = "archived"          // 已归档
+	// Referred is an application another agency in the system forwarded as not its own (Art 36(5)): this agency
+	// sees it but has not received it in the sense of Art 31 until an officer registers it with the date it did.
+	// Until then it counts in no report of this agency.
+	Referred State = "referred" // 转来待登记
 )
 
 // StateNames gives each state's Chinese name.
 var StateNames = map[State]string{
 	Registered: "已登记", AwaitingFix: "待补正", Handling: "办理中", Consulting: "征求意见中", AwaitingPayment: "待缴费",
 	ReplyDrafted: "答复已拟稿", AwaitingApproval: "答复待审批", ReplyApproved: "答复已审批", Replied: "已答复",
-	Delivered: "已送达", Withdrawn: "已撤回", Lapsed: "已终止处理", Archived: "已归档",
+	Delivered: "已送达", Withdrawn: "已撤回", Lapsed: "已终止处理", Archived: "已归档", Referred: "转来待登记",
 }
 
 // OpenStates are the states of an application still being handled: counted as 结转 at the end of a year.

@@ -22,6 +22,9 @@ const (
 	ClockPause ClockKind = "pause"
 	// ClockExtension adds working days, approved by the head of the disclosure office (Art 33 ¶2).
 	ClockExtension ClockKind = "extension"
+	// ClockAgreed sets a reasonable later reply date (To) after the applicant's reasons for a clearly unreasonable
+	// number or frequency of applications were accepted (Art 35). It is not an extension under Art 33.
+	ClockAgreed ClockKind = "agreed"
 )
 
 // ClockEntry is one line of a case's clock ledger. The deadline is recomputed from the ledger and the calendar,
@@ -96,8 +99,45 @@ type Case struct {
 	// FixRequested records that the one 补正 notice Art 30 allows has gone out.
 	FixRequested bool `json:"fix_requested,omitempty"`
 	// StepDue is the deadline of the current step that is not the reply deadline: the applicant's correction
-	// period, the fee payment period, the third party's 15 working days.
+	// period, the fee payment period, the third party's 15 working days. It runs from the day the notice was
+	// delivered (Waiting.Delivered) and is zero while that day is not known.
 	StepDue workday.Date `json:"step_due,omitzero"`
+	// Progress holds what the workflow remembers beyond the ledger: the notice it waits on, Art 35 reasons asked.
+	Progress CaseProgress `json:"progress,omitzero"`
+}
+
+// The notices a case can wait on someone outside the agency to answer.
+const (
+	WaitFix     = "fix"     // 补正告知书: the applicant's correction (Art 30)
+	WaitFee     = "fee"     // 收费通知书: payment within 20 working days of receipt (国办函〔2020〕109号)
+	WaitConsult = "consult" // 征求意见函: the third party's or agency's opinion within 15 working days of receipt (Art 32, 34)
+	WaitReasons = "reasons" // 说明理由通知书: the applicant's reasons (Art 35)
+)
+
+// Waiting is a notice the case waits on: when it went out, how, when it reached its addressee, and how many
+// working days the addressee has from then. A period that runs "from receipt" can only be computed, and a lapse
+// recorded, once the delivery date is known (post: the day signed for; electronic: the day sent, where the
+// agency's setting says so).
+type Waiting struct {
+	Kind string       `json:"kind"`
+	Sent workday.Date `json:"sent"`
+	// Via is "electronic" (the portal or e-mail) or "post" (a letter, handed over).
+	Via       string       `json:"via"`
+	Delivered workday.Date `json:"delivered,omitzero"`
+	Days      int          `json:"days"`
+}
+
+// Names of the notices waited on, for messages.
+var WaitNames = map[string]string{WaitFix: "补正告知书", WaitFee: "收费通知书", WaitConsult: "征求意见函", WaitReasons: "说明理由通知书"}
+
+// CaseProgress is the workflow's memory beyond the clock ledger, kept with the case.
+type CaseProgress struct {
+	Waiting *Waiting `json:"waiting,omitempty"`
+	// ReasonsAsked records that the applicant was asked to explain a clearly unreasonable number or frequency of
+	// applications (Art 35): the condition of 不予处理 under that article.
+	ReasonsAsked bool `json:"reasons_asked,omitempty"`
+	// ReasonsAccepted records the agency's finding on the reasons given.
+	ReasonsAccepted *bool `json:"reasons_accepted,omitempty"`
 }
 
 // CaseEvent is one step in a case's history: who did what, when, from which state to which.
@@ -190,9 +230,11 @@ type CaseTx interface {
 	ReportPublished(ctx context.Context, agencyID int64, year int) (bool, error)
 	// Agency returns an agency.
 	Agency(ctx context.Context, id int64) (*Agency, error)
-	// FeeUnitsInMonth returns how many 件 were already charged per case to the same applicant (by ID number) in the
-	// agency in the month "2006-01".
-	FeeUnitsInMonth(ctx context.Context, agencyID int64, idNumber, month string) (int, error)
+	// ApplicationsInMonth returns how many 件 the same applicant (by ID number or 统一社会信用代码) made to the agency
+	// before the application id in the calendar month of received: every application counts, charged or not, as
+	// one 件 or as the 件 a per-case fee notice split it into (国办函〔2020〕109号: 按件计收, 同一申请人一个自然月内
+	// 累计). Referrals not yet registered and correction requests are not applications to the agency.
+	ApplicationsInMonth(ctx context.Context, agencyID int64, idNumber string, received workday.Date, id int64) (int, error)
 	// Template returns the agency's own notice template for the key, or ok false for the default.
 	Template(ctx context.Context, agencyID int64, key string) (title, body string, ok bool, err error)
 }

@@ -45,6 +45,8 @@ type Basis struct {
 	Text string `json:"text"`
 	// NeedsReasons says that the officer must write reasons (every refusal and non-processing must say why).
 	NeedsReasons bool `json:"needs_reasons"`
+	// ReplyTitle, when set, is the title of this basis's reply notice instead of the outcome's.
+	ReplyTitle string `json:"reply_title,omitempty"`
 }
 
 // OutcomeSpec describes one outcome: its report row label, its group, and its legal bases.
@@ -115,7 +117,8 @@ var outcomeSpecs = []OutcomeSpec{
 		{Key: "art36_7", Name: "工商、不动产登记资料等，依特别规定办理", Article: regulation + item("七"), Text: art36[7], NeedsReasons: true}}},
 	{ID: UnableNotHeld, Label: "1.本机关不掌握相关政府信息", Group: "（四）无法提供", Name: "无法提供：本机关不掌握相关政府信息", ReplyTitle: "政府信息不存在告知书", Refusal: true, Bases: []Basis{
 		{Key: "not_exist", Name: "经检索没有所申请公开的信息", Article: regulation + item("四"), Text: art36[4], NeedsReasons: true},
-		{Key: "not_ours", Name: "不属于本机关负责公开（告知或转送有权机关）", Article: regulation + item("五"), Text: art36[5], NeedsReasons: true},
+		{Key: "not_ours", Name: "不属于本机关负责公开（告知或转送有权机关）", Article: regulation + item("五"), Text: art36[5], NeedsReasons: true,
+			ReplyTitle: "非本机关负责公开政府信息告知书"},
 	}},
 	{ID: UnableNeedsCreation, Label: "2.没有现成信息需要另行制作", Group: "（四）无法提供", Name: "无法提供：没有现成信息需要另行制作", ReplyTitle: "政府信息公开申请答复告知书", Refusal: true, Bases: []Basis{
 		{Key: "art38", Name: "需要对现有信息进行加工、分析", Article: regulation + "第三十八条", NeedsReasons: true,

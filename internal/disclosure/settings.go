@@ -22,9 +22,21 @@ type AgencySettings struct {
 	// FeeNoticePausesDeadline says whether the reply clock stops between a fee notice and payment (F109 is silent;
 	// default false).
 	FeeNoticePausesDeadline bool `json:"fee_notice_pauses_deadline"`
-	// ReceiptOnNonWorkingDay says how an application received on a non-working day counts: "next_working_day"
-	// (default: the period starts as if received on the next working day) or "as_received".
+	// ReceiptOnNonWorkingDay says how an application received on a non-working day counts. "as_received" (the
+	// default, and the law as written): the receipt day is the day of Art 31 — handed in, signed for, or confirmed
+	// by both sides online — and counting starts the next day, skipping non-working days, so nothing is added.
+	// "next_working_day" treats it as received on the next working day (one working day more); an agency may choose
+	// it only with ReceiptPolicyReason, which every deadline explanation then shows.
 	ReceiptOnNonWorkingDay string `json:"receipt_on_non_working_day"`
+	// ReceiptPolicyReason is the agency's ground for "next_working_day" (a local rule and its 文号).
+	ReceiptPolicyReason string `json:"receipt_policy_reason,omitempty"`
+	// ElectronicDelivery says when a notice sent through the portal or by e-mail counts as received by the
+	// applicant, which starts the periods that run from receipt (payment of a fee, a correction): "on_send" (the
+	// default: the day it was sent) or "on_confirm" (only on the day recorded as delivered).
+	ElectronicDelivery string `json:"electronic_delivery,omitempty"`
+	// ReasonsWorkingDays is the period the applicant is given to explain a clearly unreasonable number or frequency
+	// of applications (Art 35 sets none; default 15 working days, a setting).
+	ReasonsWorkingDays int `json:"reasons_working_days,omitempty"`
 	// SkipReplyApproval lets officers send replies without the approver's sign-off. By default a reply is approved
 	// by the head of the disclosure office before it goes out, as most agencies' own rules require.
 	SkipReplyApproval bool `json:"skip_reply_approval,omitempty"`
@@ -34,8 +46,10 @@ type AgencySettings struct {
 	// NoticeNumberFormat numbers the agency's notices (告知书): {short} (the short name, or the name), {year},
 	// {serial}. Default "{short}依申请公开〔{year}〕{serial}号".
 	NoticeNumberFormat string `json:"notice_number_format,omitempty"`
-	// ReviewBody and Court are named in every reply's notice of rights: the 行政复议 organ (by default the agency's
-	// parent people's government, which exercises reconsideration for its departments) and the court.
+	// ReviewBody and Court are named in every reply's notice of rights: the 行政复议 organ and the court. By default
+	// the organ follows 《行政复议法》 (2023) Art 24 from the hierarchy (casework.ReconsiderationBody): the people's
+	// government of the same level for its departments, the government above for a people's government. Set it for a
+	// vertically managed body (海关、税务、国家安全 …), whose organ is its higher authority.
 	ReviewBody string `json:"review_body,omitempty"`
 	Court      string `json:"court,omitempty"`
 	// FeePayment tells applicants how to pay a 信息处理费 (account, non-tax payment code …), printed on the fee notice.
@@ -58,8 +72,8 @@ var reSettingKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // DefaultSettings are the settings of a new agency.
 func DefaultSettings() AgencySettings {
-	return AgencySettings{IndexFormat: "{uscc}/{year}-{serial:05d}", ReplyWorkingDays: 20, ExtensionWorkingDays: 20, ReceiptOnNonWorkingDay: "next_working_day",
-		CorrectionWorkingDays: 15, NoticeNumberFormat: "{short}依申请公开〔{year}〕{serial}号"}
+	return AgencySettings{IndexFormat: "{uscc}/{year}-{serial:05d}", ReplyWorkingDays: 20, ExtensionWorkingDays: 20, ReceiptOnNonWorkingDay: "as_received",
+		ElectronicDelivery: "on_send", ReasonsWorkingDays: 15, CorrectionWorkingDays: 15, NoticeNumberFormat: "{short}依申请公开〔{year}〕{serial}号"}
 }
 
 // WithDefaults fills unset fields with the defaults.
@@ -80,6 +94,12 @@ func (s AgencySettings) WithDefaults() AgencySettings {
 	if s.CorrectionWorkingDays == 0 {
 		s.CorrectionWorkingDays = d.CorrectionWorkingDays
 	}
+	if s.ElectronicDelivery == "" {
+		s.ElectronicDelivery = d.ElectronicDelivery
+	}
+	if s.ReasonsWorkingDays == 0 {
+		s.ReasonsWorkingDays = d.ReasonsWorkingDays
+	}
 	if s.NoticeNumberFormat == "" {
 		s.NoticeNumberFormat = d.NoticeNumberFormat
 	}
@@ -95,8 +115,14 @@ func (s AgencySettings) Validate() error {
 		return Errorf(EInvalid, "答复期限应为 1—20 个工作日（《条例》第三十三条）")
 	case s.ExtensionWorkingDays < 0 || s.ExtensionWorkingDays > 20:
 		return Errorf(EInvalid, "延期最长不超过 20 个工作日（《条例》第三十三条）")
-	case s.ReceiptOnNonWorkingDay != "next_working_day" && s.ReceiptOnNonWorkingDay != "as_received":
-		return Errorf(EInvalid, "非工作日收到申请的计算方式应为 next_working_day 或 as_received")
+	case s.ReceiptOnNonWorkingDay != "next_working_day" && s.ReceiptOnNonWorkingDay != "as_received" && s.ReceiptOnNonWorkingDay != "":
+		return Errorf(EInvalid, "非工作日收到申请的计算方式应为 as_received（按《条例》第三十一条的收到之日，次日起算）或 next_working_day")
+	case s.ReceiptOnNonWorkingDay == "next_working_day" && strings.TrimSpace(s.ReceiptPolicyReason) == "":
+		return Errorf(EInvalid, "按下一工作日视为收到会使期限多出一个工作日，《条例》第三十一条没有这样的规定：如本地另有规定，请填写其依据（文件名称和文号），它将写入每个期限的说明")
+	case s.ElectronicDelivery != "" && s.ElectronicDelivery != "on_send" && s.ElectronicDelivery != "on_confirm":
+		return Errorf(EInvalid, "电子送达的认定方式应为 on_send（发送之日）或 on_confirm（登记的送达之日）")
+	case s.ReasonsWorkingDays < 0 || s.ReasonsWorkingDays > 60:
+		return Errorf(EInvalid, "说明理由的期限应为 1—60 个工作日")
 	}
 	if _, err := FormatIndex(s.IndexFormat, "X", "000000", 2026, 1); err != nil {
 		return err
@@ -120,7 +146,7 @@ func (s AgencySettings) Validate() error {
 			return Errorf(EInvalid, "保密审查清单的每一项应为 1—200 个字")
 		}
 	}
-	for _, f := range []struct{ v, name string }{{s.ReviewBody, "行政复议机关"}, {s.Court, "人民法院"}, {s.FeePayment, "缴费方式"}} {
+	for _, f := range []struct{ v, name string }{{s.ReviewBody, "行政复议机关"}, {s.Court, "人民法院"}, {s.FeePayment, "缴费方式"}, {s.ReceiptPolicyReason, "非工作日收到申请的计算依据"}} {
 		if utf8.RuneCountInString(f.v) > 500 {
 			return Errorf(EInvalid, "%s过长（最多 500 个字）", f.name)
 		}

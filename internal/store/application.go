@@ -17,7 +17,7 @@ import (
 
 const applicationColumns = `id, agency_id, kind, number, query_code, secret_hash, channel, received_on, applicant, request, state,
 	outcome, basis, closed_on, due, paused, step_due, assignee_id, transferred_from, flags, clock, reply, extension, fee,
-	fix_requested, created_at, updated_at, version`
+	fix_requested, created_at, updated_at, version, progress`
 
 // dateArg is a date as stored: 'YYYY-MM-DD', or NULL for the zero date.
 func dateArg(d workday.Date) any {
@@ -47,11 +47,11 @@ func scanCase(scan func(...any) error) (*disclosure.Case, error) {
 	var c disclosure.Case
 	var received, closed, due, stepDue sql.NullString
 	var assignee, from sql.NullInt64
-	var applicant, request, flags, clock, reply, extension, feeJSON string
+	var applicant, request, flags, clock, reply, extension, feeJSON, progress string
 	var created, updated int64
 	err := scan(&c.ID, &c.AgencyID, &c.Kind, &c.Number, &c.QueryCode, &c.SecretHash, &c.Channel, &received, &applicant, &request, &c.State,
 		&c.Outcome, &c.Basis, &closed, &due, &c.Paused, &stepDue, &assignee, &from, &flags, &clock, &reply, &extension, &feeJSON,
-		&c.FixRequested, &created, &updated, &c.Version)
+		&c.FixRequested, &created, &updated, &c.Version, &progress)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +94,12 @@ func scanCase(scan func(...any) error) (*disclosure.Case, error) {
 			dst any
 		}{feeJSON, c.Fee})
 	}
+	if progress != "" {
+		parts = append(parts, struct {
+			s   string
+			dst any
+		}{progress, &c.Progress})
+	}
 	for _, p := range parts {
 		if err := json.Unmarshal([]byte(p.s), p.dst); err != nil {
 			return nil, fmt.Errorf("application %d: %w", c.ID, err)
@@ -113,7 +119,8 @@ func caseArgs(c *disclosure.Case) []any {
 		string(c.Outcome), c.Basis, dateArg(c.ClosedOn), dateArg(c.Due), c.Paused, dateArg(c.StepDue), c.AssigneeID, c.TransferredFrom, string(flags), string(clock),
 		jsonOrEmpty(c.Reply, c.Reply != nil), jsonOrEmpty(c.Extension, c.Extension != nil), jsonOrEmpty(c.Fee, c.Fee != nil),
 		c.FixRequested, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), c.Version,
-		string(c.Applicant.Type), c.Applicant.Name, c.Applicant.IDNumber}
+		string(c.Applicant.Type), c.Applicant.Name, c.Applicant.IDNumber,
+		jsonOrEmpty(c.Progress, c.Progress != (disclosure.CaseProgress{}))}
 }
 
 func nonNil[T any](s []T) []T {
@@ -155,8 +162,15 @@ func (t caseTx) Agency(ctx context.Context, id int64) (*disclosure.Agency, error
 	return getAgency(ctx, t.tx, id)
 }
 
-func (t caseTx) FeeUnitsInMonth(ctx context.Context, agencyID int64, idNumber, month string) (int, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT fee FROM applications WHERE agency_id = $1 AND id_number = $2 AND fee <> ''`, agencyID, idNumber)
+func (t caseTx) ApplicationsInMonth(ctx context.Context, agencyID int64, idNumber string, received workday.Date, id int64) (int, error) {
+	if idNumber == "" || received.IsZero() {
+		return 0, nil
+	}
+	first := workday.NewDate(received.Year, received.Month, 1)
+	rows, err := t.tx.QueryContext(ctx, `SELECT fee FROM applications
+		WHERE agency_id = $1 AND id_number = $2 AND kind = 'disclosure' AND state <> 'referred' AND id <> $3
+		  AND received_on >= $4 AND (received_on < $5 OR (received_on = $5 AND id < $3))`,
+		agencyID, idNumber, id, first.String(), received.String())
 	if err != nil {
 		return 0, err
 	}
@@ -167,10 +181,12 @@ func (t caseTx) FeeUnitsInMonth(ctx context.Context, agencyID int64, idNumber, m
 		if err := rows.Scan(&raw); err != nil {
 			return 0, err
 		}
+		units := 1 // every application is one 件, charged or not
 		var f disclosure.FeeNotice
-		if json.Unmarshal([]byte(raw), &f) == nil && f.Method == "per_case" && strings.HasPrefix(f.On.String(), month) {
-			n += f.Units
+		if raw != "" && json.Unmarshal([]byte(raw), &f) == nil && f.Method == "per_case" && f.Units > 1 {
+			units = f.Units // 一事一申请: the fee notice split it into several 件
 		}
+		n += units
 	}
 	return n, rows.Err()
 }
@@ -287,8 +303,8 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case, ev
 		args := caseArgs(c)
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (agency_id, kind, number, query_code, secret_hash, channel, received_on, applicant, request, state,
 			outcome, basis, closed_on, due, paused, step_due, assignee_id, transferred_from, flags, clock, reply, extension, fee,
-			fix_requested, created_at, updated_at, version, applicant_type, applicant_name, id_number)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id`,
+			fix_requested, created_at, updated_at, version, applicant_type, applicant_name, id_number, progress)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
 			args...).Scan(&c.ID)
 		if db.d.uniqueIndex(err) != "" && attempt < 3 {
 			c.QueryCode = "" // a 查询码 collision, in 31^12: draw again
@@ -325,8 +341,9 @@ func (db *DB) UpdateCase(ctx context.Context, actor disclosure.Actor, id int64, 
 		res, err := tx.ExecContext(ctx, `UPDATE applications SET agency_id = $1, kind = $2, number = $3, query_code = $4, secret_hash = $5, channel = $6,
 			received_on = $7, applicant = $8, request = $9, state = $10, outcome = $11, basis = $12, closed_on = $13, due = $14, paused = $15,
 			step_due = $16, assignee_id = $17, transferred_from = $18, flags = $19, clock = $20, reply = $21, extension = $22, fee = $23,
-			fix_requested = $24, created_at = $25, updated_at = $26, version = $27, applicant_type = $28, applicant_name = $29, id_number = $30
-			WHERE id = $31 AND version = $32`, append(args, before.ID, before.Version)...)
+			fix_requested = $24, created_at = $25, updated_at = $26, version = $27, applicant_type = $28, applicant_name = $29, id_number = $30,
+			progress = $31
+			WHERE id = $32 AND version = $33`, append(args, before.ID, before.Version)...)
 		if err != nil {
 			return fmt.Errorf("update application: %w", err)
 		}

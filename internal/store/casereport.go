@@ -40,7 +40,7 @@ func (db *DB) RequestCounts(ctx context.Context, agencyIDs []int64, year int) ([
 	y0, y1 := yearBounds(year)
 	var w where
 	agencyIn(&w, agencyIDs)
-	w.clauses = append(w.clauses, "kind = 'disclosure'")
+	w.clauses = append(w.clauses, "kind = 'disclosure'", "state <> 'referred'") // a referral not yet registered is not received (Art 31)
 	start, end := w.next(y0), w.next(y1)
 	w.clauses = append(w.clauses, "received_on <= "+end, "(closed_on IS NULL OR closed_on >= "+start+")")
 	q := `SELECT applicant_type, outcome,
@@ -84,7 +84,7 @@ func (db *DB) RequestCounts(ctx context.Context, agencyIDs []int64, year int) ([
 // RequestCounts: the cell links of the console list exactly the cases behind each figure.
 func reportCellWhere(w *where, year int, row, col string) {
 	y0, y1 := yearBounds(year)
-	w.clauses = append(w.clauses, "kind = 'disclosure'")
+	w.clauses = append(w.clauses, "kind = 'disclosure'", "state <> 'referred'") // a referral not yet registered is not received (Art 31)
 	// PostgreSQL must know every parameter's type, so only the bounds a cell uses are passed.
 	closedIn := func() { w.clauses = append(w.clauses, "closed_on >= "+w.next(y0), "closed_on <= "+w.next(y1)) }
 	switch row {
@@ -115,7 +115,7 @@ func reportCellWhere(w *where, year int, row, col string) {
 // outcome of the year's closed cases. It exists as the benchmark's baseline.
 func (db *DB) BareRequestGroupBy(ctx context.Context, agencyID int64, year int) (int, error) {
 	y0, y1 := yearBounds(year)
-	rows, err := db.read.QueryContext(ctx, `SELECT applicant_type, outcome, COUNT(*) FROM applications WHERE agency_id = $1 AND kind = 'disclosure' AND received_on >= $2 AND received_on <= $3 GROUP BY applicant_type, outcome`, agencyID, y0, y1)
+	rows, err := db.read.QueryContext(ctx, `SELECT applicant_type, outcome, COUNT(*) FROM applications WHERE agency_id = $1 AND kind = 'disclosure' AND state <> 'referred' AND received_on >= $2 AND received_on <= $3 GROUP BY applicant_type, outcome`, agencyID, y0, y1)
 	if err != nil {
 		return 0, err
 	}

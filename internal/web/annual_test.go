@@ -86,8 +86,9 @@ func (f *fixture) caseIn(t *testing.T, received workday.Date) {
 
 func TestTheAnnualReportFromDraftToPublicationAndCorrection(t *testing.T) {
 	f := newFixture(t)
-	year := time.Now().Year()
-	f.caseIn(t, workday.DateOf(time.Now()))
+	// Last year's report: a year's report is published only once the year has ended (Art 49).
+	year := time.Now().Year() - 1
+	f.caseIn(t, workday.NewDate(year, 6, 15))
 	base := fmt.Sprintf("/console/annual/%d/%d", f.health.ID, year)
 	officer, approver, supervisor, public := f.client(t), f.client(t), f.client(t), f.client(t)
 	f.signIn(t, officer, "officer", password)
@@ -97,9 +98,9 @@ func TestTheAnnualReportFromDraftToPublicationAndCorrection(t *testing.T) {
 	// The list shows the agency's years with their deadline.
 	_, list := get(t, officer, f.srv.URL+"/console/annual")
 	row := list.Find("table.annual-list tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool {
-		return strings.Contains(s.Text(), fmt.Sprintf("%d年度", year-1))
+		return strings.Contains(s.Text(), fmt.Sprintf("%d年度", year))
 	})
-	if !strings.Contains(row.Text(), "平阴县卫生健康局") || !strings.Contains(row.Text(), fmt.Sprintf("%d年1月31日", year)) || !strings.Contains(row.Text(), "未开始") {
+	if !strings.Contains(row.Text(), "平阴县卫生健康局") || !strings.Contains(row.Text(), fmt.Sprintf("%d年1月31日", year+1)) || !strings.Contains(row.Text(), "未开始") {
 		t.Errorf("list row %q", row.Text())
 	}
 
@@ -385,6 +386,10 @@ func TestTheAnnualEditorRefreshesStaleFiguresAndReturnsWithAComment(t *testing.T
 	// Submitted and returned with a comment.
 	if resp, _ := postForm(t, f, officer, base+"/submit", url.Values{"version": {"3"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", resp.StatusCode)
+	}
+	// Art 49: the report is of 上一年度 — this year's cannot be published before the year ends.
+	if resp, doc := postForm(t, f, approver, base+"/approve", url.Values{"version": {"4"}}); resp.StatusCode != http.StatusConflict || !strings.Contains(doc.Text(), "第四十九条") {
+		t.Errorf("publishing the report of a year not yet ended: %d %q", resp.StatusCode, doc.Find(".error").Text())
 	}
 	if resp, _ := postForm(t, f, approver, base+"/return", url.Values{"version": {"4"}, "comment": {"请补充第四部分的说明"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("return: %d", resp.StatusCode)

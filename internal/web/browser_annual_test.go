@@ -31,8 +31,8 @@ func TestBrowserAnnualReportAssembledCheckedPublishedAndDownloaded(t *testing.T)
 	f := newFixture(t)
 	ctx := newBrowser(t)
 	base := f.srv.URL
-	year := time.Now().Year()
-	f.caseIn(t, workday.DateOf(time.Now()))
+	year := time.Now().Year() - 1 // a year that has ended: only its report can be published (Art 49)
+	f.caseIn(t, workday.NewDate(year, 6, 15))
 	editor := fmt.Sprintf("%s/console/annual/%d/%d", base, f.health.ID, year)
 
 	signIn(t, ctx, base, "officer", password)

@@ -131,15 +131,16 @@ func (s *Server) baseURL(r *http.Request) string {
 // caseEnv is the casework environment of an agency.
 func (s *Server) caseEnv(r *http.Request, a *disclosure.Agency) (casework.Env, error) {
 	env := casework.Env{Calendar: s.calendar(r.Context()), Agency: a, BaseURL: s.baseURL(r)}
-	if a.ParentID != nil {
-		p, err := s.db.GetAgency(r.Context(), *a.ParentID)
+	var above []*disclosure.Agency
+	for p := a.ParentID; p != nil && len(above) < 12; {
+		pa, err := s.db.GetAgency(r.Context(), *p)
 		if err != nil {
 			return env, err
 		}
-		if p.Kind == disclosure.RegionGovernment {
-			env.ReviewBody = p.Name
-		}
+		above = append(above, pa)
+		p = pa.ParentID
 	}
+	env.ReviewBody = casework.ReconsiderationBody(a, above)
 	return env, nil
 }
 

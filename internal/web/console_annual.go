@@ -488,6 +488,10 @@ func (s *Server) annualApprove(w http.ResponseWriter, r *http.Request) {
 		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "只有审核中的报告可以发布"))
 		return
 	}
+	if err := annual.Publishable(st.Year, s.today()); err != nil {
+		s.userError(w, r, err)
+		return
+	}
 	if err := postedVersion(r, st); err != nil {
 		s.userError(w, r, err)
 		return

@@ -271,13 +271,13 @@ type actionForm struct {
 
 // actionInputs are the form inputs of each action beyond the note.
 var actionInputs = map[casework.Action][]string{
-	casework.RequestFix:       {"items"},
+	casework.RequestFix:       {"items", "via"},
 	casework.ReceiveFix:       {"date", "note"},
-	casework.Consult:          {"party", "items"},
+	casework.Consult:          {"party", "items", "via"},
 	casework.EndConsult:       {"date", "note"},
 	casework.RequestExtension: {"days", "note"},
 	casework.RejectExtension:  {"note"},
-	casework.IssueFee:         {"fee"},
+	casework.IssueFee:         {"fee", "via"},
 	casework.FeePaid:          {"date"},
 	casework.FeeWaived:        {"note"},
 	casework.DraftReply:       {"reply"},
@@ -287,6 +287,10 @@ var actionInputs = map[casework.Action][]string{
 	casework.Withdraw:         {"date", "note"},
 	casework.Assign:           {"assignee"},
 	casework.AddNote:          {"note"},
+	casework.NoticeDelivered:  {"date"},
+	casework.AskReasons:       {"via"},
+	casework.ReasonsReceived:  {"date", "reasons", "note"},
+	casework.RegisterReferral: {"date"},
 }
 
 // consoleCase is a case's page: the application, the deadline and how it was reached, the history, the notices
@@ -373,7 +377,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 	fixLimit := cal.Due(c.ReceivedOn, 7, nil).Due
 	s.render(w, r, status, "case", "申请 "+c.Number, map[string]any{
 		"Case": c, "Agency": a, "Events": events, "Notices": notices, "Files": files, "Appeals": appeals, "Deadline": dl,
-		"Remaining": dl.Remaining(cal, today), "Actions": actions, "Preview": preview, "Assignees": assignees, "Targets": transferTargets,
+		"Remaining": dl.Remaining(cal, today), "Actions": actions, "StepWarnings": casework.StepWarnings(c, today), "Preview": preview, "Assignees": assignees, "Targets": transferTargets,
 		"Outcomes": outcomes, "Error": msg, "Warnings": warnings, "Today": today, "FixLimit": fixLimit, "Loc": s.cfg.Location,
 		"FeeMethods": []fee.Method{fee.PerCase, fee.PerPage}, "AppealKinds": disclosure.AppealKindNames, "AppealResults": disclosure.AppealResultNames,
 		"CanAct": who != 0, "MaxExtension": a.Settings.WithDefaults().ExtensionWorkingDays,
@@ -469,6 +473,15 @@ func commandFromForm(r *http.Request) (casework.Command, error) {
 	}
 	if id, ok := parseID(v("assignee")); ok {
 		cmd.AssigneeID = &id
+	}
+	cmd.Via = v("via")
+	cmd.Accepted = v("accepted") == "yes"
+	if d := v("until"); d != "" {
+		until, err := workday.ParseDate(d)
+		if err != nil {
+			return cmd, disclosure.Errorf(disclosure.EInvalid, "确定的答复期限“%s”格式不正确，应为 2026-03-02", d)
+		}
+		cmd.Until = until
 	}
 	if o := v("outcome"); o != "" {
 		outcome, basis, _ := strings.Cut(o, "|")

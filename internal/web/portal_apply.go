@@ -129,7 +129,11 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.allowTrack(r.Context(), ch.Case.QueryCode)
-	s.render(w, r, http.StatusOK, "apply_done", "申请已提交", map[string]any{"Agency": a, "Case": ch.Case, "Secret": secret})
+	provisional := ""
+	if dl := casework.ComputeDeadline(s.calendar(r.Context()), a.Settings, ch.Case.Clock, s.today()); dl.Provisional() {
+		provisional = "期限跨入节假日安排尚未公布的年份，按周一至周五工作、1月1日元旦放假推定；安排公布后可能调整，请以查询页面为准"
+	}
+	s.render(w, r, http.StatusOK, "apply_done", "申请已提交", map[string]any{"Agency": a, "Case": ch.Case, "Secret": secret, "Provisional": provisional})
 }
 
 // newCaseBuild is the store's build step of a new case: the applicant's earlier applications for the warnings, the
@@ -150,7 +154,7 @@ func newCaseBuild(in casework.Intake, env casework.Env, correction string) func(
 			}
 		}}
 		years := casework.AffectedYears(&disclosure.Application{}, &c.Application, in.Today.Year)
-		if ch.Corrections, err = casework.LockedYears(ctx, tx, env.Agency.ID, years, correction, nil); err != nil {
+		if ch.Corrections, err = casework.LockedYears(ctx, tx, env.Agency.ID, years, correction, nil, in.Actor.Who == casework.ByApplicant); err != nil {
 			return nil, err
 		}
 		return ch, nil

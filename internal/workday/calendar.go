@@ -235,7 +235,9 @@ func build(ys []Year) (*Calendar, error) {
 	maxYear := ys[len(ys)-1].Year
 	c.known = make([]bool, maxYear-c.minYear+1)
 	c.lo = daysFromCivil(c.minYear-1, 12, 1)
-	n := daysFromCivil(maxYear, 12, 31) - c.lo + 1
+	// The table runs on past the last year entered, so that a deadline reaching into a year whose notice is not
+	// out yet still skips that year's 1 January (see assumeNewYear).
+	n := daysFromCivil(maxYear+assumedYears, 12, 31) - c.lo + 1
 	c.kinds = make([]uint8, n)
 	c.names = make([]uint8, n)
 	for i := range c.kinds {
@@ -276,6 +278,15 @@ func build(ys []Year) (*Calendar, error) {
 	}
 	for _, y := range ys {
 		c.known[y.Year-c.minYear] = true
+	}
+	for y := c.minYear; y <= maxYear+assumedYears; y++ {
+		if !c.Has(y) {
+			if err := c.assumeNewYear(y, set); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, y := range ys {
 		for _, h := range y.Holidays {
 			name := strings.TrimSpace(h.Name)
 			c.holidays = append(c.holidays, span{name, h.From.days(), h.To.days()})
@@ -302,6 +313,24 @@ func build(ys []Year) (*Calendar, error) {
 		}
 	}
 	return c, nil
+}
+
+// assumedYears is how many years after the last one entered the calendar still assumes 1 January a holiday.
+const assumedYears = 30
+
+// AssumedNewYear is the name of the 元旦 holiday assumed in a year whose notice has not been entered.
+const AssumedNewYear = "元旦（推定）"
+
+// assumeNewYear marks 1 January of a year without its notice as a holiday: 《全国年节及纪念日放假办法》 Art 2 gives
+// 元旦 (1 January) one day off every year, whatever the yearly notice adds to it. Deadlines into such a year are
+// still provisional (Result.Unknown), but they never count a day the law itself makes a holiday.
+func (c *Calendar) assumeNewYear(year int, set func(day int, k DayKind, name string, year int) error) error {
+	d := daysFromCivil(year, 1, 1)
+	if d-c.lo < 0 || d-c.lo >= len(c.kinds) {
+		return nil
+	}
+	c.holidays = append(c.holidays, span{AssumedNewYear, d, d})
+	return set(d, HolidayOff, AssumedNewYear, year)
 }
 
 // makeupOwner names the holiday a make-up workday belongs to: the one whose line lists it, else the nearest one

@@ -315,7 +315,7 @@ func (r Result) Warnings() []string {
 		out = append(out, fmt.Sprintf("工作日数%d过大，已按%d个工作日计算；请核对期限。", r.Days, MaxDays))
 	}
 	for _, y := range r.Unknown {
-		out = append(out, fmt.Sprintf("%d年的节假日安排尚未录入，期限按周一至周五为工作日计算，可能不准确；请在国务院办公厅发布通知后录入。", y))
+		out = append(out, fmt.Sprintf("%d年的节假日安排尚未录入，期限按周一至周五为工作日、1月1日元旦放假推定，为暂定日期；国务院办公厅发布通知并录入后将重新计算。", y))
 	}
 	s, due := r.Start.days(), r.Due.days()
 	for _, p := range r.Ignored {

@@ -77,9 +77,10 @@ func TestDue(t *testing.T) {
 		{"start on a holiday", "2026-10-03", 5, nil, "2026-10-13"},
 		{"start on a weekend", "2026-03-07", 1, nil, "2026-03-09"},
 		{"start on a make-up saturday", "2026-02-14", 1, nil, "2026-02-24"},
-		// Into 2027, which has no data: Mon–Fri assumed. Start Tue 2026-12-15: 12/16 1 … 12/18 3, 12/21–12/25 8,
-		// 12/28–12/31 12, 2027-01-01 (Fri, assumed working) 13, 1/4–1/8 18, 1/11 19, 1/12 20.
-		{"span into 2027 assumes monday to friday", "2026-12-15", 20, nil, "2027-01-12"},
+		// Into 2027, which has no data: Mon–Fri assumed, and 1 January a holiday as every year (《全国年节及纪念日
+		// 放假办法》 Art 2). Start Tue 2026-12-15: 12/16 1 … 12/18 3, 12/21–12/25 8, 12/28–12/31 12, 2027-01-01 (Fri,
+		// 元旦) skipped, 1/4–1/8 17, 1/11 18, 1/12 19, 1/13 20.
+		{"span into 2027 assumes monday to friday and 1 january", "2026-12-15", 20, nil, "2027-01-13"},
 		// 2019 劳动节 as adjusted by 国办发明电〔2019〕3号 (5/1–5/4 off, Sun 4/28 and Sun 5/5 worked), start Fri 4/26:
 		// 4/28(Sun, 调休) 1, 4/29 2, 4/30 3, [5/1–5/4], 5/5(Sun, 调休) 4, 5/6 5.
 		{"2019 labour day as adjusted", "2019-04-26", 5, nil, "2019-05-06"},
@@ -207,7 +208,7 @@ func TestDueResult(t *testing.T) {
 			t.Errorf("unknown = %v, want %v", got, want)
 		}
 		ws := r.Warnings()
-		if len(ws) != 1 || ws[0] != "2027年的节假日安排尚未录入，期限按周一至周五为工作日计算，可能不准确；请在国务院办公厅发布通知后录入。" {
+		if len(ws) != 1 || ws[0] != "2027年的节假日安排尚未录入，期限按周一至周五为工作日、1月1日元旦放假推定，为暂定日期；国务院办公厅发布通知并录入后将重新计算。" {
 			t.Errorf("warnings = %q", ws)
 		}
 	})
@@ -298,7 +299,7 @@ func TestWorkdaysBetween(t *testing.T) {
 		{"overdue counts negative", "2026-03-16", "2026-02-10", -20},
 		{"one day overdue", "2026-03-17", "2026-03-16", -1},
 		{"weekend only", "2026-03-06", "2026-03-08", 0},
-		{"into 2027 assumes monday to friday", "2026-12-31", "2027-01-08", 6},
+		{"into 2027 assumes monday to friday and 1 january", "2026-12-31", "2027-01-08", 5},
 		{"before 2019 assumes monday to friday", "2010-01-01", "2010-01-08", 5},
 		{"across all data", "2018-01-01", "2027-12-31", 0}, // filled in below
 	}
@@ -336,8 +337,9 @@ func TestKindAndNextWorkday(t *testing.T) {
 		{"2018-12-29", workday.MakeupWorkday, "元旦", "2019-01-02", true},
 		{"2026-03-07", workday.Weekend, "", "2026-03-09", false},
 		{"2026-03-09", workday.Workday, "", "2026-03-10", true},
-		{"2027-01-01", workday.Workday, "", "2027-01-04", true}, // no 2027 data: a Friday is a workday
-		{"2026-12-31", workday.Workday, "", "2027-01-01", true},
+		{"2027-01-01", workday.HolidayOff, workday.AssumedNewYear, "2027-01-04", false}, // no 2027 data: 元旦 is still a holiday
+		{"2027-01-05", workday.Workday, "", "2027-01-06", true},                         // no 2027 data: a Tuesday is a workday
+		{"2026-12-31", workday.Workday, "", "2027-01-04", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {

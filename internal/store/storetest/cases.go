@@ -220,7 +220,7 @@ func runCases(t *testing.T, open Opener) {
 			}
 			mustStep(t, db, health, ch.Case.ID, received.String(), casework.Command{Action: casework.Accept})
 			o := outcomes[rng.IntN(len(outcomes))]
-			if o.ID == disclosure.UnableStillUnclear || o.ID == disclosure.OtherNoCorrection || o.ID == disclosure.OtherNoFee {
+			if o.ID == disclosure.UnableStillUnclear || o.ID == disclosure.OtherNoCorrection || o.ID == disclosure.OtherNoFee || o.ID == disclosure.NotProcessedExcess {
 				o = outcomes[0]
 			}
 			basis := o.Bases[0].Key

@@ -9,8 +9,8 @@ import (
 )
 
 // runScenario replays application histories written as JSON through the real casework and prints what the system
-// does at each step. Exit status: 0 every file replayed as expected, 1 a step was refused or an expectation not
-// met, 2 a file could not be read.
+// does at each step. Exit status: 0 every file replayed as expected, 1 a step was refused (that the file did not
+// expect to be) or an expectation not met, 2 a file could not be read.
 func runScenario(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "run" {
 		return &exitError{code: 2, msg: "用法：gongkai scenario run [--json] 文件或目录…（情景格式见 docs/scenarios.md）"}

@@ -490,3 +490,17 @@ func TestApplicantViewHidesStaffNotes(t *testing.T) {
 		t.Errorf("view = %+v", v)
 	}
 }
+
+// A case whose 补正 notice went out before deliveries were recorded keeps its period from the day it was sent.
+func TestLapseOfANoticeSentBeforeDeliveriesWereRecorded(t *testing.T) {
+	c := mustCase(t, "2026-03-02", "2026-03-02")
+	c, _ = run(t, c, "2026-03-03", Command{Action: RequestFix, Items: "请说明信息名称"})
+	c.Progress = disclosure.CaseProgress{}
+	c.StepDue = date("2026-03-24")
+	if err := decideErr(c, "2026-03-24", Command{Action: FixLapsed}); disclosure.ErrorCode(err) != disclosure.EConflict {
+		t.Errorf("lapse on the last day: %v", err)
+	}
+	if l, _ := run(t, c, "2026-03-25", Command{Action: FixLapsed}); l.State != disclosure.Lapsed {
+		t.Errorf("lapse after the period: %s", l.State)
+	}
+}

@@ -314,7 +314,7 @@ func Decide(c *disclosure.Case, cmd Command, env Env, templates func(key string)
 		}
 		w.Delivered = cmd.Date
 		next.Progress.Waiting = &w
-		next.StepDue = cal.Due(w.Delivered, w.Days, nil).Due
+		next.StepDue = StepDue(next, cal)
 		data["kind"], data["delivered"], data["due"] = w.Kind, w.Delivered.String(), next.StepDue.String()
 
 	case AskReasons:

@@ -43,17 +43,34 @@ func waitFor(c *disclosure.Case, kind string, cmd Command, days int, s disclosur
 		w.Delivered = cmd.Date
 	}
 	c.Progress.Waiting = w
-	c.StepDue = workday.Date{}
-	if !w.Delivered.IsZero() {
-		c.StepDue = cal.Due(w.Delivered, days, nil).Due
-	}
+	c.StepDue = StepDue(c, cal)
 	return nil
+}
+
+// StepDue is the deadline of the notice a case waits on, from its delivery and the calendar (zero while delivery
+// is not known): what a new calendar year changes besides the reply deadline.
+func StepDue(c *disclosure.Case, cal *workday.Calendar) workday.Date {
+	w := c.Progress.Waiting
+	switch {
+	case w == nil:
+		return c.StepDue // a case from before delivery was recorded keeps the date it had
+	case w.Delivered.IsZero():
+		return workday.Date{}
+	}
+	return cal.Due(w.Delivered, w.Days, nil).Due
 }
 
 // lapsed checks that the period of the notice the case waits on has run out by the step's date: the period runs
 // from delivery, so without a recorded delivery nothing can lapse.
 func lapsed(c *disclosure.Case, on workday.Date) error {
 	w := c.Progress.Waiting
+	if w == nil && !c.StepDue.IsZero() {
+		// A notice sent before deliveries were recorded: its period ran from the day it was sent.
+		if !on.After(c.StepDue) {
+			return disclosure.Errorf(disclosure.EConflict, "期限至%s，期限届满前不能按逾期处理", c.StepDue.Chinese())
+		}
+		return nil
+	}
 	if w == nil {
 		return disclosure.Errorf(disclosure.EConflict, "本申请没有等待申请人答复的告知书")
 	}

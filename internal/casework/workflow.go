@@ -166,7 +166,7 @@ func precondition(c *disclosure.Case, s disclosure.AgencySettings, a Action) err
 			return disclosure.Errorf(disclosure.EConflict, "补正告知只能发出一次（《条例》第三十条“一次性告知”），本申请已经告知过补正")
 		}
 	case FixLapsed:
-		if c.Progress.Waiting == nil || c.Progress.Waiting.Kind != disclosure.WaitFix {
+		if w := c.Progress.Waiting; (w == nil && c.StepDue.IsZero()) || (w != nil && w.Kind != disclosure.WaitFix) {
 			return disclosure.Errorf(disclosure.EConflict, "本申请没有补正期限")
 		}
 	case RequestExtension:

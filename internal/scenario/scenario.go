@@ -157,8 +157,8 @@ type Result struct {
 	FeeYuan int `json:"fee_yuan"`
 	// Mismatches are the expectations the replay did not meet.
 	Mismatches []string `json:"mismatches,omitempty"`
-	// Refused counts the steps the law refused.
-	Refused int `json:"-"`
+	// Refused counts the steps the law refused that the file did not expect to be refused.
+	Refused int `json:"refused"`
 }
 
 // StepResult is what one step gave.
@@ -269,7 +269,7 @@ func Run(f *File, name string) (*Result, error) {
 	}
 	for i, st := range f.Steps {
 		sr := rp.step(i, st)
-		if !sr.OK {
+		if expectedRefusal := st.Expect != nil && st.Expect.OK != nil && !*st.Expect.OK; !sr.OK && !expectedRefusal {
 			rp.res.Refused++
 		}
 		rp.expectStep(i, st, &sr)

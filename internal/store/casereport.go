@@ -371,19 +371,21 @@ func (db *DB) OpenCaseIDs(ctx context.Context) ([]int64, error) {
 
 // SetDue stores a case's recomputed deadline (after a change of the calendar) without an event: the ledger did not
 // change, only what the calendar makes of it. It is audited.
-func (db *DB) SetDue(ctx context.Context, actor disclosure.Actor, id int64, due workday.Date, paused bool) error {
+func (db *DB) SetDue(ctx context.Context, actor disclosure.Actor, id int64, due, stepDue workday.Date, paused bool) error {
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		var old sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT due FROM applications WHERE id = $1`+db.d.forUpdate(), id).Scan(&old); err != nil {
+		var old, oldStep sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT due, step_due FROM applications WHERE id = $1`+db.d.forUpdate(), id).Scan(&old, &oldStep); err != nil {
 			return err
 		}
-		if old.String == due.String() || (!old.Valid && due.IsZero()) {
+		same := func(o sql.NullString, d workday.Date) bool { return o.String == d.String() || (!o.Valid && d.IsZero()) }
+		if same(old, due) && same(oldStep, stepDue) {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET due = $1, paused = $2 WHERE id = $3`, dateArg(due), paused, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET due = $1, step_due = $2, paused = $3 WHERE id = $4`, dateArg(due), dateArg(stepDue), paused, id); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, actor, "case.recompute_due", "application", strconv.FormatInt(id, 10), map[string]any{"due": old.String}, map[string]any{"due": due.String()})
+		return db.appendAudit(ctx, tx, actor, "case.recompute_due", "application", strconv.FormatInt(id, 10),
+			map[string]any{"due": old.String, "step_due": oldStep.String}, map[string]any{"due": due.String(), "step_due": dateArg(stepDue)})
 	})
 	if err != nil {
 		return fmt.Errorf("store: set due: %w", err)

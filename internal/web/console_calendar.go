@@ -80,8 +80,9 @@ func RecomputeDeadlines(ctx context.Context, db *store.DB, actor disclosure.Acto
 			agencies[c.AgencyID] = a
 		}
 		dl := casework.ComputeDeadline(cal, a.Settings, c.Clock, today)
-		if dl.Due() != c.Due {
-			if err := db.SetDue(ctx, actor, id, dl.Due(), dl.Paused); err != nil {
+		stepDue := casework.StepDue(c, cal)
+		if dl.Due() != c.Due || stepDue != c.StepDue {
+			if err := db.SetDue(ctx, actor, id, dl.Due(), stepDue, dl.Paused); err != nil {
 				return changed, err
 			}
 			changed++

@@ -336,7 +336,7 @@ func runCases(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("a case sent to the competent agency opens there, linked", func(t *testing.T) {
+	t.Run("a case sent to the competent agency is a referral there, counted once registered", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		gov := MustRegion(t, db)
 		health := mustAgency(t, db, disclosure.Department, gov, "平阴县卫生健康局")
@@ -351,8 +351,34 @@ func runCases(t *testing.T, open Opener) {
 			t.Fatalf("transfer = %+v", sent.Transfer)
 		}
 		there, _, _ := db.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: []int64{insurance.ID}})
-		if len(there) != 1 || *there[0].TransferredFrom != ch.Case.ID || there[0].Channel != disclosure.Transfer || there[0].ReceivedOn.String() != "2026-03-04" {
-			t.Errorf("at the insurance bureau: %+v", there)
+		if len(there) != 1 || *there[0].TransferredFrom != ch.Case.ID || there[0].Channel != disclosure.Transfer || there[0].State != disclosure.Referred {
+			t.Fatalf("at the insurance bureau: %+v", there)
+		}
+		// Art 36(5), 31: not received by the insurance bureau until it registers it — no 新收 in its report.
+		newCount := func() int {
+			t.Helper()
+			counts, err := db.RequestCounts(ctx, []int64{insurance.ID}, 2026)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, c := range counts {
+				if c.Row == "new" {
+					n += c.N
+				}
+			}
+			return n
+		}
+		if n := newCount(); n != 0 {
+			t.Errorf("the referral counts %d in the insurance bureau's 新收 before it is registered", n)
+		}
+		mustStep(t, db, insurance, there[0].ID, "2026-03-06", casework.Command{Action: casework.RegisterReferral, Date: day("2026-03-05")})
+		reg, err := db.GetCase(ctx, there[0].ID)
+		if err != nil || reg.State != disclosure.Registered || reg.ReceivedOn.String() != "2026-03-05" || reg.Due.IsZero() {
+			t.Fatalf("registered referral: %+v %v", reg, err)
+		}
+		if n := newCount(); n != 1 {
+			t.Errorf("the registered referral counts %d in 新收, want 1", n)
 		}
 	})
 

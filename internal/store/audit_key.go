@@ -142,6 +142,18 @@ func (db *DB) StartAudit(ctx context.Context) (*disclosure.AuditEntry, error) {
 		if alg == want {
 			return nil
 		}
+		// A chain whose head is unkeyed after keyed rows was rewritten by someone without the key; a new keyed
+		// entry on top would hide that from a check with the key alone.
+		if !disclosure.AuditAlgKeyed(alg) {
+			var keyed int64
+			err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM audit_log WHERE alg IN ($1, $2)`, disclosure.AuditHMACSHA256, disclosure.AuditHMACSM3).Scan(&keyed)
+			if err != nil {
+				return fmt.Errorf("audit: %w", err)
+			}
+			if keyed > 0 {
+				return disclosure.Errorf(disclosure.EConflict, "审计记录自第 %d 条起以审计密钥计算哈希，但最新一条（第 %d 条）不是：审计记录被不知道密钥的人改写，请运行 gongkai audit verify", keyed, seq)
+			}
+		}
 		after := map[string]string{"alg": want}
 		if id := db.audit.KeyID(); id != "" {
 			after["key_id"] = id

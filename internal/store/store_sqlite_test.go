@@ -383,3 +383,59 @@ func openSQLiteB(b *testing.B) *store.DB {
 
 func BenchmarkCreateAgencySQLite(b *testing.B)     { benchmarkCreateAgency(b, openSQLiteB) }
 func BenchmarkVerifyAudit10000SQLite(b *testing.B) { benchmarkVerifyAudit(b, openSQLiteB) }
+
+// A keyed trail is backed up without its key and restored only with it; the restored trail verifies, also
+// against the checkpoint taken when the backup was made, and goes on with the same key.
+func TestKeyedAuditSurvivesBackupAndRestore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key := bytes.Repeat([]byte{0x42, 0x17}, 16)
+	cfg := store.AuditConfig{Key: key, Hash: "sm3"}
+	db := mustOpen(t, dir)
+	if err := db.SetAuditConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if err := db.RecordEvent(ctx, actor, "audit.export", "audit_log", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp, err := db.TakeAuditCheckpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data, _ := os.ReadFile(backup)
+	if bytes.Contains(data, key) || bytes.Contains(data, []byte(fmt.Sprintf("%x", key))) {
+		t.Fatal("the backup holds the audit key")
+	}
+	if err := store.Restore(ctx, backup, dir); err == nil || !strings.Contains(err.Error(), "须提供审计密钥文件") {
+		t.Errorf("restore without the key: %v", err)
+	}
+	if err := store.Restore(ctx, backup, dir, store.AuditConfig{Key: bytes.Repeat([]byte{1}, 32)}); err == nil || !strings.Contains(err.Error(), "哈希值不符") {
+		t.Errorf("restore with another key: %v", err)
+	}
+	if err := store.Restore(ctx, backup, dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpen(t, dir)
+	defer db.Close()
+	db.SetAuditConfig(cfg)
+	if added, err := db.StartAudit(ctx); err != nil || added != nil {
+		t.Fatalf("start after restore: %+v, %v", added, err)
+	}
+	if err := db.RecordEvent(ctx, actor, "backup.restore", "database", ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.VerifyAuditCheckpoints(ctx, []disclosure.AuditCheckpoint{cp})
+	if err != nil || !res.OK || res.Entries != 7 || res.Keyed != 7 {
+		t.Errorf("verify after restore = %+v, %v", res, err)
+	}
+}

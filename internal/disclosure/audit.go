@@ -153,8 +153,8 @@ type VerifyResult struct {
 	// Keyed counts the entries hashed with the audit key; KeyedFrom is the first of them (0 when none).
 	Keyed     int64
 	KeyedFrom int64
-	// NeedsKey is true when the chain holds keyed entries but the check was run without the audit key: they could
-	// not be checked, so OK is false without proof of tampering.
+	// NeedsKey is true when the check found nothing wrong but the chain holds keyed entries and it ran without the
+	// audit key: they could not be checked, so OK is false without proof of tampering.
 	NeedsKey bool
 	// Checkpoints is how many checkpoints were compared with the chain.
 	Checkpoints int

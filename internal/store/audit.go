@@ -279,7 +279,9 @@ func (db *DB) VerifyAuditCheckpoints(ctx context.Context, checkpoints []disclosu
 	if db.audit.Key != nil && res.Entries > 0 && !disclosure.AuditAlgKeyed(lastAlg) {
 		broken(res.LastSeq, "已提供审计密钥，但最后一条（第 %d 条）不是以密钥计算的哈希：审计记录被不知道密钥的人改写，或尚未以该密钥启动过本程序", res.LastSeq)
 	}
-	if res.OK && res.NeedsKey {
+	if !res.OK {
+		res.NeedsKey = false // what was found is proof enough, key or not
+	} else if res.NeedsKey {
 		res.OK = false
 		res.Problem = fmt.Sprintf("第 %d 条起的审计记录以审计密钥计算哈希（HMAC），须提供审计密钥文件（--audit-key-file 或环境变量 GONGKAI_AUDIT_KEY_FILE）才能校验", max(res.KeyedFrom, 1))
 	}

@@ -102,6 +102,13 @@ func TestAuditKeyAndCheckpointCommands(t *testing.T) {
 	if _, errOut, code := runMain(t, "audit", "verify", "--data", dir); code != 2 || !strings.Contains(errOut, "须提供审计密钥文件") {
 		t.Errorf("verify without the key: %d %s", code, errOut)
 	}
+	// Nor does a writer make itself a new key for a keyed trail.
+	if _, errOut, code := runMain(t, "agency", "list", "--data", dir); code != 2 || !strings.Contains(errOut, "请放回原密钥文件") {
+		t.Errorf("a command without the folder's key: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(keyFile); err == nil {
+		t.Error("a new key was made for a keyed trail")
+	}
 	if _, errOut, code := runMain(t, "audit", "verify", "--data", dir, "--audit-key-file", keyFile); code != 2 || !strings.Contains(errOut, "找不到审计密钥文件") {
 		t.Errorf("verify with a missing key file: %d %s", code, errOut)
 	}
@@ -165,7 +172,7 @@ func TestAuditKeygenAndSM3(t *testing.T) {
 	if len(es) != 2 || es[0].Alg != disclosure.AuditHMACSM3 || es[1].Alg != disclosure.AuditHMACSM3 {
 		t.Errorf("entries = %+v", es)
 	}
-	if _, errOut, code := runMain(t, "agency", "list", "--data", dir, "--audit-hash", "md5"); code != 2 || !strings.Contains(errOut, "sha256 或 sm3") {
+	if _, errOut, code := runMain(t, "agency", "list", "--data", dir, "--audit-key-file", key, "--audit-hash", "md5"); code != 2 || !strings.Contains(errOut, "sha256 或 sm3") {
 		t.Errorf("md5: %d %s", code, errOut)
 	}
 }

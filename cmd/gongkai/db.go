@@ -90,6 +90,17 @@ func (d *dbFlags) openReading(ctx context.Context, create bool) (*store.DB, erro
 		db.Close()
 		return nil, userError(err)
 	}
+	if create && d.auditKeyFile == "" && d.db == "" {
+		// A data folder whose trail is keyed but whose key is missing (a restore into a new folder, a key moved
+		// away) needs that key back, not a new one that could never check the old rows.
+		if _, err := os.Stat(filepath.Join(d.data, auditKeyName)); errors.Is(err, os.ErrNotExist) {
+			if head, err := db.TakeAuditCheckpoint(ctx); err == nil && disclosure.AuditAlgKeyed(head.Alg) {
+				db.Close()
+				return nil, &exitError{code: 2, msg: fmt.Sprintf("审计记录已使用审计密钥，但数据目录中没有密钥文件 %s：请放回原密钥文件，或用 --audit-key-file 指定它",
+					filepath.Join(d.data, auditKeyName))}
+			}
+		}
+	}
 	cfg, err := d.auditConfig(create)
 	if err == nil {
 		err = db.SetAuditConfig(cfg)
@@ -326,5 +337,8 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		return userError(err)
 	}
 	fmt.Fprintf(stdout, "已从 %s 恢复到 %s（恢复前请停止 gongkai serve）\n", *from, d.data)
+	if cfg.Key != nil {
+		fmt.Fprintf(stdout, "启动时请使用同一审计密钥（编号 %s）；晚于该备份的检查点会显示恢复所丢弃的记录，请另存旧检查点文件后重新开始\n", cfg.KeyID())
+	}
 	return nil
 }

@@ -438,7 +438,7 @@ func (c *AuditCheckpointer) Run(ctx context.Context) {
 	if poll <= 0 {
 		poll = time.Minute
 	}
-	try := func(ctx context.Context) {
+	try := func(ctx context.Context, final bool) {
 		var seq int64
 		if err := c.DB.read.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq); err != nil {
 			if ctx.Err() == nil && c.Log != nil {
@@ -446,25 +446,25 @@ func (c *AuditCheckpointer) Run(ctx context.Context) {
 			}
 			return
 		}
-		if !c.due(seq, c.DB.now()) {
+		if !c.due(seq, c.DB.now()) && !(final && seq != c.last) {
 			return
 		}
 		if _, err := c.Checkpoint(ctx); err != nil && c.Log != nil {
 			c.Log.Error("audit checkpoint not written", "err", err, "msg", disclosure.ErrorMessage(err))
 		}
 	}
-	try(ctx)
+	try(ctx, false)
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			final, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			try(final)
+			try(final, true)
 			cancel()
 			return
 		case <-t.C:
-			try(ctx)
+			try(ctx, false)
 		}
 	}
 }

@@ -439,3 +439,44 @@ func TestKeyedAuditSurvivesBackupAndRestore(t *testing.T) {
 		t.Errorf("verify after restore = %+v, %v", res, err)
 	}
 }
+
+// While serving, checkpoints are written at start, after Every entries, and a last one at shutdown.
+func TestAuditCheckpointerRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db := mustOpen(t, t.TempDir())
+	defer db.Close()
+	db.SetAuditConfig(store.AuditConfig{Key: bytes.Repeat([]byte{9}, 32)})
+	file := filepath.Join(t.TempDir(), "cp.jsonl")
+	c := &store.AuditCheckpointer{DB: db, Path: file, Every: 5, Poll: 5 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	waitFor := func(n int) []disclosure.AuditCheckpoint {
+		t.Helper()
+		for range 400 {
+			if cps, err := store.ReadAuditCheckpoints(file); err == nil && len(cps) >= n {
+				return cps
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d checkpoints", n)
+		return nil
+	}
+	waitFor(1)
+	for i := range 7 {
+		if err := db.RecordEvent(ctx, actor, "audit.export", "audit_log", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cps := waitFor(2); cps[1].Seq < 5 || cps[1].Sig == "" {
+		t.Errorf("checkpoint after 5 entries: %+v", cps[1])
+	}
+	cancel()
+	<-done
+	cps := waitFor(2)
+	if last := cps[len(cps)-1]; last.Seq != 7 {
+		t.Errorf("last checkpoint at %d, want 7 (at shutdown)", last.Seq)
+	}
+	if res, err := db.VerifyAuditCheckpoints(context.Background(), cps); err != nil || !res.OK {
+		t.Errorf("verify = %+v, %v", res, err)
+	}
+}

@@ -108,7 +108,7 @@ func TestUserCommands(t *testing.T) {
 	if !strings.Contains(out, "zhang") || !strings.Contains(out, "公开专员@1、保密审查员@1") || strings.Contains(out, "须修改初始密码") {
 		t.Errorf("list: %s", out)
 	}
-	if out, _, code := runMain(t, "audit", "verify", "--data", dir); code != 0 || !strings.Contains(out, "共 4 条") {
+	if out, _, code := runMain(t, "audit", "verify", "--data", dir); code != 0 || !strings.Contains(out, "共 5 条") || !strings.Contains(out, "第 2 条起的 4 条以审计密钥") {
 		t.Errorf("audit after user commands: %d %s", code, out)
 	}
 }

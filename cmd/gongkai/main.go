@@ -57,8 +57,11 @@ const usage = `gongkai — 政府信息公开工作系统
         把报告数据（JSON）生成为网页、Markdown、Excel、Word 或 PDF
   gongkai migrate [--data 目录 | --db postgres://…]
         创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
-  gongkai audit verify [--data 目录 | --db postgres://…]
-        校验审计记录的哈希链：退出码 0 完整，1 被篡改
+  gongkai audit verify [--data 目录 | --db postgres://…] [--audit-key-file 密钥文件] [--checkpoint 检查点文件]
+        校验审计记录的哈希链，并对照另存的检查点：退出码 0 完整，1 被篡改，2 无法校验（如缺少审计密钥）
+  gongkai audit checkpoint [--audit-checkpoint-file 文件]   把链头（序号、哈希、时间）签名后追加到检查点文件并输出
+  gongkai audit keygen --to 文件                 生成审计密钥（PostgreSQL 部署用 --audit-key-file 指定）
+        各命令均可用 --audit-key-file（默认 数据目录/audit.key）和 --audit-hash sha256|sm3 设置审计密钥和哈希算法
   gongkai agency add --name 名称 [--parent 上级编号] [--uscc 统一社会信用代码] [--phone …] …
   gongkai agency set --id 编号 [--index-format {uscc}/{year}-{serial:05d}] [--reply-days 20] [--extension-days 20]
         [--fee-notice-pauses yes|no] [--non-working-day-receipt as_received|next_working_day --receipt-policy-reason 依据]

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path"
 	"runtime/debug"
 	"sync"
@@ -46,6 +47,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	smtpFrom := fs.String("smtp-from", getenv("GONGKAI_SMTP_FROM"), "发件人，如 \"政府信息公开 <noreply@example.gov.cn>\"")
 	smtpSecurity := fs.String("smtp-security", "starttls", "SMTP 加密方式：starttls、tls 或 none（仅限本机中继）")
 	reminderHour := fs.Int("reminder-hour", 8, "每个工作日向公开专员发送到期提醒邮件的时刻（0—23 时）")
+	checkpointFile := fs.String("audit-checkpoint-file", getenv("GONGKAI_AUDIT_CHECKPOINT_FILE"),
+		"审计检查点文件（追加写入链头的签名记录，应另存副本）；内置数据库默认为 数据目录/"+checkpointName+"，PostgreSQL 默认只写入日志。也可用环境变量 GONGKAI_AUDIT_CHECKPOINT_FILE")
+	checkpointEvery := fs.Int64("audit-checkpoint-every", 1000, "每新增多少条审计记录写一次检查点（另外每小时一次）")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,13 +65,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		sender = smtp
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	db, err := d.open(ctx)
+	db, err := d.openReading(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if *checkpointFile == "" {
+		*checkpointFile = d.defaultCheckpointFile()
+	}
+	if err := startAudit(ctx, db, *checkpointFile, log, stderr); err != nil {
+		return err
+	}
 	var background sync.WaitGroup
 	defer background.Wait() // before the database closes
+	checkpoints := &store.AuditCheckpointer{DB: db, Path: *checkpointFile, Every: *checkpointEvery, Log: log}
+	background.Go(func() { checkpoints.Run(ctx) })
 	if *demo {
 		seeded, err := seedDemo(ctx, db, stdout)
 		if err != nil {
@@ -83,7 +95,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	loc := shanghai()
 	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
 	hits := web.NewHitCounter(db, log)
-	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits})
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits,
+		AuditCheckpointFile: *checkpointFile})
 	if err != nil {
 		return err
 	}
@@ -131,6 +144,42 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	return nil
+}
+
+// startAudit readies the audit trail for serving. Without an audit key (PostgreSQL without --audit-key-file) it
+// warns loudly: anyone who can write the database can then rewrite the trail undetected but for checkpoints. It
+// compares the newest checkpoint with the database before anything is appended, and says so loudly when they
+// disagree (it serves on: the evidence stays in the checkpoint file and audit verify reports it). Then it appends
+// the audit.config entry if the key or the hash changed.
+func startAudit(ctx context.Context, db *store.DB, checkpointFile string, log *slog.Logger, stderr io.Writer) error {
+	if db.AuditConfig().Key == nil {
+		msg := "警告：未配置审计密钥（--audit-key-file 或 GONGKAI_AUDIT_KEY_FILE），审计记录只以不加密钥的哈希串联，能写数据库的人可以改写审计记录而不被发现"
+		fmt.Fprintln(stderr, msg)
+		log.Warn("audit trail is not keyed: anyone with write access to the database can rewrite it undetected; set --audit-key-file", "msg", msg)
+	}
+	if checkpointFile == "" {
+		log.Warn("audit checkpoints go to the log only; set --audit-checkpoint-file to keep them in a file as well")
+	} else if _, err := os.Stat(checkpointFile); err == nil {
+		cps, err := store.ReadAuditCheckpoints(checkpointFile)
+		problem := disclosure.ErrorMessage(err)
+		if err == nil && len(cps) > 0 {
+			if problem, err = db.CheckAuditCheckpoint(ctx, cps[len(cps)-1]); err != nil {
+				return userError(err)
+			}
+		}
+		if problem != "" {
+			fmt.Fprintf(stderr, "警告：审计记录与检查点文件 %s 不符：%s。请立即运行 gongkai audit verify 并通知审计员\n", checkpointFile, problem)
+			log.Error("audit trail disagrees with the newest checkpoint", "file", checkpointFile, "problem", problem)
+		}
+	}
+	added, err := db.StartAudit(ctx)
+	if err != nil {
+		return userError(err)
+	}
+	if added != nil {
+		log.Info("audit trail hash changed", "seq", added.Seq, "alg", added.Alg, "key_id", db.AuditConfig().KeyID())
 	}
 	return nil
 }

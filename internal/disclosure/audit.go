@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -40,28 +41,82 @@ type AuditEntry struct {
 	After      json.RawMessage `json:"after,omitempty"`
 	PrevHash   string          `json:"prev_hash"`
 	Hash       string          `json:"hash"`
+	// Alg names how Hash was computed (one of the Audit* algorithm names); empty reads as AuditSHA256.
+	Alg string `json:"alg,omitempty"`
 }
+
+// The hash algorithms of audit entries. Each entry records its own, so a chain begun before the audit key existed
+// keeps its old entries as they were and shows from which entry on it is keyed.
+const (
+	// AuditSHA256 is plain SHA-256: every entry written before gongkai knew an audit key, and the entries of a
+	// deployment that runs without one. Anyone who can write the database can recompute it.
+	AuditSHA256 = "sha256"
+	// AuditSM3 is plain SM3 (GB/T 32905), the same without a key.
+	AuditSM3 = "sm3"
+	// AuditHMACSHA256 is HMAC-SHA256 under the audit key, which is kept outside the database: without the key
+	// nobody can write an entry that verifies.
+	AuditHMACSHA256 = "hmac-sha256"
+	// AuditHMACSM3 is HMAC-SM3 under the audit key, for agencies whose 密评 asks for the 国密 hash.
+	AuditHMACSM3 = "hmac-sm3"
+)
+
+// AuditAlgKeyed reports whether entries hashed with alg need the audit key to be written or checked.
+func AuditAlgKeyed(alg string) bool { return alg == AuditHMACSHA256 || alg == AuditHMACSM3 }
 
 // GenesisHash is the PrevHash of the first entry: 64 zeros.
 var GenesisHash = strings.Repeat("0", 64)
 
-// ComputeHash returns the entry's hash: SHA-256 over the previous hash and every field in a fixed, unambiguous
-// encoding (each field length-prefixed), so editing, deleting or reordering any row breaks the chain.
-func (e *AuditEntry) ComputeHash() string {
-	h := sha256.New()
+// ComputeHash returns the entry's hash as plain SHA-256 (the scheme of every entry before the audit key; also what
+// tests use to play an attacker who rewrites the chain without the key). See Digest.
+func (e *AuditEntry) ComputeHash() string { return e.Digest(sha256.New()) }
+
+// Digest feeds the previous hash and every field to h in a fixed, unambiguous encoding (each field
+// length-prefixed), so editing, deleting or reordering any row breaks the chain, and returns h's sum in hex. h is
+// SHA-256, SM3, or an HMAC of either under the audit key, as e.Alg says; the store picks it. Entries of any
+// algorithm but the original AuditSHA256 also cover Alg, so that an entry cannot be relabelled.
+func (e *AuditEntry) Digest(h hash.Hash) string {
 	actor := ""
 	if e.ActorID != nil {
 		actor = strconv.FormatInt(*e.ActorID, 10)
 	}
-	for _, f := range []string{
+	fields := []string{
 		e.PrevHash, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UTC().UnixMicro(), 10), actor, e.ActorName,
 		e.Role, e.RemoteAddr, e.Action, e.ObjectType, e.ObjectID, string(e.Before), string(e.After),
-	} {
+	}
+	if e.Alg != "" && e.Alg != AuditSHA256 {
+		fields = append(fields, e.Alg)
+	}
+	for _, f := range fields {
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})
 		h.Write([]byte(f))
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// AuditCheckpoint is the head of the audit chain at one moment, written outside the database (a file of JSON
+// lines, the log, a printout for the auditor). Later, VerifyAudit with the checkpoints proves that every entry up
+// to it is still there unchanged, even against someone who could rewrite the whole database and its head.
+type AuditCheckpoint struct {
+	// Seq, Hash and Alg identify the newest entry when the checkpoint was taken; EntryAt is that entry's time.
+	Seq     int64     `json:"seq"`
+	Hash    string    `json:"hash"`
+	Alg     string    `json:"alg"`
+	EntryAt time.Time `json:"entry_at"`
+	// At is when the checkpoint was taken.
+	At time.Time `json:"at"`
+	// KeyID names the audit key that signed the checkpoint (not the key itself); empty when unsigned.
+	KeyID string `json:"key_id,omitempty"`
+	// SigAlg and Sig are the checkpoint's signature: an HMAC under a key derived from the audit key, over every
+	// field above. A checkpoint of a chain without a key is unsigned.
+	SigAlg string `json:"sig_alg,omitempty"`
+	Sig    string `json:"sig,omitempty"`
+}
+
+// SignedText returns the bytes a checkpoint's signature covers: every field but the signature, in a fixed order.
+func (c *AuditCheckpoint) SignedText() []byte {
+	return []byte(strings.Join([]string{"gongkai audit checkpoint v1", strconv.FormatInt(c.Seq, 10), c.Hash, c.Alg,
+		strconv.FormatInt(c.EntryAt.UTC().UnixMicro(), 10), strconv.FormatInt(c.At.UTC().UnixMicro(), 10), c.KeyID, c.SigAlg}, "\n"))
 }
 
 // AuditFilter selects audit entries; zero fields select everything. Conditions combine with AND.
@@ -95,6 +150,14 @@ type VerifyResult struct {
 	// someone who can rewrite the whole database.
 	LastSeq  int64
 	LastHash string
+	// Keyed counts the entries hashed with the audit key; KeyedFrom is the first of them (0 when none).
+	Keyed     int64
+	KeyedFrom int64
+	// NeedsKey is true when the check found nothing wrong but the chain holds keyed entries and it ran without the
+	// audit key: they could not be checked, so OK is false without proof of tampering.
+	NeedsKey bool
+	// Checkpoints is how many checkpoints were compared with the chain.
+	Checkpoints int
 }
 
 // AuditService reads the audit trail. Entries are written only by the store, inside the transaction of the change

@@ -170,3 +170,25 @@ func TestSessionLive(t *testing.T) {
 		t.Error("expiry is exclusive")
 	}
 }
+
+// Old entries keep their hash; any other algorithm's entry covers its algorithm name, so it cannot be relabelled.
+func TestAuditDigestCoversTheAlgorithm(t *testing.T) {
+	e := AuditEntry{Seq: 1, At: time.Unix(1700000000, 0).UTC(), ActorName: "张三", Role: "officer", Action: "agency.create", ObjectType: "agency", ObjectID: "1", PrevHash: GenesisHash}
+	legacy := e.ComputeHash()
+	e.Alg = AuditSHA256
+	if e.ComputeHash() != legacy {
+		t.Error("labelling an old entry sha256 changes its hash")
+	}
+	seen := map[string]string{legacy: AuditSHA256}
+	for _, alg := range []string{AuditSM3, AuditHMACSHA256, AuditHMACSM3} {
+		e.Alg = alg
+		h := e.ComputeHash()
+		if other, dup := seen[h]; dup {
+			t.Errorf("%s and %s hash the same input alike", alg, other)
+		}
+		seen[h] = alg
+	}
+	if AuditAlgKeyed(AuditSHA256) || AuditAlgKeyed(AuditSM3) || !AuditAlgKeyed(AuditHMACSHA256) || !AuditAlgKeyed(AuditHMACSM3) {
+		t.Error("keyed algorithms")
+	}
+}

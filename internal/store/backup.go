@@ -61,8 +61,9 @@ func (db *DB) BackupTo(ctx context.Context, w io.Writer) error {
 // Restore replaces the SQLite database in dataDir with the backup file, after checking the copy about to be
 // installed: it opens, its schema is one this program knows, and its audit trail is intact. The backup file itself
 // is only read. gongkai must not be running on dataDir. The old database is replaced in one rename, so a failed
-// restore leaves it as it was.
-func Restore(ctx context.Context, backup, dataDir string) error {
+// restore leaves it as it was. audit, if given, holds the audit key to check the backup's keyed entries with: the
+// key is never in the backup, and a backup whose keyed entries cannot be checked is not restored.
+func Restore(ctx context.Context, backup, dataDir string, audit ...AuditConfig) error {
 	if _, err := os.Stat(backup); err != nil {
 		return disclosure.Errorf(disclosure.EInvalid, "找不到备份文件 %s", backup)
 	}
@@ -81,7 +82,11 @@ func Restore(ctx context.Context, backup, dataDir string) error {
 		removeTmp()
 		return fmt.Errorf("store: restore: %w", err)
 	}
-	if err := checkRestorable(ctx, tmp, backup); err != nil {
+	var cfg AuditConfig
+	if len(audit) > 0 {
+		cfg = audit[0]
+	}
+	if err := checkRestorable(ctx, tmp, backup, cfg); err != nil {
 		removeTmp()
 		return err
 	}
@@ -102,7 +107,7 @@ func Restore(ctx context.Context, backup, dataDir string) error {
 
 // checkRestorable opens the copy of a backup, brings its schema up to date (a backup made by an older gongkai), and
 // checks its audit trail. It leaves every change in the main file, none in a WAL beside it.
-func checkRestorable(ctx context.Context, path, backup string) error {
+func checkRestorable(ctx context.Context, path, backup string, audit AuditConfig) error {
 	db, err := Open(ctx, "sqlite:"+path)
 	if err != nil {
 		if disclosure.ErrorCode(err) == disclosure.EConflict {
@@ -111,6 +116,9 @@ func checkRestorable(ctx context.Context, path, backup string) error {
 		return disclosure.Errorf(disclosure.EInvalid, "备份文件无法打开，可能不是 gongkai 的备份：%s", backup)
 	}
 	defer db.Close()
+	if err := db.SetAuditConfig(audit); err != nil {
+		return err
+	}
 	if current, _, err := db.SchemaVersion(ctx); err != nil || current == 0 {
 		return disclosure.Errorf(disclosure.EInvalid, "备份文件中没有 gongkai 的数据：%s", backup)
 	}
@@ -118,6 +126,11 @@ func checkRestorable(ctx context.Context, path, backup string) error {
 		return err
 	}
 	res, err := db.VerifyAudit(ctx)
+	if err == nil && !res.OK && res.Keyed == 0 && audit.Key != nil {
+		// A backup from before the audit key: every entry is a plain hash, and is checked as one.
+		db.SetAuditConfig(AuditConfig{Hash: audit.Hash})
+		res, err = db.VerifyAudit(ctx)
+	}
 	if err != nil {
 		return disclosure.Errorf(disclosure.EInvalid, "备份文件无法读取，可能不是 gongkai 的备份：%s", backup)
 	}

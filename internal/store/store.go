@@ -50,6 +50,8 @@ type DB struct {
 	read *sql.DB
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// audit is how new audit entries are hashed (audit.go); set once after Open, before any write.
+	audit AuditConfig
 	// version counts this process's committed write transactions, so caches of rendered pages know when to drop
 	// their copies.
 	version atomic.Uint64
@@ -106,7 +108,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // OpenAnother opens a second, independent handle on the same database, with its own connection pools — what a
 // second gongkai process would have. Tests use it to check behaviour between processes.
-func (db *DB) OpenAnother(ctx context.Context) (*DB, error) { return Open(ctx, db.dsn) }
+func (db *DB) OpenAnother(ctx context.Context) (*DB, error) {
+	other, err := Open(ctx, db.dsn)
+	if err != nil {
+		return nil, err
+	}
+	other.audit = db.audit
+	return other, nil
+}
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)

@@ -383,3 +383,100 @@ func openSQLiteB(b *testing.B) *store.DB {
 
 func BenchmarkCreateAgencySQLite(b *testing.B)     { benchmarkCreateAgency(b, openSQLiteB) }
 func BenchmarkVerifyAudit10000SQLite(b *testing.B) { benchmarkVerifyAudit(b, openSQLiteB) }
+
+// A keyed trail is backed up without its key and restored only with it; the restored trail verifies, also
+// against the checkpoint taken when the backup was made, and goes on with the same key.
+func TestKeyedAuditSurvivesBackupAndRestore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key := bytes.Repeat([]byte{0x42, 0x17}, 16)
+	cfg := store.AuditConfig{Key: key, Hash: "sm3"}
+	db := mustOpen(t, dir)
+	if err := db.SetAuditConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if err := db.RecordEvent(ctx, actor, "audit.export", "audit_log", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp, err := db.TakeAuditCheckpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data, _ := os.ReadFile(backup)
+	if bytes.Contains(data, key) || bytes.Contains(data, []byte(fmt.Sprintf("%x", key))) {
+		t.Fatal("the backup holds the audit key")
+	}
+	if err := store.Restore(ctx, backup, dir); err == nil || !strings.Contains(err.Error(), "须提供审计密钥文件") {
+		t.Errorf("restore without the key: %v", err)
+	}
+	if err := store.Restore(ctx, backup, dir, store.AuditConfig{Key: bytes.Repeat([]byte{1}, 32)}); err == nil || !strings.Contains(err.Error(), "哈希值不符") {
+		t.Errorf("restore with another key: %v", err)
+	}
+	if err := store.Restore(ctx, backup, dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpen(t, dir)
+	defer db.Close()
+	db.SetAuditConfig(cfg)
+	if added, err := db.StartAudit(ctx); err != nil || added != nil {
+		t.Fatalf("start after restore: %+v, %v", added, err)
+	}
+	if err := db.RecordEvent(ctx, actor, "backup.restore", "database", ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.VerifyAuditCheckpoints(ctx, []disclosure.AuditCheckpoint{cp})
+	if err != nil || !res.OK || res.Entries != 7 || res.Keyed != 7 {
+		t.Errorf("verify after restore = %+v, %v", res, err)
+	}
+}
+
+// While serving, checkpoints are written at start, after Every entries, and a last one at shutdown.
+func TestAuditCheckpointerRun(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db := mustOpen(t, t.TempDir())
+	defer db.Close()
+	db.SetAuditConfig(store.AuditConfig{Key: bytes.Repeat([]byte{9}, 32)})
+	file := filepath.Join(t.TempDir(), "cp.jsonl")
+	c := &store.AuditCheckpointer{DB: db, Path: file, Every: 5, Poll: 5 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	waitFor := func(n int) []disclosure.AuditCheckpoint {
+		t.Helper()
+		for range 400 {
+			if cps, err := store.ReadAuditCheckpoints(file); err == nil && len(cps) >= n {
+				return cps
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d checkpoints", n)
+		return nil
+	}
+	waitFor(1)
+	for i := range 7 {
+		if err := db.RecordEvent(ctx, actor, "audit.export", "audit_log", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cps := waitFor(2); cps[1].Seq < 5 || cps[1].Sig == "" {
+		t.Errorf("checkpoint after 5 entries: %+v", cps[1])
+	}
+	cancel()
+	<-done
+	cps := waitFor(2)
+	if last := cps[len(cps)-1]; last.Seq != 7 {
+		t.Errorf("last checkpoint at %d, want 7 (at shutdown)", last.Seq)
+	}
+	if res, err := db.VerifyAuditCheckpoints(context.Background(), cps); err != nil || !res.OK {
+		t.Errorf("verify = %+v, %v", res, err)
+	}
+}

@@ -77,6 +77,9 @@ type Config struct {
 	// SitemapLimit is the most URLs in one sitemap file (default 50,000, the sitemap protocol's limit); beyond it
 	// sitemap.xml is a sitemap index.
 	SitemapLimit int
+	// AuditCheckpointFile is the file of audit checkpoints (JSON lines) that the audit page checks the trail
+	// against, so that rows cut from its end show there too; empty checks the chain alone.
+	AuditCheckpointFile string
 }
 
 // Server is the web application.

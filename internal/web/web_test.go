@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -616,5 +617,42 @@ func TestCachedPagesAreCompressedForBrowsersThatAcceptIt(t *testing.T) {
 	}
 	if resp, body := fetch("gzip;q=0, identity", ""); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
 		t.Errorf("gzip;q=0 got %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// The auditor's page checks the trail against the server's checkpoint file, so rows cut from the end with the
+// head moved back — which the chain alone cannot show — are reported there.
+func TestAuditPageChecksTheCheckpoints(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "audit-checkpoints.jsonl")
+	h, err := NewServer(f.db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1, AuditCheckpointFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewServer(h)
+	t.Cleanup(f.srv.Close)
+	c := f.client(t)
+	if resp := f.signIn(t, c, "auditor", password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	cp, err := f.db.TakeAuditCheckpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.AppendAuditCheckpoint(path, cp); err != nil {
+		t.Fatal(err)
+	}
+	if _, doc := get(t, c, f.srv.URL+"/console/audit"); !strings.Contains(doc.Find("main").Text(), "哈希链校验通过") {
+		t.Fatalf("intact trail: %s", doc.Find("main").Text())
+	}
+	f.db.UnsafeExec(ctx, `DELETE FROM audit_log WHERE seq > $1`, cp.Seq-3)
+	f.db.UnsafeExec(ctx, `UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1`, cp.Seq-3)
+	if res, _ := f.db.VerifyAudit(ctx); !res.OK {
+		t.Fatalf("the cut chain should pass on its own: %+v", res)
+	}
+	_, doc := get(t, c, f.srv.URL+"/console/audit")
+	if text := doc.Find("main .error").Text(); !strings.Contains(text, "末尾的审计记录被删除") {
+		t.Errorf("cut trail: %q", text)
 	}
 }

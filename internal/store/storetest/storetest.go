@@ -822,6 +822,7 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	runAudit(t, open)
 	runCases(t, open)
 	runItems(t, open)
 	runAnnual(t, open)

@@ -59,12 +59,12 @@ func TestGatherFindsDownloadsPolitelyAndResumes(t *testing.T) {
 		reason string
 	}
 	wants := map[string]want{
-		"平阴县卫生健康局":   {gather.Downloaded, "平阴县卫生健康局_2025.html", ""},
-		"平阴县审计局":     {gather.Downloaded, "平阴县审计局_2025.html", ""},
-		"平阴县教育和体育局":  {gather.Downloaded, "平阴县教育和体育局_2025.pdf", ""},
-		"平阴县司法局":     {gather.Downloaded, "平阴县司法局_2025.doc", ""},
-		"平阴县民政局":     {gather.NotFound, "", "没有2025年政府信息公开工作年度报告（只有2024、2023年度的）"},
-		"平阴县统计局":     {gather.Disallowed, "", "robots.txt 不允许采集：/xxgk/tjj/index.html"},
+		"平阴县卫生健康局":  {gather.Downloaded, "平阴县卫生健康局_2025.html", ""},
+		"平阴县审计局":    {gather.Downloaded, "平阴县审计局_2025.html", ""},
+		"平阴县教育和体育局": {gather.Downloaded, "平阴县教育和体育局_2025.pdf", ""},
+		"平阴县司法局":    {gather.Downloaded, "平阴县司法局_2025.doc", ""},
+		"平阴县民政局":    {gather.NotFound, "", "没有2025年政府信息公开工作年度报告（只有2024、2023年度的）"},
+		"平阴县统计局":    {gather.Disallowed, "", "robots.txt 不允许采集：/xxgk/tjj/index.html"},
 	}
 	if len(entries) != len(wants) {
 		t.Errorf("got %d entries, want %d: %+v", len(entries), len(wants), entries)

@@ -373,7 +373,11 @@ func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 		return fail(err), 0
 	}
 	if !isHTML(resp) {
-		return fail(errors.New("起始页不是网页")), 0
+		if !isDocument(resp.Body) {
+			return fail(errors.New("起始页不是网页，也不是 PDF 或 Word 文件")), 0
+		}
+		// The list names the report file itself.
+		return r.saveStart(s, resp, "", "")
 	}
 	pg, err := parsePage(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
@@ -381,6 +385,10 @@ func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 	}
 	years := map[int]bool{}
 	cands := reportLinks(pg, year, years)
+	if y, ok := reportYear(pg.Title); len(cands) == 0 && ok && y == year && holdsReport(pg.Text) {
+		// The list names the report's own page.
+		return r.saveStart(s, resp, ".html", pg.Title)
+	}
 	var notes []string
 	if len(cands) == 0 {
 		// One level further: the 年报 / 年度报告 column listings the page links to.
@@ -483,6 +491,34 @@ func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 		}
 	}
 	return entries, downloads
+}
+
+// saveStart saves a start page that is the report itself; title is the page's title, if it is a page.
+func (r *run) saveStart(s Start, resp *response, ext, title string) ([]Entry, int) {
+	e := Entry{Start: s.URL, Agency: s.Agency, Year: r.cfg.Year, Page: s.URL}
+	if e.Agency == "" {
+		e.Agency = agencyFromText(title)
+	}
+	if e.Agency == "" {
+		e.Agency, e.AgencyGuessed = hostName(s.URL), true
+	}
+	e.Time = time.Now().UTC()
+	if err := r.save(resp, ext, &e); err != nil {
+		e.Status, e.Reason = Failed, err.Error()
+		return []Entry{e}, 0
+	}
+	e.Status = Downloaded
+	return []Entry{e}, 1
+}
+
+// isDocument tells a PDF, a ZIP (DOCX, WPS) or an OLE compound file (DOC, WPS) by its first bytes.
+func isDocument(b []byte) bool {
+	for _, magic := range []string{"%PDF-", "PK\x03\x04", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"} {
+		if strings.HasPrefix(string(b[:min(len(b), len(magic))]), magic) {
+			return true
+		}
+	}
+	return false
 }
 
 func statusOf(err error) Status {

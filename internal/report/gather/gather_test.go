@@ -196,6 +196,29 @@ func TestGatherFromSiteRootFindsEveryAgencysReport(t *testing.T) {
 	}
 }
 
+func TestGatherStartPageThatIsTheReport(t *testing.T) {
+	site := gathertest.New(t)
+	out := t.TempDir()
+	starts := []gather.Start{
+		{URL: site.Portal.URL + "/xxgk/wsjkj/ndbg/202601/t20260115_101.html"},
+		{URL: site.Files.URL + "/module/download/downfile.jsp?classid=0&filename=2601211530.pdf", Agency: "平阴县教育和体育局"},
+	}
+	entries, stats, err := gather.Run(context.Background(), starts, testConfig(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byAgency(entries)
+	if e := got["平阴县卫生健康局"]; e.Status != gather.Downloaded || e.File != "平阴县卫生健康局_2025.html" {
+		t.Errorf("the report's own page: got %+v", e)
+	}
+	if e := got["平阴县教育和体育局"]; e.Status != gather.Downloaded || e.File != "平阴县教育和体育局_2025.pdf" {
+		t.Errorf("the report's PDF: got %+v", e)
+	}
+	if stats.Downloads != 2 || len(entries) != 2 {
+		t.Errorf("got %d downloads and %d entries, want 2 and 2", stats.Downloads, len(entries))
+	}
+}
+
 func TestGatherDoesNotRetryClientErrors(t *testing.T) {
 	site := gathertest.New(t)
 	starts := []gather.Start{{URL: site.Portal.URL + "/xxgk/none/index.html", Agency: "平阴县不存在局"}}

@@ -274,8 +274,8 @@ func printGatherSummary(w io.Writer, out string, entries []gather.Entry, results
 			fmt.Fprintf(w, "失败    %s  %s\n", agency, e.Reason)
 		}
 	}
-	fmt.Fprintf(w, "共 %d 个单位：找到 %d 份（读取 %d 份，其中 %d 份有错误），未找到 %d 个，失败 %d 个；本次下载 %d 份，%d 个起始页此前已完成。数据见 %s，检查结果见 %s\n",
-		len(entries), found, read, withErrors, notFound, failed, stats.Downloads, stats.Skipped,
+	fmt.Fprintf(w, "共 %d 个单位：找到 %d 份（读取 %d 份，其中 %d 份有错误），未找到 %d 个，失败 %d 个；本次请求 %d 次、下载 %d 份，%d 个起始页此前已完成。数据见 %s，检查结果见 %s\n",
+		len(entries), found, read, withErrors, notFound, failed, stats.Requests, stats.Downloads, stats.Skipped,
 		filepath.Join(out, gatherFiguresFile), filepath.Join(out, gatherFindingsFile))
 	return found != read || notFound > 0 || failed > 0 || withErrors > 0
 }

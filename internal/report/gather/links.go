@@ -141,16 +141,19 @@ var cnYearRe = regexp.MustCompile(`[〇零○Ｏ一二三四五六七八九０-�
 // reportYear returns the year a link text names as its report's year — the first year written before 年 — and
 // whether the text names a government information disclosure annual report at all. Notices about writing the
 // reports (关于做好2025年政府信息公开工作年度报告编制发布工作的通知), their readings (解读, 图解) and lists of
-// overdue ones are not reports.
+// overdue ones are not reports, nor are the year's 工作要点, plans and arrangements.
 func reportYear(text string) (int, bool) {
 	t := normalise(text)
 	if !strings.Contains(t, "政府信息公开") && !strings.Contains(t, "政务公开") {
 		return 0, false
 	}
-	if !strings.Contains(t, "年度报告") && !strings.Contains(t, "年报") && !strings.Contains(t, "年度工作报告") {
+	// Portals cut long titles ("平阴县卫生健康局2025年政府信息公开工作年…"): a cut text naming the disclosure work
+	// after its year stands for the report when nothing in it says otherwise.
+	cut := strings.HasSuffix(t, "…") || strings.HasSuffix(t, "...") || strings.HasSuffix(t, "..")
+	if !strings.Contains(t, "年度报告") && !strings.Contains(t, "年报") && !strings.Contains(t, "年度工作报告") && !cut {
 		return 0, false
 	}
-	for _, w := range []string{"通知", "解读", "图解", "编制发布", "编制工作", "检查", "评估", "考核"} {
+	for _, w := range []string{"通知", "解读", "图解", "编制发布", "编制工作", "检查", "评估", "考核", "要点", "计划", "方案", "安排"} {
 		if strings.Contains(t, w) {
 			return 0, false
 		}

@@ -32,6 +32,9 @@ func TestReportYear(t *testing.T) {
 		{"2025年政府信息公开工作要点", 0, false},
 		{"政府信息公开工作年度报告", 0, false},
 		{"2025年财政预算报告", 0, false},
+		{"平阴县卫生健康局2025年政府信息公开工作…", 2025, true},
+		{"平阴县卫生健康局2025年政府信息公开工作要点...", 0, false},
+		{"平阴县2025年财政预算…", 0, false},
 	} {
 		year, ok := reportYear(tc.text)
 		if year != tc.year || ok != tc.ok {

@@ -358,7 +358,11 @@ func entryKey(e Entry) string { return e.Start + "\x00" + e.Agency }
 func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 	year := r.cfg.Year
 	fail := func(err error) []Entry {
-		e := Entry{Start: s.URL, Agency: s.Agency, Year: year, Status: statusOf(err), Reason: "无法打开起始页：" + err.Error(), Time: time.Now().UTC()}
+		reason := "无法打开起始页：" + err.Error()
+		if errors.Is(err, errNotPage) {
+			reason = err.Error()
+		}
+		e := Entry{Start: s.URL, Agency: s.Agency, Year: year, Status: statusOf(err), Reason: reason, Time: time.Now().UTC()}
 		if e.Agency == "" {
 			e.Agency, e.AgencyGuessed = hostName(s.URL), true
 		}
@@ -374,7 +378,7 @@ func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 	}
 	if !isHTML(resp) {
 		if !isDocument(resp.Body) {
-			return fail(errors.New("起始页不是网页，也不是 PDF 或 Word 文件")), 0
+			return fail(errNotPage), 0
 		}
 		// The list names the report file itself.
 		return r.saveStart(s, resp, "", "")
@@ -492,6 +496,9 @@ func (r *run) start(ctx context.Context, s Start) ([]Entry, int) {
 	}
 	return entries, downloads
 }
+
+// errNotPage is a start page that is neither a web page nor a report file.
+var errNotPage = errors.New("起始页不是网页，也不是 PDF 或 Word 文件")
 
 // saveStart saves a start page that is the report itself; title is the page's title, if it is a page.
 func (r *run) saveStart(s Start, resp *response, ext, title string) ([]Entry, int) {

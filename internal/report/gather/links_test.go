@@ -149,3 +149,38 @@ func TestRedirectIntoAForbiddenPathIsNotFollowed(t *testing.T) {
 		t.Errorf("robots.txt, the page and the refusal took %s; the Crawl-delay of 50 ms was not kept", d)
 	}
 }
+
+func TestNetworkErrorsAreRetriedWithGrowingWaits(t *testing.T) {
+	var times []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		times = append(times, time.Now())
+		if len(times) <= 2 {
+			// Drop the connection without an answer, as an overloaded portal's front end does.
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		fmt.Fprint(w, "<html><body>ok</body></html>")
+	}))
+	// Fresh connections only: net/http itself resends a GET once when a reused connection turns out closed.
+	srv.Config.SetKeepAlivesEnabled(false)
+	defer srv.Close()
+	f := testFetcher(Config{Retries: 3, Backoff: 20 * time.Millisecond})
+	u, _ := url.Parse(srv.URL + "/page.html")
+	resp, err := f.get(context.Background(), u)
+	if err != nil || !strings.Contains(string(resp.Body), "ok") {
+		t.Fatalf("got %v, want the page after two retries", err)
+	}
+	if len(times) != 3 {
+		t.Fatalf("page asked %d times, want 3", len(times))
+	}
+	if d1, d2 := times[1].Sub(times[0]), times[2].Sub(times[1]); d1 < 20*time.Millisecond || d2 < 40*time.Millisecond {
+		t.Errorf("waits %s and %s, want at least 20 ms then 40 ms", d1, d2)
+	}
+}

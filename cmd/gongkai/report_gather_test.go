@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongkai/gongkai/internal/report"
 	"github.com/gongkai/gongkai/internal/report/gather/gathertest"
 	"github.com/gongkai/gongkai/internal/testtool"
 )
@@ -68,22 +69,45 @@ func TestGatherEndToEnd(t *testing.T) {
 	if !slices.Equal(figures[0], csvHeader) {
 		t.Errorf("figures.csv header %v, want %v", figures[0], csvHeader)
 	}
+	// Columns by name, so that a column added to the import CSV (a unit) does not break this test.
+	col := map[string]int{}
+	for i, h := range figures[0] {
+		col[h] = i
+	}
+	fileC, secC, rowC, colC, valC := col["file"], col["section"], col["row"], col["column"], col["value"]
 	perFile := map[string]int{}
 	value := map[string]string{}
 	for _, row := range figures[1:] {
-		perFile[row[0]]++
-		if row[4] == "三" && row[5] == "（一）予以公开" && row[6] == "总计" {
-			value[row[0]] = row[7]
+		perFile[row[fileC]]++
+		if row[secC] == "三" && row[rowC] == "（一）予以公开" && row[colC] == "总计" {
+			value[row[fileC]] = row[valC]
 		}
 	}
-	rep, err := gathertest.Report("平阴县卫生健康局")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cells := len(rep.Cells())
-	for _, f := range []string{"平阴县卫生健康局_2025.html", "平阴县审计局_2025.html", "平阴县教育和体育局_2025.pdf"} {
-		if perFile[f] != cells {
-			t.Errorf("figures.csv holds %d figures of %s, want all %d", perFile[f], f, cells)
+	// Every cell of each published report is read, with the value published (审计局's wrong total included).
+	for file, agency := range map[string]string{"平阴县卫生健康局_2025.html": "平阴县卫生健康局", "平阴县审计局_2025.html": "平阴县审计局", "平阴县教育和体育局_2025.pdf": "平阴县教育和体育局"} {
+		rep, err := gathertest.Report(agency)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if agency == "平阴县审计局" {
+			rep.Set("s3", "disclosed", "total", 2)
+		}
+		want := map[string]string{}
+		for _, c := range rep.Cells() {
+			want[c.Section+"|"+c.Row+"|"+c.Column] = report.FormatNumber(c.Value)
+		}
+		wrong := 0
+		for _, row := range figures[1:] {
+			if row[fileC] != file {
+				continue
+			}
+			if v, ok := want[row[secC]+"|"+row[rowC]+"|"+row[colC]]; !ok || v != row[valC] {
+				wrong++
+				t.Errorf("%s: %s › %s › %s read as %s, published %q", file, row[secC], row[rowC], row[colC], row[valC], v)
+			}
+		}
+		if perFile[file] != len(want) || wrong != 0 {
+			t.Errorf("figures.csv holds %d figures of %s (%d wrong), want all %d", perFile[file], file, wrong, len(want))
 		}
 	}
 	if perFile["平阴县司法局_2025.doc"] != 0 {

@@ -55,6 +55,8 @@ const usage = `gongkai — 政府信息公开工作系统
         检查年度报告：退出码 0 无错误，1 有错误，2 有文件无法读取或不含报告
   gongkai report render --format html|md|xlsx|docx|pdf 报告.json -o 输出文件
         把报告数据（JSON）生成为网页、Markdown、Excel、Word 或 PDF
+  gongkai report gather --from 网址清单.txt|网站首页 --year 2025 --out 目录 [--delay 1s] [--progress]
+        从各单位网站找到并下载该年度的年度报告（遵守 robots.txt，逐个请求），读取并检查，输出 figures.csv 和 findings.csv
   gongkai migrate [--data 目录 | --db postgres://…]
         创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
   gongkai audit verify [--data 目录 | --db postgres://…] [--audit-key-file 密钥文件] [--checkpoint 检查点文件]

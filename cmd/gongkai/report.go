@@ -42,6 +42,8 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return reportCheck(ctx, args[1:], stdout, stderr)
 	case "render":
 		return reportRender(args[1:], stdin, stdout, stderr)
+	case "gather":
+		return reportGather(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return &exitError{code: 2, msg: fmt.Sprintf("未知的 report 子命令 %q", args[0])}

@@ -215,7 +215,8 @@ func TestAppealsCountTheYearTheyWereFiledWithTheResultAtItsEnd(t *testing.T) {
 
 func TestRenderedNoticesReadBack(t *testing.T) {
 	c := mustCase(t, "2026-02-10", "2026-02-10")
-	_, d := run(t, c, "2026-02-12", Command{Action: RequestFix, Items: "请写明所需信息的年份"})
+	// Sent electronically, so delivered the day sent: the notice prints the period and its last day.
+	_, d := run(t, c, "2026-02-12", Command{Action: RequestFix, Items: "请写明所需信息的年份", Via: "electronic"})
 	docx, pdf, err := RenderNotice(d.Notices[0], "平阴卫健依申请公开〔2026〕1号", "平阴县卫生健康局", date("2026-02-12"))
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +237,7 @@ func TestRenderedNoticesReadBack(t *testing.T) {
 	}
 	text := strings.Join(strings.Fields(string(out)), "")
 	last := -1
-	for _, want := range []string{"政府信息公开申请补正告知书", "平阴卫健依申请公开〔2026〕1号", "王小明：", "请写明所需信息的年份", "2026年3月11日前", "平阴县卫生健康局", "2026年2月12日"} {
+	for _, want := range []string{"政府信息公开申请补正告知书", "平阴卫健依申请公开〔2026〕1号", "王小明：", "请写明所需信息的年份", "自收到本告知书之日起15个工作日内（即2026年3月11日前）", "平阴县卫生健康局", "2026年2月12日"} {
 		i := strings.Index(text, want)
 		if i < 0 {
 			t.Errorf("PDF lacks %q:\n%s", want, text)

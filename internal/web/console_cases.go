@@ -326,6 +326,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 		s.serverError(w, r, err)
 		return
 	}
+	// The page shows the applicant's personal data as the account's roles allow, the reply's preview included.
+	view := s.personalView(ctx, s.currentUser(r), a)
+	shown := *c
+	shown.Applicant = view.Applicant(c.Applicant)
+	c = &shown
+	personal := map[string]bool{"id": view.Sees(disclosure.FieldIDNumber), "phone": view.Sees(disclosure.FieldPhone)}
 	cal := s.calendar(ctx)
 	today := s.today()
 	dl := casework.ComputeDeadline(cal, a.Settings, c.Clock, today)
@@ -377,7 +383,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 		"Outcomes": outcomes, "Error": msg, "Warnings": warnings, "Today": today, "FixLimit": fixLimit, "Loc": s.cfg.Location,
 		"FeeMethods": []fee.Method{fee.PerCase, fee.PerPage}, "AppealKinds": disclosure.AppealKindNames, "AppealResults": disclosure.AppealResultNames,
 		"CanAct": who != 0, "MaxExtension": a.Settings.WithDefaults().ExtensionWorkingDays,
-		"Art44": s.art44(r, c, a),
+		"Art44": s.art44(r, c, a), "Personal": personal,
 	})
 }
 

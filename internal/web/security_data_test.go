@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/gongkai/gongkai/internal/auth"
+	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/catalogue"
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/workday"
@@ -92,4 +98,229 @@ func publishDirectAt(t *testing.T, f *fixture, a *disclosure.Agency, content dis
 	f.health = a
 	defer func() { f.health = saved }()
 	return publishDirect(t, f, content, workday.DateOf(time.Now()))
+}
+
+// The applicant of the personal-data tests: a valid resident identity number, and what it looks like masked.
+const (
+	fullID    = "11010519491231002X"
+	maskedID  = "110105********002X"
+	fullTel   = "13912345678"
+	maskedTel = "139****5678"
+	fullAddr  = "北京市东城区景山前街4号院"
+)
+
+// mustPersonalCase opens a case whose applicant has the given name and the personal data above, and changes it
+// once more so that the audit trail holds the applicant before and after.
+func (f *fixture) mustPersonalCase(t *testing.T, name string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	today := workday.DateOf(time.Now())
+	env := casework.Env{Calendar: workday.Default(), Agency: f.health, BaseURL: f.srv.URL}
+	officer := casework.Actor{Who: casework.ByOfficer, Name: "公开专员"}
+	app := sampleApp(today)
+	app.Applicant.Name, app.Applicant.IDNumber, app.Applicant.Phone, app.Applicant.Address = name, fullID, fullTel, fullAddr
+	ch, err := f.db.CreateCase(ctx, disclosure.SystemActor, newCaseBuild(casework.Intake{App: app, Actor: officer, Today: today, Now: time.Now()}, env, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.UpdateCase(ctx, disclosure.SystemActor, ch.Case.ID, casework.Step(casework.Command{Action: casework.Accept, Actor: officer, Today: today, Now: time.Now()}, env)); err != nil {
+		t.Fatal(err)
+	}
+	return ch.Case.ID
+}
+
+// fetchText returns what a signed-in client reads at path as text: an XLSX workbook's cells joined, anything else
+// as sent. A refused request gives "".
+func fetchText(t *testing.T, c *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, ""
+	}
+	if !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		return resp.StatusCode, string(data)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: not a workbook: %v", url, err)
+	}
+	var b strings.Builder
+	for _, sh := range x.GetSheetList() {
+		rows, _ := x.GetRows(sh)
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "\t") + "\n")
+		}
+	}
+	return resp.StatusCode, b.String()
+}
+
+// TestPersonalDataMatrix attacks the masking policy role by role and output by output: the whole identity number
+// 11010519491231002X may appear only where the officer handling the case reads it, the approver reads it masked,
+// the supervisor reads no identity number, phone or address at all, and the auditor reads in the audit trail (CSV
+// and API) that the case changed, with the applicant's data masked.
+func TestPersonalDataMatrix(t *testing.T) {
+	f := newFixture(t)
+	id := f.mustPersonalCase(t, "王小明")
+	bearer := func(user string) *http.Client {
+		token := f.tokenFor(t, user, auth.ScopeAuditRead)
+		return &http.Client{Transport: bearerTransport(token)}
+	}
+	type want struct {
+		status           int
+		id, tel, address string // what must appear; "" for nothing
+	}
+	outputs := []struct {
+		name string
+		path string
+		api  bool
+	}{
+		{"page", fmt.Sprintf("/console/cases/%d", id), false},
+		{"xlsx", "/console/cases?view=all&format=xlsx", false},
+		{"audit csv", "/console/audit?format=csv", false},
+		{"api audit", "/api/v1/audit?object_type=application&limit=100", true},
+	}
+	matrix := map[disclosure.Role][]want{
+		disclosure.Officer:    {{200, fullID, fullTel, fullAddr}, {200, fullID, fullTel, ""}, {403, "", "", ""}, {403, "", "", ""}},
+		disclosure.Approver:   {{200, maskedID, fullTel, fullAddr}, {200, maskedID, fullTel, ""}, {403, "", "", ""}, {403, "", "", ""}},
+		disclosure.Supervisor: {{200, "", "", ""}, {200, "", "", ""}, {403, "", "", ""}, {403, "", "", ""}},
+		disclosure.Auditor:    {{403, "", "", ""}, {403, "", "", ""}, {200, maskedID, maskedTel, "北京市东城区***"}, {200, maskedID, maskedTel, "北京市东城区***"}},
+	}
+	for role, wants := range matrix {
+		web := f.signedIn(t, string(role))
+		api := bearer(string(role))
+		for i, o := range outputs {
+			t.Run(string(role)+"/"+o.name, func(t *testing.T) {
+				c := web
+				if o.api {
+					c = api
+				}
+				status, text := fetchText(t, c, f.srv.URL+o.path)
+				w := wants[i]
+				if status != w.status {
+					t.Fatalf("status %d, want %d", status, w.status)
+				}
+				if status != 200 {
+					return
+				}
+				if !strings.Contains(text, "王小明") && o.name != "api audit" && o.name != "audit csv" {
+					t.Errorf("the case itself is missing")
+				}
+				if (role == disclosure.Officer) != strings.Contains(text, fullID) {
+					t.Errorf("whole identity number shown: %v", strings.Contains(text, fullID))
+				}
+				if strings.Contains(text, strings.ToLower(fullID)) || strings.Contains(text, fullID[:14]) != (role == disclosure.Officer) {
+					t.Errorf("the identity number's middle digits are readable")
+				}
+				for _, s := range []string{w.id, w.tel, w.address} {
+					if s != "" && !strings.Contains(text, s) {
+						t.Errorf("%q missing", s)
+					}
+				}
+				if w.tel != fullTel && strings.Contains(text, fullTel) {
+					t.Error("the whole phone number is shown")
+				}
+				if w.address != fullAddr && strings.Contains(text, "景山前街") {
+					t.Error("the whole address is shown")
+				}
+				if role == disclosure.Supervisor && (strings.Contains(text, maskedID) || strings.Contains(text, "0000002X") || strings.Contains(text, "5678")) {
+					t.Error("the supervisor reads personal data")
+				}
+			})
+		}
+	}
+	// The chain still verifies: masking happens when the trail is read.
+	if res, err := f.db.VerifyAudit(context.Background()); err != nil || !res.OK {
+		t.Errorf("audit chain: %+v %v", res, err)
+	}
+}
+
+type bearerTransport string
+
+func (b bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestExportsNeutraliseFormulas sends an applicant named =HYPERLINK(…) through the web's spreadsheet writers
+// (cases XLSX, audit CSV) and reads each file back: no cell starts a formula.
+func TestExportsNeutraliseFormulas(t *testing.T) {
+	f := newFixture(t)
+	const evil = `=HYPERLINK("http://x","点击")`
+	f.mustPersonalCase(t, evil)
+	// An account named like a formula reaches the audit trail's actor column.
+	hash, _ := auth.HashPassword(password, cheap)
+	if err := f.db.CreateUser(context.Background(), disclosure.SystemActor, &disclosure.User{Username: "evil", DisplayName: "@SUM(1+1)*cmd|' /C calc'!A0",
+		PasswordHash: hash, Grants: []disclosure.Grant{{Role: disclosure.Officer, AgencyID: &f.health.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.signedIn(t, "evil")
+
+	resp, err := f.signedIn(t, "officer").Get(f.srv.URL + "/console/cases?view=all&format=xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("申请")
+	found := false
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if fm, _ := x.GetCellFormula("申请", cell); fm != "" || formulaLike(v) {
+				t.Errorf("cases xlsx %s: %q formula %q", cell, v, fm)
+			}
+			found = found || v == "'"+evil
+		}
+	}
+	if !found {
+		t.Errorf("the applicant's name is not in the export as text: %q", rows)
+	}
+
+	resp, err = f.signedIn(t, "auditor").Get(f.srv.URL + "/console/audit?format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, rec := range records {
+		for _, v := range rec {
+			if formulaLike(v) {
+				t.Errorf("audit csv cell %q", v)
+			}
+			seen = seen || strings.HasPrefix(v, "'@SUM")
+		}
+	}
+	if !seen {
+		t.Error("the account's name is not in the audit export")
+	}
+}
+
+// formulaLike reports whether a spreadsheet program would take the text of a cell for a formula.
+func formulaLike(v string) bool {
+	v = strings.TrimPrefix(v, "\ufeff")
+	if v == "" {
+		return false
+	}
+	switch []rune(v)[0] {
+	case '=', '+', '@', '\t', '\r', '＝', '＋', '－', '＠':
+		return true
+	case '-':
+		_, err := fmt.Sscanf(v, "%g", new(float64))
+		return err != nil
+	}
+	return false
 }

@@ -324,3 +324,39 @@ func formulaLike(v string) bool {
 	}
 	return false
 }
+
+// TestSupervisionExportNeutralisesFormulas names an agency like a formula and reads the supervision workbook
+// back: the name is there as text, and no text cell of any sheet starts a formula.
+func TestSupervisionExportNeutralisesFormulas(t *testing.T) {
+	f := newFixture(t)
+	rg := newRegionOn(t, f)
+	const evil = `=HYPERLINK("http://x","点击")`
+	f.agency(t, disclosure.Department, rg.gov, evil)
+	resp, body := fetch(t, rg.countySup, fmt.Sprintf("%s/console/supervision?year=%d&format=xlsx", f.srv.URL, rg.year))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d", resp.StatusCode)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, sh := range x.GetSheetList() {
+		rows, _ := x.GetRows(sh)
+		for r, row := range rows {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				if fm, _ := x.GetCellFormula(sh, cell); fm != "" {
+					t.Errorf("%s!%s is a formula %q", sh, cell, fm)
+				}
+				if typ, _ := x.GetCellType(sh, cell); typ != excelize.CellTypeNumber && formulaLike(v) {
+					t.Errorf("%s!%s starts a formula: %q", sh, cell, v)
+				}
+				found = found || v == "'"+evil
+			}
+		}
+	}
+	if !found {
+		t.Error("the agency is not in the workbook")
+	}
+}

@@ -331,7 +331,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 	shown := *c
 	shown.Applicant = view.Applicant(c.Applicant)
 	c = &shown
-	personal := map[string]bool{"id": view.Sees(disclosure.FieldIDNumber), "phone": view.Sees(disclosure.FieldPhone)}
+	personal := map[string]bool{"id": view.Sees(disclosure.FieldIDNumber), "phone": view.Sees(disclosure.FieldPhone),
+		"idproof": view[disclosure.FieldIDNumber] == disclosure.Full}
 	cal := s.calendar(ctx)
 	today := s.today()
 	dl := casework.ComputeDeadline(cal, a.Settings, c.Clock, today)
@@ -496,9 +497,13 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
 
 // caseFile sends a file of the case.
 func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
-	if c, _, _, ok := s.loadCase(w, r); ok {
-		s.serveCaseFile(w, r, c, false)
+	c, a, _, ok := s.loadCase(w, r)
+	if !ok {
+		return
 	}
+	// A copy of the applicant's identity document shows the whole identity number: only an account that may see
+	// the number whole may download it.
+	s.serveCaseFile(w, r, c, false, s.personalView(r.Context(), s.currentUser(r), a)[disclosure.FieldIDNumber] == disclosure.Full)
 }
 
 // caseUpload attaches a file to the case (the material of a correction, the information provided, a document).

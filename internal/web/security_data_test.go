@@ -129,6 +129,28 @@ func (f *fixture) mustPersonalCase(t *testing.T, name string) int64 {
 	return ch.Case.ID
 }
 
+// TestIdentityDocumentCopiesFollowThePolicy: the scan of the applicant's identity card shows the whole number, so
+// only the roles that see the number whole may download it; the others see that it exists, not its link.
+func TestIdentityDocumentCopiesFollowThePolicy(t *testing.T) {
+	f := newFixture(t)
+	id := f.mustPersonalCase(t, "王小明")
+	proof := &disclosure.CaseFile{ApplicationID: id, Kind: "id_proof", Name: "身份证.png", ContentType: "image/png", Data: pngBytes()}
+	if err := f.db.AddCaseFile(context.Background(), disclosure.SystemActor, proof); err != nil {
+		t.Fatal(err)
+	}
+	for role, want := range map[disclosure.Role]int{disclosure.Officer: 200, disclosure.Approver: 403, disclosure.Supervisor: 403} {
+		c := f.signedIn(t, string(role))
+		if status, _ := fetchText(t, c, fmt.Sprintf("%s/console/cases/%d/files/%d", f.srv.URL, id, proof.ID)); status != want {
+			t.Errorf("%s downloads the identity document: %d, want %d", role, status, want)
+		}
+		_, doc := get(t, c, fmt.Sprintf("%s/console/cases/%d", f.srv.URL, id))
+		link := doc.Find(fmt.Sprintf("a[href$='/files/%d']", proof.ID)).Length() > 0
+		if link != (want == 200) {
+			t.Errorf("%s: link to the identity document shown: %v", role, link)
+		}
+	}
+}
+
 // fetchText returns what a signed-in client reads at path as text: an XLSX workbook's cells joined, anything else
 // as sent. A refused request gives "".
 func fetchText(t *testing.T, c *http.Client, url string) (int, string) {

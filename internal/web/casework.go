@@ -49,7 +49,6 @@ var funcs = template.FuncMap{
 	"lines":       func(s string) []string { return strings.Split(s, "\n") },
 	"contains":    slices.Contains[[]string, string],
 	"add":         func(a, b int) int { return a + b },
-	"maskID":      maskID,
 	"jsonPretty":  func(raw json.RawMessage) string { return string(raw) },
 	"actionName":  actionName,
 	"hasPrefix":   strings.HasPrefix,
@@ -69,9 +68,6 @@ func actionName(a string) string {
 	}
 	return a
 }
-
-// maskID shows an identity number masked as the policy masks it (disclosure.MaskPersonal).
-func maskID(s string) string { return disclosure.MaskPersonal(disclosure.FieldIDNumber, s) }
 
 // calendarCache holds the working-day calendar: the years built into the program with the years an administrator
 // entered on top. It is rebuilt when this process writes (the version changes) or after a minute, for changes made

@@ -36,6 +36,9 @@ func TestMigrateAuditBackupRestore(t *testing.T) {
 	if out, errOut, code := runMain(t, "backup", "--data", dir, "--to", backup); code != 0 {
 		t.Fatalf("backup: %s %s", out, errOut)
 	}
+	if st, err := os.Stat(backup); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("the backup is not private to its owner: %v %v", st.Mode(), err)
+	}
 	// Tamper with the live database: verify says so and exits 1; restore brings the intact copy back.
 	db, _ = store.Open(ctx, dir)
 	db.UnsafeExec(ctx, `UPDATE audit_log SET actor_name = '无名氏'`)

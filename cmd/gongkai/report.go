@@ -25,6 +25,7 @@ import (
 	"github.com/gongkai/gongkai/internal/report"
 	"github.com/gongkai/gongkai/internal/report/importer"
 	"github.com/gongkai/gongkai/internal/report/render"
+	"github.com/gongkai/gongkai/internal/sheet"
 )
 
 // maxInputSize bounds what one imported file may weigh; larger files are refused, not truncated.
@@ -497,9 +498,11 @@ func writeJSON(w io.Writer, results []fileResult) error {
 var csvHeader = []string{"file", "agency", "year", "era", "section", "row", "column", "value"}
 
 // writeCSV writes one row per stated table figure; a file with no figure gets one row with its agency, year and
-// era and empty section, row, column and value.
+// era and empty section, row, column and value. The text comes from published reports, that is from outside:
+// every cell a spreadsheet could take for a formula (an agency named =HYPERLINK(…)) starts with an apostrophe
+// (sheet.SafeCell); values stay plain numbers.
 func writeCSV(w io.Writer, results []fileResult, figures bool) error {
-	cw := csv.NewWriter(w)
+	cw := safeCSV{csv.NewWriter(w)}
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
@@ -536,6 +539,17 @@ func writeCSV(w io.Writer, results []fileResult, figures bool) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// safeCSV is a CSV writer whose every field passes through sheet.SafeCell.
+type safeCSV struct{ *csv.Writer }
+
+func (w safeCSV) Write(record []string) error {
+	safe := make([]string, len(record))
+	for i, f := range record {
+		safe[i] = sheet.SafeCell(f)
+	}
+	return w.Writer.Write(safe)
 }
 
 // renderers maps a --format value to its renderer and the usual file extension.

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
+	spreadsheet "github.com/gongkai/gongkai/internal/sheet"
 	"github.com/gongkai/gongkai/internal/workday"
 )
 
@@ -20,6 +21,10 @@ type ExportRow struct {
 	Assignee string
 	// Overdue says the application is still open and past its due date.
 	Overdue bool
+	// View is how much of the applicant's personal data the reader may see in this row (disclosure.ViewFor of the
+	// reader's roles for the row's agency). The zero view shows none; a personal column that no row may show is
+	// left out of the workbook.
+	View disclosure.PersonalView
 }
 
 // Sheet and font names of the workbooks.
@@ -40,7 +45,12 @@ type exportColumn struct {
 	date   bool
 	value  func(r *ExportRow) string
 	day    func(r *ExportRow) workday.Date
+	// personal names the applicant's personal field the column holds, shown as the row's View allows; nil for
+	// columns that hold none.
+	personal *disclosure.PersonalField
 }
+
+func personal(f disclosure.PersonalField) *disclosure.PersonalField { return &f }
 
 var exportColumns = []exportColumn{
 	{header: "申请编号", value: func(r *ExportRow) string { return r.App.Number }},
@@ -50,9 +60,9 @@ var exportColumns = []exportColumn{
 	{header: "收到日期", date: true, day: func(r *ExportRow) workday.Date { return r.App.ReceivedOn }},
 	{header: "申请人类型", value: func(r *ExportRow) string { return r.App.Applicant.Type.Name() }},
 	{header: "申请人", value: func(r *ExportRow) string { return r.App.Applicant.Name }},
-	{header: "证件号码", value: func(r *ExportRow) string { return r.App.Applicant.IDNumber }},
-	{header: "联系电话", value: func(r *ExportRow) string { return r.App.Applicant.Phone }},
-	{header: "电子邮箱", value: func(r *ExportRow) string { return r.App.Applicant.Email }},
+	{header: "证件号码", personal: personal(disclosure.FieldIDNumber), value: func(r *ExportRow) string { return r.App.Applicant.IDNumber }},
+	{header: "联系电话", personal: personal(disclosure.FieldPhone), value: func(r *ExportRow) string { return r.App.Applicant.Phone }},
+	{header: "电子邮箱", personal: personal(disclosure.FieldEmail), value: func(r *ExportRow) string { return r.App.Applicant.Email }},
 	{header: "信息名称", value: func(r *ExportRow) string { return r.App.Request.Title }},
 	{header: "文号", value: func(r *ExportRow) string { return r.App.Request.DocNumber }},
 	{header: "所需信息描述", value: func(r *ExportRow) string { return r.App.Request.Description }},
@@ -133,6 +143,8 @@ func colName(c int) string {
 // Export writes the applications as an XLSX workbook. Sheet 申请 has a header row (frozen, bold, with a filter)
 // and one row per application; dates are Excel dates shown as yyyy-mm-dd, and every other value is text, so that
 // an ID number keeps its 18 digits and a 申请编号 stays "2026-0007". Columns are as wide as their Chinese text.
+// The applicant's personal data is shown as each row's View allows, and a personal column no row may show is left
+// out. Text that a spreadsheet could take for a formula is written as text (spreadsheet.SafeCell).
 // Sheet 说明 says when the list was made (in generated's own time zone) and how many applications it holds.
 func Export(w io.Writer, rows []ExportRow, generated time.Time) error {
 	f := excelize.NewFile()
@@ -146,7 +158,23 @@ func Export(w io.Writer, rows []ExportRow, generated time.Time) error {
 	return nil
 }
 
+// visibleColumns returns the export's columns without the personal ones that no row may show.
+func visibleColumns(rows []ExportRow) []exportColumn {
+	var cols []exportColumn
+	for _, c := range exportColumns {
+		seen := c.personal == nil
+		for i := 0; !seen && i < len(rows); i++ {
+			seen = rows[i].View.Sees(*c.personal)
+		}
+		if seen {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
 func exportBuild(f *excelize.File, rows []ExportRow, generated time.Time) error {
+	exportColumns := visibleColumns(rows)
 	if err := f.SetDefaultFont(fontName); err != nil {
 		return err
 	}
@@ -192,7 +220,11 @@ func exportBuild(f *excelize.File, rows []ExportRow, generated time.Time) error 
 				}
 				continue
 			}
-			s := cleanCell(c.value(r))
+			v := c.value(r)
+			if c.personal != nil {
+				v = r.View.Show(*c.personal, v)
+			}
+			s := spreadsheet.SafeCell(cleanCell(v))
 			widths[i] = max(widths[i], displayWidth(s))
 			if s == "" {
 				values[i] = nil

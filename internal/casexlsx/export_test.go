@@ -25,7 +25,7 @@ func exportRows() []ExportRow {
 				Request: disclosure.Request{Title: "2024年老旧小区改造资金安排", DocNumber: "京政发〔2024〕3号",
 					Description: "请公开本区 2024 年老旧小区改造项目的资金安排文件，包括各街道的分配明细。"},
 			},
-			Agency: "北京市东城区住房和城乡建设委员会", Assignee: "李四",
+			Agency: "北京市东城区住房和城乡建设委员会", Assignee: "李四", View: disclosure.ViewFor(disclosure.Officer),
 		},
 		{
 			App: disclosure.Application{
@@ -35,7 +35,7 @@ func exportRows() []ExportRow {
 					IDType: disclosure.USCCDocType, IDNumber: "91110000000000000E", Contact: "王五", Phone: "010-12345678"},
 				Request: disclosure.Request{Description: "更正企业登记信息中的地址"},
 			},
-			Agency: "北京市东城区住房和城乡建设委员会", Overdue: true,
+			Agency: "北京市东城区住房和城乡建设委员会", Overdue: true, View: disclosure.ViewFor(disclosure.Officer),
 		},
 	}
 }
@@ -191,7 +191,7 @@ func TestExportHostileText(t *testing.T) {
 	}
 	f := open(t, buf.Bytes())
 	got, _ := f.GetCellValue(SheetName, "G2")
-	if want := "=HYPERLINK(\"http://x\")张三"; got != want {
+	if want := "'=HYPERLINK(\"http://x\")张三"; got != want {
 		t.Errorf("G2 = %q, want %q", got, want)
 	}
 	if fm, _ := f.GetCellFormula(SheetName, "G2"); fm != "" {
@@ -228,4 +228,87 @@ func BenchmarkExport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestExportPersonalDataByView checks the export against the masking policy: the officer's export holds the whole
+// identity number, the approver's the masked one, and the supervisor's no personal column at all.
+func TestExportPersonalDataByView(t *testing.T) {
+	const id = "11010519491231002X"
+	for _, tc := range []struct {
+		role            disclosure.Role
+		wantID, wantTel string
+		wantIDColumn    bool
+		wantPhoneColumn bool
+	}{
+		{disclosure.Officer, id, "13800138000", true, true},
+		{disclosure.Approver, "110105********002X", "13800138000", true, true},
+		{disclosure.Supervisor, "", "", false, false},
+	} {
+		t.Run(string(tc.role), func(t *testing.T) {
+			rows := exportRows()[:1]
+			rows[0].App.Applicant.IDNumber = id
+			rows[0].View = disclosure.ViewFor(tc.role)
+			var buf bytes.Buffer
+			if err := Export(&buf, rows, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			got, err := open(t, buf.Bytes()).GetRows(SheetName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cell := map[string]string{}
+			for i, h := range got[0] {
+				if i < len(got[1]) {
+					cell[h] = got[1][i]
+				} else {
+					cell[h] = ""
+				}
+			}
+			if _, ok := cell["证件号码"]; ok != tc.wantIDColumn || cell["证件号码"] != tc.wantID {
+				t.Errorf("证件号码 column %v %q, want %v %q", ok, cell["证件号码"], tc.wantIDColumn, tc.wantID)
+			}
+			if _, ok := cell["联系电话"]; ok != tc.wantPhoneColumn || cell["联系电话"] != tc.wantTel {
+				t.Errorf("联系电话 column %v %q, want %v %q", ok, cell["联系电话"], tc.wantPhoneColumn, tc.wantTel)
+			}
+			if tc.role != disclosure.Officer && strings.Contains(buf.String(), id) {
+				t.Error("the whole identity number is in the file")
+			}
+			if tc.role == disclosure.Supervisor && cell["申请人"] != "张三" {
+				t.Errorf("the supervisor's export lost the non-personal columns: %q", got[0])
+			}
+		})
+	}
+}
+
+// TestExportNeutralisesFormulas writes a name and a request that a spreadsheet would take for formulas and reads
+// the file back: no cell is a formula and no text starts with '='.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	rows := exportRows()[:1]
+	rows[0].App.Applicant.Name = `=HYPERLINK("http://x","点击")`
+	rows[0].App.Request.Title = "＝cmd|' /C calc'!A0"
+	rows[0].App.Request.Description = "@SUM(1+1)*cmd|' /C calc'!A0"
+	rows[0].App.Applicant.Phone = "+86 138 0013 8000"
+	var buf bytes.Buffer
+	if err := Export(&buf, rows, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	got, err := f.GetRows(SheetName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got[1] {
+		cell := cellName(i+1, 2)
+		if formula, _ := f.GetCellFormula(SheetName, cell); formula != "" {
+			t.Errorf("%s is a formula: %q", cell, formula)
+		}
+		if spreadsheetRisky(v) {
+			t.Errorf("%s starts a formula: %q", cell, v)
+		}
+	}
+}
+
+func spreadsheetRisky(s string) bool {
+	return strings.HasPrefix(s, "=") || strings.HasPrefix(s, "+") || strings.HasPrefix(s, "@") ||
+		strings.HasPrefix(s, "＝") || strings.HasPrefix(s, "＠") || (strings.HasPrefix(s, "-") && len(s) > 1)
 }

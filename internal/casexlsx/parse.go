@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
+	spreadsheet "github.com/gongkai/gongkai/internal/sheet"
 	"github.com/gongkai/gongkai/internal/workday"
 )
 
@@ -343,13 +344,14 @@ func (p *parser) fillMerged() {
 	}
 }
 
-// values picks the template columns out of a row.
+// values picks the template columns out of a row. The apostrophe that a spreadsheet export (gongkai's own, through
+// sheet.SafeCell) puts before formula-like text is dropped, so that such a value reads back as it was.
 func (p *parser) values(r sheetRow) [numCols]cell {
 	var v [numCols]cell
 	for c := range numCols {
 		if i := p.index[c]; i >= 0 && i < len(r.cells) {
 			v[c] = r.cells[i]
-			v[c].text = strings.TrimSpace(v[c].text)
+			v[c].text = spreadsheet.Unsafe(strings.TrimSpace(v[c].text))
 		}
 	}
 	return v

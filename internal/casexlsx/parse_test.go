@@ -255,3 +255,18 @@ func TestProblemString(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDropsTheFormulaGuard shows that the apostrophe an export puts before formula-like text (sheet.SafeCell)
+// is gone when the value is read back.
+func TestParseDropsTheFormulaGuard(t *testing.T) {
+	rows := goodRows()[:1]
+	rows[0]["申请人姓名或名称"] = `'=HYPERLINK("http://x","点击")`
+	rows[0]["联系电话"] = "'+86 13800138000"
+	got, problems, err := parse(t, fillTemplate(t, rows...))
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("%v %v", problems, err)
+	}
+	if a := got[0].App.Applicant; a.Name != `=HYPERLINK("http://x","点击")` || a.Phone != "+86 13800138000" {
+		t.Errorf("read back %q %q", a.Name, a.Phone)
+	}
+}

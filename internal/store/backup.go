@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,21 +16,39 @@ import (
 // one snapshot in a single read transaction, so the copy holds every change committed before it began and nothing
 // after, and writers are not blocked meanwhile. The copy is compact and needs no -wal file. On PostgreSQL it
 // returns EInvalid: use pg_dump. Errors: EInvalid, EConflict (path exists).
+//
+// The copy holds every applicant's identity number and every password hash, so it is readable by its owner
+// alone (mode 0600) whatever the umask: the file is created empty with that mode before SQLite writes into it
+// (VACUUM INTO accepts an empty file), and set to it again afterwards. Creating it exclusively also refuses a
+// file or a symbolic link that appeared at path in the meantime.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.d.name() != "sqlite" {
 		return disclosure.Errorf(disclosure.EInvalid, "PostgreSQL 数据库请使用 pg_dump 备份（例如 pg_dump -Fc -f gongkai.dump 数据库连接串）")
 	}
-	if _, err := os.Stat(path); err == nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if os.IsExist(err) {
 		return disclosure.Errorf(disclosure.EConflict, "备份文件 %s 已存在，请换一个文件名", path)
+	}
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := errors.Join(f.Chmod(0o600), f.Close()); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("store: backup: %w", err)
 	}
 	// A connection of its own: the read pool is query_only, which VACUUM INTO refuses, and the write connection
 	// would hold up every writer for as long as the copy takes.
 	conn, err := sql.Open("sqlite", db.sqliteName)
 	if err != nil {
+		os.Remove(path)
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("store: backup: %w", err)
 	}

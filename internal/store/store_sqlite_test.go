@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -478,5 +479,48 @@ func TestAuditCheckpointerRun(t *testing.T) {
 	}
 	if res, err := db.VerifyAuditCheckpoints(context.Background(), cps); err != nil || !res.OK {
 		t.Errorf("verify = %+v, %v", res, err)
+	}
+}
+
+// TestBackupIsReadableByItsOwnerAlone makes a backup under the most permissive umask and checks that nobody but
+// the owner can read the copy of every applicant's identity number and every password hash (issue 11, item 12).
+func TestBackupIsReadableByItsOwnerAlone(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, t.TempDir())
+	defer db.Close()
+	if err := db.RecordEvent(ctx, actor, "test.event", "database", ""); err != nil {
+		t.Fatal(err)
+	}
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Mode().Perm(); got != 0o600 {
+		t.Errorf("backup mode %v, want -rw-------", st.Mode())
+	}
+	if st.Size() == 0 {
+		t.Error("the backup is empty")
+	}
+	// A symbolic link planted where the backup goes is refused, not followed.
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, link); disclosure.ErrorCode(err) != disclosure.EConflict {
+		t.Errorf("backup onto a symbolic link: %v", err)
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("the backup followed the link")
+	}
+	// Restoring from it still works.
+	if err := store.Restore(ctx, path, t.TempDir()); err != nil {
+		t.Errorf("restore: %v", err)
 	}
 }

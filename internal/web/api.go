@@ -102,6 +102,11 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 			if err != nil {
 				return nil, s.apiError(err)
 			}
+			u, _ := ctx.Value(apiUserKey{}).(*disclosure.User)
+			view := auditView(u)
+			for i := range entries {
+				entries[i] = maskAuditEntry(view, entries[i])
+			}
 			out := &auditOutput{}
 			out.Body.Entries = entries
 			return out, nil

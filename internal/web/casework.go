@@ -49,7 +49,6 @@ var funcs = template.FuncMap{
 	"lines":       func(s string) []string { return strings.Split(s, "\n") },
 	"contains":    slices.Contains[[]string, string],
 	"add":         func(a, b int) int { return a + b },
-	"maskID":      maskID,
 	"jsonPretty":  func(raw json.RawMessage) string { return string(raw) },
 	"actionName":  actionName,
 	"hasPrefix":   strings.HasPrefix,
@@ -68,18 +67,6 @@ func actionName(a string) string {
 		return t.Name
 	}
 	return a
-}
-
-// maskID shows an identity number to staff lists and the applicant's own page without exposing it whole.
-func maskID(s string) string {
-	r := []rune(s)
-	switch {
-	case len(r) >= 15:
-		return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
-	case len(r) > 4:
-		return string(r[:2]) + strings.Repeat("*", len(r)-4) + string(r[len(r)-2:])
-	}
-	return strings.Repeat("*", len(r))
 }
 
 // calendarCache holds the working-day calendar: the years built into the program with the years an administrator
@@ -181,6 +168,22 @@ func (s *Server) caseRoles(ctx context.Context, u *disclosure.User, a *disclosur
 		}
 	}
 	return who, read
+}
+
+// personalView is how much of an applicant's personal data the account sees in the cases of the agency: the one
+// masking policy (disclosure.ViewFor) applied to the roles it holds for the agency or an agency above it.
+func (s *Server) personalView(ctx context.Context, u *disclosure.User, a *disclosure.Agency) disclosure.PersonalView {
+	if u == nil {
+		return disclosure.PersonalView{}
+	}
+	chain := s.ancestors(ctx, a)
+	var roles []disclosure.Role
+	for _, g := range u.Grants {
+		if g.AgencyID != nil && slices.Contains(chain, *g.AgencyID) {
+			roles = append(roles, g.Role)
+		}
+	}
+	return disclosure.ViewFor(roles...)
 }
 
 // caseActor is the casework actor of an account for an agency's case.

@@ -16,11 +16,14 @@ import (
 // maxImport is the largest spreadsheet of historical cases accepted.
 const maxImport = 20 << 20
 
-// exportCases sends the cases the filter selects as an XLSX workbook (at most 100,000).
+// exportCases sends the cases the filter selects as an XLSX workbook (at most 100,000), with each applicant's
+// personal data as the account's roles for the case's agency allow (a supervisor's has no personal columns).
 func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f disclosure.CaseFilter) {
 	ctx := r.Context()
 	f.Limit, f.Offset = 1000, 0
 	names := map[int64]string{}
+	views := map[int64]disclosure.PersonalView{} // by agency: how much of the applicants the account may see
+	u := s.currentUser(r)
 	users := map[int64]string{}
 	today := s.today()
 	var rows []casexlsx.ExportRow
@@ -38,8 +41,10 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f disclosur
 					return
 				}
 				names[a.AgencyID] = ag.Name
+				views[a.AgencyID] = s.personalView(ctx, u, ag)
 			}
-			row := casexlsx.ExportRow{App: a, Agency: names[a.AgencyID], Overdue: !a.State.Closed() && !a.Due.IsZero() && a.Due.Before(today)}
+			row := casexlsx.ExportRow{App: a, Agency: names[a.AgencyID], View: views[a.AgencyID],
+				Overdue: !a.State.Closed() && !a.Due.IsZero() && a.Due.Before(today)}
 			if a.AssigneeID != nil {
 				if _, ok := users[*a.AssigneeID]; !ok {
 					if u, err := s.db.GetUser(ctx, *a.AssigneeID); err == nil {
@@ -60,7 +65,7 @@ func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, f disclosur
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.db.RecordEvent(ctx, actorOf(s.currentUser(r), r), "case.export", "application", ""); err != nil {
+	if err := s.db.RecordEvent(ctx, actorOf(u, r), "case.export", "application", ""); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -330,6 +330,13 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 		s.serverError(w, r, err)
 		return
 	}
+	// The page shows the applicant's personal data as the account's roles allow, the reply's preview included.
+	view := s.personalView(ctx, s.currentUser(r), a)
+	shown := *c
+	shown.Applicant = view.Applicant(c.Applicant)
+	c = &shown
+	personal := map[string]bool{"id": view.Sees(disclosure.FieldIDNumber), "phone": view.Sees(disclosure.FieldPhone),
+		"idproof": view[disclosure.FieldIDNumber] == disclosure.Full}
 	cal := s.calendar(ctx)
 	today := s.today()
 	dl := casework.ComputeDeadline(cal, a.Settings, c.Clock, today)
@@ -381,7 +388,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, c *disclosur
 		"Outcomes": outcomes, "Error": msg, "Warnings": warnings, "Today": today, "FixLimit": fixLimit, "Loc": s.cfg.Location,
 		"FeeMethods": []fee.Method{fee.PerCase, fee.PerPage}, "AppealKinds": disclosure.AppealKindNames, "AppealResults": disclosure.AppealResultNames,
 		"CanAct": who != 0, "MaxExtension": a.Settings.WithDefaults().ExtensionWorkingDays,
-		"Art44": s.art44(r, c, a),
+		"Art44": s.art44(r, c, a), "Personal": personal,
 	})
 }
 
@@ -503,9 +510,13 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) {
 
 // caseFile sends a file of the case.
 func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
-	if c, _, _, ok := s.loadCase(w, r); ok {
-		s.serveCaseFile(w, r, c, false)
+	c, a, _, ok := s.loadCase(w, r)
+	if !ok {
+		return
 	}
+	// A copy of the applicant's identity document shows the whole identity number: only an account that may see
+	// the number whole may download it.
+	s.serveCaseFile(w, r, c, false, s.personalView(r.Context(), s.currentUser(r), a)[disclosure.FieldIDNumber] == disclosure.Full)
 }
 
 // caseUpload attaches a file to the case (the material of a correction, the information provided, a document).

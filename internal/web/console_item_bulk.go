@@ -17,7 +17,9 @@ const maxBulkItems = 200
 // itemsBulk applies one step to each selected item in turn — 失效 or 废止 on a date (or back to 有效), or "periodic
 // review done" with the next review date — and reports on the list what happened to each. Each item is its own
 // transaction: one that cannot take the step (not published, no 有效性, another agency's) is reported and the
-// others go on.
+// others go on. A refusal names only what the actor may read: items that do not exist and items of agencies
+// outside the actor's grants are counted together in one line, with neither titles nor IDs, so that a bulk step
+// cannot be used to read the titles of other agencies' unpublished items or to learn which IDs exist.
 func (s *Server) itemsBulk(w http.ResponseWriter, r *http.Request) {
 	u := s.currentUser(r)
 	r.ParseForm()
@@ -62,15 +64,21 @@ func (s *Server) itemsBulk(w http.ResponseWriter, r *http.Request) {
 	}
 	agencies := map[int64]*disclosure.Agency{}
 	whos := map[int64]catalogue.Who{}
+	readable := map[int64]bool{}
 	var lines []string
+	hidden := 0 // items that do not exist or that the actor may not read
 	for _, raw := range ids {
 		id, ok := parseID(raw)
 		if !ok {
 			continue
 		}
 		it, err := s.db.GetItem(r.Context(), id)
+		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			s.serverError(w, r, err)
+			return
+		}
 		if err != nil {
-			lines = append(lines, fmt.Sprintf("编号 %d：没有找到该信息", id))
+			hidden++
 			continue
 		}
 		a := agencies[it.AgencyID]
@@ -80,7 +88,12 @@ func (s *Server) itemsBulk(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			agencies[a.ID] = a
-			whos[a.ID], _ = s.itemRoles(r.Context(), u, a)
+			who, read := s.itemRoles(r.Context(), u, a)
+			whos[a.ID], readable[a.ID] = who, read
+		}
+		if !readable[a.ID] {
+			hidden++
+			continue
 		}
 		name := "《" + itemClip(it.Title, 40) + "》"
 		if whos[a.ID]&catalogue.ByOfficer == 0 {
@@ -110,6 +123,9 @@ func (s *Server) itemsBulk(w http.ResponseWriter, r *http.Request) {
 		default:
 			lines = append(lines, fmt.Sprintf("%s：已标注为%s（%s）", name, disclosure.ValidityNames[c.Validity], ch.Item.EndedOn.Chinese()))
 		}
+	}
+	if hidden > 0 {
+		lines = append(lines, fmt.Sprintf("%d 条信息不存在或您无权处理", hidden))
 	}
 	report(lines)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/report"
 	"github.com/gongkai/gongkai/internal/report/render"
+	spreadsheet "github.com/gongkai/gongkai/internal/sheet"
 )
 
 // The supervision page as a workbook, one sheet per view: the agencies' table, the published reports' sums and the
@@ -81,8 +82,14 @@ func freeze(f *excelize.File, sheet string, rows, cols int) error {
 		Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: pane}}})
 }
 
-// writeRow writes one row of values from column A with one style per value (0: the text style).
+// writeRow writes one row of values from column A with one style per value (0: the text style). Text that a
+// spreadsheet could take for a formula (an agency named =HYPERLINK(…)) is written as text (sheet.SafeCell).
 func writeRow(f *excelize.File, sheet string, row int, vals []any, styles []int) error {
+	for i, v := range vals {
+		if s, ok := v.(string); ok {
+			vals[i] = spreadsheet.SafeCell(s)
+		}
+	}
 	if err := f.SetSheetRow(sheet, cell(1, row), &vals); err != nil {
 		return err
 	}
@@ -200,13 +207,13 @@ func layoutSheet(f *excelize.File, st *supervisionStyles, sh, title, note string
 	if _, err := f.NewSheet(sh); err != nil {
 		return err
 	}
-	if err := f.SetCellStr(sh, "A1", title); err != nil {
+	if err := f.SetCellStr(sh, "A1", spreadsheet.SafeCell(title)); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(sh, "A1", "A1", st.title); err != nil {
 		return err
 	}
-	if err := f.SetCellStr(sh, "A2", note); err != nil {
+	if err := f.SetCellStr(sh, "A2", spreadsheet.SafeCell(note)); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(sh, "A2", "A2", st.note); err != nil {
@@ -217,7 +224,7 @@ func layoutSheet(f *excelize.File, st *supervisionStyles, sh, title, note string
 	for _, t := range sum.Tables {
 		if t.Section != section {
 			section = t.Section
-			if err := f.SetCellStr(sh, cell(1, row), section); err != nil {
+			if err := f.SetCellStr(sh, cell(1, row), spreadsheet.SafeCell(section)); err != nil {
 				return err
 			}
 			if err := f.SetCellStyle(sh, cell(1, row), cell(1, row), st.title); err != nil {
@@ -250,7 +257,7 @@ func layoutSheet(f *excelize.File, st *supervisionStyles, sh, title, note string
 // spans; it returns the row after the table.
 func writeGrid(f *excelize.File, st *supervisionStyles, sh string, top int, g *render.Grid) (int, error) {
 	cols := g.Cols()
-	if err := f.SetCellStr(sh, cell(1, top), g.Title); err != nil {
+	if err := f.SetCellStr(sh, cell(1, top), spreadsheet.SafeCell(g.Title)); err != nil {
 		return 0, err
 	}
 	if cols > 1 {
@@ -290,7 +297,7 @@ func writeGrid(f *excelize.File, st *supervisionStyles, sh string, top int, g *r
 				style = st.group
 			}
 			if !c.Numeric && c.Text != "" {
-				if err := f.SetCellStr(sh, from, c.Text); err != nil {
+				if err := f.SetCellStr(sh, from, spreadsheet.SafeCell(c.Text)); err != nil {
 					return 0, err
 				}
 			}

@@ -68,9 +68,12 @@ func (s *Server) serveCaseNotice(w http.ResponseWriter, r *http.Request, c *disc
 	sendFile(w, n.Title+"（"+n.Number+"）."+r.PathValue("format"), ct, privateFile, data)
 }
 
+// idProofKind is the kind of a case file that copies the applicant's identity document.
+const idProofKind = "id_proof"
+
 // serveCaseFile sends a file of the case (the {fid} of the path); publicOnly keeps to the files provided to the
-// applicant.
-func (s *Server) serveCaseFile(w http.ResponseWriter, r *http.Request, c *disclosure.Case, publicOnly bool) {
+// applicant, and without idProof a copy of the applicant's identity document is refused (403).
+func (s *Server) serveCaseFile(w http.ResponseWriter, r *http.Request, c *disclosure.Case, publicOnly, idProof bool) {
 	id, ok := parseID(r.PathValue("fid"))
 	if !ok {
 		s.errorPage(w, r, http.StatusNotFound)
@@ -79,6 +82,10 @@ func (s *Server) serveCaseFile(w http.ResponseWriter, r *http.Request, c *disclo
 	f, err := s.db.GetCaseFile(r.Context(), id)
 	if err != nil || f.ApplicationID != c.ID || publicOnly && !f.Public {
 		s.errorPage(w, r, http.StatusNotFound)
+		return
+	}
+	if f.Kind == idProofKind && !idProof {
+		s.errorPage(w, r, http.StatusForbidden)
 		return
 	}
 	sendUpload(w, f.Name, f.ContentType, privateFile, f.Data)

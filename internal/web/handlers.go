@@ -13,6 +13,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/sheet"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
@@ -480,12 +481,15 @@ func (s *Server) verifyAudit(ctx context.Context) (store.VerifyResult, error) {
 }
 
 // exportAudit sends the selected audit rows as CSV, hashes included, so that an export can be checked outside
-// gongkai. Exporting is itself audited.
+// gongkai. Exporting is itself audited. Applicants' personal data in the rows is masked as the masking policy
+// has it for the auditor (auditView), and every cell that a spreadsheet could take for a formula (a name typed as
+// =HYPERLINK(…)) starts with an apostrophe (sheet.SafeCell): whoever checks the hashes strips it first.
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, filter store.AuditFilter) {
 	if err := s.db.RecordEvent(r.Context(), actorOf(s.currentUser(r), r), "audit.export", "audit_log", filter.ObjectType+"|"+filter.Action); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	view := auditView(s.currentUser(r))
 	attachmentHeaders(w, "审计记录.csv", "text/csv; charset=utf-8", privateFile)
 	w.Write([]byte("\xEF\xBB\xBF")) // lets Excel and WPS read the UTF-8
 	cw := csv.NewWriter(w)
@@ -498,12 +502,17 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request, filter stor
 			return
 		}
 		for _, e := range entries {
+			e = maskAuditEntry(view, e)
 			actor := ""
 			if e.ActorID != nil {
 				actor = strconv.FormatInt(*e.ActorID, 10)
 			}
-			cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.Format(time.RFC3339Nano), actor, e.ActorName, e.Role, e.RemoteAddr, e.Action,
-				e.ObjectType, e.ObjectID, string(e.Before), string(e.After), e.PrevHash, e.Hash})
+			row := []string{strconv.FormatInt(e.Seq, 10), e.At.Format(time.RFC3339Nano), actor, e.ActorName, e.Role, e.RemoteAddr, e.Action,
+				e.ObjectType, e.ObjectID, string(e.Before), string(e.After), e.PrevHash, e.Hash}
+			for i := range row {
+				row[i] = sheet.SafeCell(row[i])
+			}
+			cw.Write(row)
 		}
 		if len(entries) < filter.Limit {
 			break
@@ -557,4 +566,29 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/console/", http.StatusSeeOther)
+}
+
+// auditView is how much of applicants' personal data an account sees in the audit trail: the masking policy of its
+// installation-wide roles. The auditor sees that a case changed and who changed it, with the applicant's identity
+// number, phone, e-mail and address masked.
+func auditView(u *disclosure.User) disclosure.PersonalView {
+	var roles []disclosure.Role
+	if u != nil {
+		for _, g := range u.Grants {
+			if g.AgencyID == nil {
+				roles = append(roles, g.Role)
+			}
+		}
+	}
+	return disclosure.ViewFor(roles...)
+}
+
+// maskAuditEntry returns e with the applicants in its before and after as the view shows them. The rows are
+// masked when they are read, not when they were written, so the hash chain in the database still verifies; a
+// row whose data changed here no longer matches its hash outside gongkai, and audit verify is where the chain is
+// proved.
+func maskAuditEntry(v disclosure.PersonalView, e disclosure.AuditEntry) disclosure.AuditEntry {
+	e.Before = v.ApplicantJSON(e.Before)
+	e.After = v.ApplicantJSON(e.After)
+	return e
 }

@@ -209,6 +209,6 @@ func (s *Server) trackNotice(w http.ResponseWriter, r *http.Request) {
 // trackFile sends a file the agency provided to the applicant (the information disclosed, as a scan or export).
 func (s *Server) trackFile(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.trackedCase(w, r); ok {
-		s.serveCaseFile(w, r, c, true)
+		s.serveCaseFile(w, r, c, true, false)
 	}
 }

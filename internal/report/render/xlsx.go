@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/gongkai/gongkai/internal/report"
+	"github.com/gongkai/gongkai/internal/sheet"
 )
 
 // Sheet names of the workbook XLSX writes.
@@ -532,7 +533,7 @@ func xlsxData(f *excelize.File, st *xlsxStyles, r *report.Report, grids []*Grid)
 		if title == "" {
 			title = c.Table
 		}
-		row := []any{cleanCellText(title), c.Section, cleanCellText(c.Row), cleanCellText(c.Column), c.Value}
+		row := []any{cleanCellText(title), cleanCellText(c.Section), cleanCellText(c.Row), cleanCellText(c.Column), c.Value}
 		ref := cellName(1, i+2)
 		if err := f.SetSheetRow(SheetData, ref, &row); err != nil {
 			return err
@@ -649,17 +650,19 @@ func splitForCell(text string, maxUnits float64) []string {
 	return append(out, text)
 }
 
-// cleanCellText drops the control characters that XML cannot carry, keeping tabs and line breaks.
+// cleanCellText drops the control characters that XML cannot carry, keeping tabs and line breaks, and writes text
+// that a spreadsheet could take for a formula as text (sheet.SafeCell): a report's text comes from the agency or,
+// imported, from a published page.
 func cleanCellText(s string) string {
 	if !strings.ContainsFunc(s, isBadCellRune) {
-		return s
+		return sheet.SafeCell(s)
 	}
-	return strings.Map(func(r rune) rune {
+	return sheet.SafeCell(strings.Map(func(r rune) rune {
 		if isBadCellRune(r) {
 			return -1
 		}
 		return r
-	}, s)
+	}, s))
 }
 
 func isBadCellRune(r rune) bool {

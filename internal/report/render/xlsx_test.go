@@ -590,3 +590,34 @@ func BenchmarkXLSX(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes")
 }
+
+// TestXLSXNeutralisesFormulas renders a report whose agency, preamble and a paragraph read like formulas (a report
+// imported from a hostile page) and reads the workbook back: every such text is there, none starts a formula.
+func TestXLSXNeutralisesFormulas(t *testing.T) {
+	r := sampleReport(t, report.Era2021)
+	const evil = `=HYPERLINK("http://x","点击")`
+	r.Agency = evil
+	r.Preamble = "@SUM(1+1)*cmd|' /C calc'!A0"
+	r.Sections[0].Text = "+cmd|' /C calc'!A0\n－1+1"
+	f := openXLSX(t, renderXLSX(t, r))
+	cells := xlsxAllCells(t, f)
+	for v := range cells {
+		if v != "" && strings.ContainsRune("=+@\t\r＝＋－＠", []rune(v)[0]) {
+			t.Errorf("cell %q starts a formula", v)
+		}
+	}
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for i, row := range rows {
+			for j := range row {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if fm, _ := f.GetCellFormula(sh, cell); fm != "" {
+					t.Errorf("%s!%s is a formula %q", sh, cell, fm)
+				}
+			}
+		}
+	}
+	if !cells["'@SUM(1+1)*cmd|' /C calc'!A0"] && !cells["'+cmd|' /C calc'!A0"] {
+		t.Error("the hostile text is not in the workbook as text")
+	}
+}

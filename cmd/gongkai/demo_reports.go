@@ -100,7 +100,11 @@ func seedDemoReports(ctx context.Context, db *store.DB, stdout io.Writer, office
 			return fmt.Errorf("demo report of %s for %d: %w", p.agency, p.year, err)
 		}
 	}
-	fmt.Fprintf(stdout, "已创建年度报告示范：%d年度已发布、审核中、有待改正问题的草稿和未开始的各一份以上，%d年度逾期发布和发布后更正的各一份（“政务公开监督”页面可见）。\n", cur, prev)
+	states := "已发布、审核中、有待改正问题的草稿和未开始的各一份以上"
+	if annual.Publishable(cur, today) != nil {
+		states = "草稿、审核中、有待改正问题的草稿和未开始的各一份以上（该年度尚未结束，不发布）"
+	}
+	fmt.Fprintf(stdout, "已创建年度报告示范：%d年度%s，%d年度逾期发布和发布后更正的各一份（“政务公开监督”页面可见）。\n", cur, states, prev)
 	return nil
 }
 

@@ -197,6 +197,11 @@ func checkCheckChar(name, s string) error {
 	return nil
 }
 
+// ResidentIDCheck returns the check character of the 17 digits of a citizen identity number (0 when they are not
+// 17 digits), for tools that make sample numbers (scenarios, demos): numbers that pass the check without being
+// anyone's.
+func ResidentIDCheck(first17 string) byte { return checkChar(first17) }
+
 // checkChar returns the ISO 7064 MOD 11-2 check character of the 17 digits of a citizen identity number (GB
 // 11643-1999): the sum of the digits weighted 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, modulo 11, indexes "10X98765432".
 // It returns 0 unless first17 is exactly 17 ASCII digits.

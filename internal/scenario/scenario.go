@@ -20,6 +20,7 @@ import (
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/fee"
+	"github.com/gongkai/gongkai/internal/identity"
 	"github.com/gongkai/gongkai/internal/report"
 	"github.com/gongkai/gongkai/internal/workday"
 )
@@ -805,11 +806,6 @@ func sampleApplicant(t disclosure.ApplicantType, in Applicant) disclosure.Applic
 	return a
 }
 
-func residentID(body string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, c := range body {
-		sum += int(c-'0') * w[i]
-	}
-	return body + string("10X98765432"[sum%11])
+func residentID(first17 string) string {
+	return first17 + string(identity.ResidentIDCheck(first17))
 }

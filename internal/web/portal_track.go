@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/time/rate"
-
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
@@ -49,7 +47,7 @@ func (s *Server) trackLookup(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "track", "申请办理进度查询", trackForm{Code: code, Error: msg})
 	}
-	if !s.limits.allow(s.limits.track, clientKey(r), rate.Every(6_000_000_000), 10, s.now()) {
+	if !s.limits.allow(s.limits.track, clientKey(r), s.now()) {
 		fail(http.StatusTooManyRequests, "查询次数过多，请一分钟后再试")
 		return
 	}

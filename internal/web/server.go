@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -94,6 +95,8 @@ type Server struct {
 	cal       calendarCache
 	limits    limiters
 	portal    portalState
+	// formKey signs the public forms' tokens; every process of the deployment shares it (store.Secret).
+	formKey []byte
 }
 
 // NewServer builds the application's handler.
@@ -125,8 +128,13 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
 	s.cache.budget = cfg.CacheBytes
-	s.limits.init()
+	s.limits.init(cfg.ApplyLimit, cfg.ApplyBurst)
 	s.initPortal()
+	key, err := db.Secret(context.Background(), formTokenSecret)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.formKey = key
 	names, err := pages()
 	if err != nil {
 		return nil, err

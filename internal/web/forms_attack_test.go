@@ -1,0 +1,303 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/store"
+)
+
+// formServer serves db with the given configuration, as another process of the deployment would.
+func formServer(t *testing.T, db *store.DB, cfg Config) *httptest.Server {
+	t.Helper()
+	cfg.Site, cfg.PasswordParams = "测试门户", cheap
+	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// post sends a form the way a script does: no cookies, nothing opened before.
+func post(t *testing.T, srvURL, path string, v url.Values, multipartForm bool) (*http.Response, *goquery.Document) {
+	t.Helper()
+	f := &fixture{srv: &httptest.Server{URL: srvURL}}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if multipartForm {
+		return postMultipart(t, f, c, path, v, "", nil)
+	}
+	return postForm(t, f, c, path, v)
+}
+
+// tokenOf opens the form page at path and returns the token it carries.
+func tokenOf(t *testing.T, srvURL, path string) string {
+	t.Helper()
+	_, doc := get(t, &http.Client{}, srvURL+path)
+	token, _ := doc.Find("input[name=form_token]").Attr("value")
+	if token == "" {
+		t.Fatalf("%s carries no form token", path)
+	}
+	return token
+}
+
+func countCases(t *testing.T, db *store.DB) int {
+	t.Helper()
+	_, total, err := db.FindCases(context.Background(), disclosure.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return total
+}
+
+// TestAScriptThatNeverOpensTheFormGetsNoReceipt attacks the fill-time check as the issue did: POSTs straight to the
+// form's address, without cookies, from many "addresses" at once; then with forged, borrowed, expired and future
+// tokens, and too fast. A person who opens the form and takes their time gets the receipt, from any process.
+func TestAScriptThatNeverOpensTheFormGetsNoReceipt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const minFill = 300 * time.Millisecond
+	cfg := Config{MinFillTime: minFill, ApplyLimit: 1000, ApplyBurst: 1000}
+	srv := formServer(t, f.db, cfg)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	key, err := f.db.Secret(ctx, formTokenSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := make([]byte, 16)
+	rand.Read(nonce)
+
+	refused := func(t *testing.T, v url.Values, wantStatus int, want string) {
+		t.Helper()
+		before := countCases(t, f.db)
+		resp, doc := post(t, srv.URL, path, v, true)
+		if resp.StatusCode != wantStatus || !strings.Contains(text(doc, "p.error"), want) {
+			t.Errorf("status %d, error %q; want %d with %q", resp.StatusCode, text(doc, "p.error"), wantStatus, want)
+		}
+		if doc.Find("#query-code").Length() != 0 || countCases(t, f.db) != before {
+			t.Fatal("a receipt was issued")
+		}
+		if got := doc.Find("#description").Text(); !strings.Contains(got, "疫苗") {
+			t.Errorf("the description was lost: %q", got)
+		}
+	}
+
+	t.Run("200 posts without cookies or token from 40 goroutines get no receipt", func(t *testing.T) {
+		// A server of its own: the flood uses up the address's allowance of rejections.
+		srv := formServer(t, f.db, cfg)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		for g := 0; g < 40; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 5; i++ {
+					resp, doc := post(t, srv.URL, path, applyValues(), true)
+					mu.Lock()
+					statuses[resp.StatusCode]++
+					if doc.Find("#query-code").Length() != 0 {
+						statuses[-1]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		// The first 30 are told to reopen the form, the rest that they failed too often.
+		if n := statuses[http.StatusBadRequest]; n < failedBurst || n > failedBurst+2 || n+statuses[http.StatusTooManyRequests] != 200 || statuses[-1] != 0 {
+			t.Errorf("statuses %v, want 30 × 400, 170 × 429 and no receipt", statuses)
+		}
+		if n := countCases(t, f.db); n != 0 {
+			t.Errorf("%d cases stored", n)
+		}
+	})
+	t.Run("no token: the form is reopened with the fields kept and a fresh token", func(t *testing.T) {
+		refused(t, applyValues(), http.StatusBadRequest, "表单已失效")
+		_, doc := post(t, srv.URL, path, applyValues(), true)
+		if tok, _ := doc.Find("input[name=form_token]").Attr("value"); tok == "" {
+			t.Error("the reopened form carries no token")
+		}
+	})
+	real := tokenOf(t, srv.URL, path)
+	parts := strings.Split(real, ".")
+	for _, tc := range []struct{ name, token string }{
+		{"garbage", "abc"},
+		{"a forged signature", parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))},
+		{"another nonce under the real signature", parts[0] + "." + b64.EncodeToString(nonce) + "." + parts[2]},
+		{"an earlier time under the real signature", "1000." + parts[1] + "." + parts[2]},
+		{"signed with another key", signFormToken([]byte("not the deployment's key at all!"), "apply", time.Now().Add(-time.Minute), nonce)},
+		{"the subscription form's token", signFormToken(key, "subscribe", time.Now().Add(-time.Minute), nonce)},
+		{"expired: shown three hours ago", signFormToken(key, "apply", time.Now().Add(-3*time.Hour), nonce)},
+		{"expired: shown 2 hours and a minute ago", signFormToken(key, "apply", time.Now().Add(-formTokenMaxAge-time.Minute), nonce)},
+		{"from the future", signFormToken(key, "apply", time.Now().Add(10*time.Minute), nonce)},
+	} {
+		t.Run("refused: "+tc.name, func(t *testing.T) {
+			v := applyValues()
+			v.Set(formTokenField, tc.token)
+			refused(t, v, http.StatusBadRequest, "表单已失效")
+		})
+	}
+	t.Run("refused: posted right after the form was shown", func(t *testing.T) {
+		v := applyValues()
+		v.Set(formTokenField, tokenOf(t, srv.URL, path))
+		refused(t, v, http.StatusTooManyRequests, "提交过快")
+	})
+	t.Run("accepted: a person who takes their time, on another process, with no cookies", func(t *testing.T) {
+		other, err := f.db.OpenAnother(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { other.Close() })
+		second := formServer(t, other, cfg)
+		v := applyValues()
+		v.Set(formTokenField, tokenOf(t, srv.URL, path))
+		time.Sleep(minFill + 50*time.Millisecond)
+		resp, doc := post(t, second.URL, path, v, true)
+		if resp.StatusCode != http.StatusOK || len(doc.Find("#query-code").Text()) != 12 {
+			t.Fatalf("status %d, error %q", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+	t.Run("accepted: a form shown an hour and 59 minutes ago", func(t *testing.T) {
+		v := applyValues()
+		v.Set(formTokenField, signFormToken(key, "apply", time.Now().Add(-119*time.Minute), nonce))
+		if resp, doc := post(t, srv.URL, path, v, true); resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d, error %q", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+	t.Run("the subscription form: no token, forged or too fast is refused; a person is not", func(t *testing.T) {
+		form := url.Values{"email": {"script@example.com"}, "keyword": {"疫苗"}}
+		if resp, doc := post(t, srv.URL, "/subscribe", form, false); resp.StatusCode != http.StatusBadRequest || !strings.Contains(text(doc, "p.error"), "表单已失效") {
+			t.Errorf("no token: %d %q", resp.StatusCode, text(doc, "p.error"))
+		}
+		form.Set(formTokenField, signFormToken(key, "apply", time.Now().Add(-time.Minute), nonce))
+		if resp, _ := post(t, srv.URL, "/subscribe", form, false); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("the application form's token: %d", resp.StatusCode)
+		}
+		form.Set(formTokenField, tokenOf(t, srv.URL, "/subscribe"))
+		if resp, doc := post(t, srv.URL, "/subscribe", form, false); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("too fast: %d %q", resp.StatusCode, text(doc, "p.error"))
+		}
+		time.Sleep(minFill + 50*time.Millisecond)
+		if resp, doc := post(t, srv.URL, "/subscribe", form, false); resp.StatusCode != http.StatusOK {
+			t.Errorf("a person: %d %q", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+}
+
+// TestTyposDoNotUseUpTheApplicationLimit: five applications with a wrong check digit in the ID number, then the
+// corrected one is accepted; the limit of accepted applications still holds, also for 20 sent at once; and a
+// stream of rejected submissions is stopped by its own, more generous limit.
+func TestTyposDoNotUseUpTheApplicationLimit(t *testing.T) {
+	f := newFixture(t)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	typo := func() url.Values {
+		v := applyValues()
+		v.Set("id_number", "370124198001010010")
+		return v
+	}
+	send := func(t *testing.T, srvURL string, v url.Values) int {
+		t.Helper()
+		v.Set(formTokenField, tokenOf(t, srvURL, path))
+		resp, _ := post(t, srvURL, path, v, true)
+		return resp.StatusCode
+	}
+	// The default limits: 5 applications at once, then one every 2 minutes.
+	defaults := Config{MinFillTime: -1}
+
+	t.Run("five typos, then the corrected form is accepted", func(t *testing.T) {
+		srv := formServer(t, f.db, defaults)
+		for i := 0; i < 5; i++ {
+			if got := send(t, srv.URL, typo()); got != http.StatusUnprocessableEntity {
+				t.Fatalf("typo %d: %d, want 422", i+1, got)
+			}
+		}
+		if got := send(t, srv.URL, applyValues()); got != http.StatusOK {
+			t.Fatalf("the corrected form: %d, want 200", got)
+		}
+		// Four more are accepted, the sixth accepted one is over the limit.
+		for i := 0; i < 4; i++ {
+			if got := send(t, srv.URL, applyValues()); got != http.StatusOK {
+				t.Fatalf("application %d: %d", i+2, got)
+			}
+		}
+		if got := send(t, srv.URL, applyValues()); got != http.StatusTooManyRequests {
+			t.Errorf("the sixth application: %d, want 429", got)
+		}
+	})
+	t.Run("of 20 applications sent at once, 5 are accepted", func(t *testing.T) {
+		srv := formServer(t, f.db, defaults)
+		before := countCases(t, f.db)
+		tokens := make([]string, 20)
+		for i := range tokens {
+			tokens[i] = tokenOf(t, srv.URL, path)
+		}
+		var wg sync.WaitGroup
+		codes := make([]int, len(tokens))
+		for i := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v := applyValues()
+				v.Set(formTokenField, tokens[i])
+				resp, _ := post(t, srv.URL, path, v, true)
+				codes[i] = resp.StatusCode
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, c := range codes {
+			if c == http.StatusOK {
+				ok++
+			} else if c != http.StatusTooManyRequests {
+				t.Errorf("status %d", c)
+			}
+		}
+		if n := countCases(t, f.db) - before; ok != 5 || n != 5 {
+			t.Errorf("%d accepted, %d stored; want 5", ok, n)
+		}
+	})
+	t.Run("rejected submissions have their own limit: 30, then 429", func(t *testing.T) {
+		srv := formServer(t, f.db, defaults)
+		for i := 0; i < failedBurst; i++ {
+			if got := send(t, srv.URL, typo()); got != http.StatusUnprocessableEntity {
+				t.Fatalf("typo %d: %d, want 422", i+1, got)
+			}
+		}
+		v := applyValues()
+		v.Set(formTokenField, tokenOf(t, srv.URL, path))
+		resp, doc := post(t, srv.URL, path, v, true)
+		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(text(doc, "p.error"), "未成功的提交较多") {
+			t.Errorf("after 30 rejections: %d %q", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+	t.Run("subscriptions: typos do not use up the limit either", func(t *testing.T) {
+		srv := formServer(t, f.db, defaults)
+		for i := 0; i < 6; i++ {
+			v := url.Values{"email": {"wang.example.com"}, "agency": {"2"}}
+			v.Set(formTokenField, tokenOf(t, srv.URL, "/subscribe"))
+			if resp, _ := post(t, srv.URL, "/subscribe", v, false); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("typo %d: %d", i+1, resp.StatusCode)
+			}
+		}
+		v := url.Values{"email": {"wang@example.com"}, "agency": {"2"}}
+		v.Set(formTokenField, tokenOf(t, srv.URL, "/subscribe"))
+		if resp, doc := post(t, srv.URL, "/subscribe", v, false); resp.StatusCode != http.StatusOK {
+			t.Errorf("the corrected subscription: %d %q", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+}

@@ -301,3 +301,61 @@ func TestTyposDoNotUseUpTheApplicationLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestAnonymousVisitsWriteNoSession: 100 visits of the portal's pages, with and without a cookie jar, the reading
+// settings changed on the way, write no session row; the pages work. A session appears only when something must be
+// remembered: a staff sign-in, an applicant's access to the case just submitted.
+func TestAnonymousVisitsWriteNoSession(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	it := f.publish(t, f.health, disclosure.Item{Title: "关于做好疫苗接种工作的通知", Genre: disclosure.GenreNotice, Category: "health.public_health.vaccination",
+		Body: "<p>疫苗接种点见附件。</p>"}, "2026-03-02")
+	pages := []string{"/", "/agencies/2/", fmt.Sprintf("/items/%d", it.ID), "/agencies/2/apply", "/search?q=" + url.QueryEscape("疫苗"),
+		"/agencies/2/search?q=" + url.QueryEscape("疫苗"), "/catalogue", "/agencies/2/guide", "/subscribe", "/track", "/agencies/2/apply?kind=correction"}
+	count := func() int {
+		t.Helper()
+		n, err := f.db.Sessions().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	browser, script := f.client(t), &http.Client{}
+	for i := 0; i < 100; i++ {
+		c := browser
+		if i%2 == 1 {
+			c = script
+		}
+		if i == 10 {
+			get(t, browser, f.srv.URL+"/prefs?size=large&care=1&back=/")
+		}
+		p := pages[i%len(pages)]
+		resp, doc := get(t, c, f.srv.URL+p)
+		if resp.StatusCode != http.StatusOK || doc.Find("main").Length() == 0 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+		if len(resp.Header.Values("Set-Cookie")) != 0 {
+			t.Errorf("%s sets cookies: %v", p, resp.Header.Values("Set-Cookie"))
+		}
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d session rows after 100 anonymous visits, want 0", n)
+	}
+	// The settings are remembered without a session.
+	if _, doc := get(t, browser, f.srv.URL+"/"); doc.Find("html.care.size-large").Length() != 1 {
+		t.Error("关怀版 and 字号 are not remembered")
+	}
+	// What must be remembered is.
+	applicant := f.client(t)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	if resp, doc := postMultipart(t, f, applicant, path, withFormToken(t, f, applicant, path, applyValues()), "", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("apply: %d %q", resp.StatusCode, text(doc, "p.error"))
+	}
+	if n := count(); n != 1 {
+		t.Errorf("%d sessions after an application, want 1 (the applicant's access to the case)", n)
+	}
+	f.signIn(t, f.client(t), "officer", password)
+	if n := count(); n != 2 {
+		t.Errorf("%d sessions after a sign-in, want 2", n)
+	}
+}

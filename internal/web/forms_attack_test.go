@@ -359,3 +359,87 @@ func TestAnonymousVisitsWriteNoSession(t *testing.T) {
 		t.Errorf("%d sessions after a sign-in, want 2", n)
 	}
 }
+
+// offSite are "back" addresses that a browser would follow to another host, or that are no path at all.
+var offSite = []string{
+	"//evil.example/", "///evil.example/", "/\\evil.example/", "\\\\evil.example/", "\\/evil.example/", "/\t/evil.example/",
+	"/\t/127.0.0.1/PHISH", "/\n/evil.example/", "/\r\n/evil.example/", "\t//evil.example/", " //evil.example/", "//evil.example/ ",
+	"\x00//evil.example/", "/\x00/evil.example/", "/\x0b/evil.example/", "\x7f//evil.example/",
+	"http://evil.example/", "https:evil.example", "HTTPS://evil.example/", "//user@evil.example/", "http:/\\evil.example",
+	"javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+	"evil.example", "", " ", "?/", "#x", "%2F%2Fevil.example",
+}
+
+func TestSafeBackAcceptsOnlyAPathOfThisSite(t *testing.T) {
+	for _, p := range offSite {
+		if got := safeBack(p); got != "/" {
+			t.Errorf("safeBack(%q) = %q, want \"/\"", p, got)
+		}
+	}
+	for p, want := range map[string]string{
+		"/":                    "/",
+		"/agencies/2/":         "/agencies/2/",
+		"/search?q=疫苗&page=2":  "/search?q=疫苗&page=2",
+		"/items/7#h-files":     "/items/7#h-files",
+		"/%2F%2Fevil.example/": "/%2F%2Fevil.example/",
+		" /agencies/2/ ":       "/agencies/2/",
+		"/agencies\\2/":        "/agencies/2/",
+	} {
+		if got := safeBack(p); got != want {
+			t.Errorf("safeBack(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// browserResolve resolves a Location header against the page as a browser does: tabs and line breaks dropped,
+// spaces and controls at the ends trimmed, backslashes read as slashes.
+func browserResolve(t *testing.T, base *url.URL, loc string) *url.URL {
+	t.Helper()
+	loc = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(loc)
+	loc = strings.TrimFunc(loc, func(r rune) bool { return r <= ' ' })
+	ref, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("Location %q does not parse: %v", loc, err)
+	}
+	return base.ResolveReference(ref)
+}
+
+// TestPrefsDoesNotRedirectOffSite attacks /prefs with every variant: the Location it answers, resolved against the
+// portal's address as Go and as a browser read it, stays on the portal.
+func TestPrefsDoesNotRedirectOffSite(t *testing.T) {
+	f := newFixture(t)
+	base, _ := url.Parse("http://127.0.0.1:8080/agencies/2/")
+	// The transport, not a client: a client parses the Location itself and would fail on what a browser follows.
+	roundTrip := func(u string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", u, nil)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	resp := roundTrip(f.srv.URL + "/prefs?size=large&back=/%09/127.0.0.1/PHISH")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+		t.Errorf("/prefs?size=large&back=/%%09/127.0.0.1/PHISH: %d Location %q, want 303 \"/\"", resp.StatusCode, loc)
+	}
+	for _, p := range append(offSite, "/agencies/2/", "/%2F%2Fevil.example/", "/.//evil.example/", "/..//evil.example/") {
+		resp := roundTrip(f.srv.URL + "/prefs?" + url.Values{"size": {"large"}, "back": {p}}.Encode())
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/") {
+			t.Errorf("back=%q: %d Location %q", p, resp.StatusCode, loc)
+			continue
+		}
+		ref, err := url.Parse(loc)
+		if err != nil {
+			t.Errorf("back=%q: Location %q: %v", p, loc, err)
+			continue
+		}
+		for _, u := range []*url.URL{base.ResolveReference(ref), browserResolve(t, base, loc)} {
+			if u.Scheme != "http" || u.Host != base.Host {
+				t.Errorf("back=%q: Location %q leads to %s", p, loc, u)
+			}
+		}
+	}
+}

@@ -443,3 +443,61 @@ func TestPrefsDoesNotRedirectOffSite(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackRefusesOversizedBodies: the status lookup and the applicant's correction read short fields; a script
+// that sends megabytes (as a form value or as a multipart file, which Go would spill to disk) is refused with 413
+// before the body is read, and nothing is stored.
+func TestTrackRefusesOversizedBodies(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	send := func(t *testing.T, c *http.Client, path, contentType string, body io.Reader) (*http.Response, *goquery.Document) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", f.srv.URL+path, body)
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Origin", f.srv.URL)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		doc, _ := goquery.NewDocumentFromReader(resp.Body)
+		return resp, doc
+	}
+	big := strings.Repeat("x", 2<<20)
+	t.Run("a lookup with a 2 MB password", func(t *testing.T) {
+		resp, doc := send(t, f.client(t), "/track", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"code": {"ABCDEFGHJKMN"}, "secret": {big}}.Encode()))
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(text(doc, "p.error"), "过大") {
+			t.Errorf("%d %q, want 413", resp.StatusCode, text(doc, "p.error"))
+		}
+	})
+	t.Run("a lookup with a 20 MB multipart file", func(t *testing.T) {
+		body := "--b\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\nABCDEFGHJKMN\r\n" +
+			"--b\r\nContent-Disposition: form-data; name=\"secret\"; filename=\"a.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
+			strings.Repeat(big, 10) + "\r\n--b--\r\n"
+		resp, _ := send(t, f.client(t), "/track", "multipart/form-data; boundary=b", strings.NewReader(body))
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%d, want 413", resp.StatusCode)
+		}
+	})
+	t.Run("the applicant's correction with a 2 MB note", func(t *testing.T) {
+		applicant := f.client(t)
+		path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+		_, receipt := postMultipart(t, f, applicant, path, withFormToken(t, f, applicant, path, applyValues()), "", nil)
+		code := receipt.Find("#query-code").Text()
+		c, err := f.db.GetCaseByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, doc := send(t, applicant, "/track/"+code+"/fix", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"note": {big}}.Encode()))
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(text(doc, "p.error, .error"), "过大") {
+			t.Errorf("%d %q, want 413", resp.StatusCode, text(doc, "p.error, .error"))
+		}
+		if events, _ := f.db.CaseEvents(ctx, c.ID); len(events) != 1 {
+			t.Errorf("%d events, want only the registration", len(events))
+		}
+		// The lookup still works for what fits.
+		if resp, _ := send(t, f.client(t), "/track", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"code": {code}, "secret": {"wrongwrong"}}.Encode())); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("a wrong password: %d, want 401", resp.StatusCode)
+		}
+	})
+}

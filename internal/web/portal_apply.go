@@ -106,6 +106,10 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	form = s.newApplyForm(a, app)
 	form.Token = r.PostFormValue(formTokenField)
 	if fileErr != nil {
+		// The body was cut short, perhaps before the token: the form shown again needs one that works.
+		if s.checkFormToken("apply", form.Token) == tokenInvalid {
+			form.Token = s.issueFormToken("apply")
+		}
 		fail(http.StatusRequestEntityTooLarge, "提交的内容过大：身份证明文件不能超过 5 MB，请压缩或拍摄较小的照片后重试")
 		return
 	}

@@ -501,3 +501,26 @@ func TestTrackRefusesOversizedBodies(t *testing.T) {
 		}
 	})
 }
+
+// FuzzSafeBack: whatever "back" holds, the address given to the browser is "/" or a path of this site that a
+// browser, after dropping tabs and line breaks and reading backslashes as slashes, resolves to this host.
+func FuzzSafeBack(f *testing.F) {
+	for _, p := range offSite {
+		f.Add(p)
+	}
+	f.Add("/agencies/2/")
+	f.Add("/search?q=疫苗")
+	base, _ := url.Parse("http://127.0.0.1:8080/agencies/2/")
+	f.Fuzz(func(t *testing.T, p string) {
+		got := safeBack(p)
+		if got == "/" {
+			return
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.ContainsFunc(got, func(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' }) {
+			t.Fatalf("safeBack(%q) = %q", p, got)
+		}
+		if u := browserResolve(t, base, got); u.Host != base.Host || u.Scheme != base.Scheme {
+			t.Fatalf("safeBack(%q) = %q leads to %s", p, got, u)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -523,4 +524,79 @@ func FuzzSafeBack(f *testing.F) {
 			t.Fatalf("safeBack(%q) = %q leads to %s", p, got, u)
 		}
 	})
+}
+
+func TestLimitKeyIsTheIPv6Network(t *testing.T) {
+	for addr, want := range map[string]string{
+		"192.0.2.1":                  "192.0.2.1",
+		"::ffff:192.0.2.1":           "192.0.2.1",
+		"[2001:db8:1:2::1]":          "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ffff::9":  "2001:db8:1:2::/64",
+		"[fe80::1%eth0]":             "fe80::/64",
+		"2001:db8:1:3::1":            "2001:db8:1:3::/64",
+		"not an address":             "not an address",
+		"[2001:db8:1:2::1]:ignored?": "[2001:db8:1:2::1]:ignored?",
+	} {
+		if got := limitKey(addr); got != want {
+			t.Errorf("limitKey(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// TestIPv6AddressesOfOneNetworkShareTheLimits: a client with an IPv6 /64 sends each request from another of its
+// 2^64 addresses; the limits of the application form and the status lookup hold all the same.
+func TestIPv6AddressesOfOneNetworkShareTheLimits(t *testing.T) {
+	f := newFixture(t)
+	h, err := NewServer(f.db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	serve := func(req *http.Request, remote string) *httptest.ResponseRecorder {
+		req.RemoteAddr = remote
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	apply := func(remote string) int {
+		t.Helper()
+		doc, _ := goquery.NewDocumentFromReader(serve(httptest.NewRequest("GET", path, nil), remote).Body)
+		token, _ := doc.Find("input[name=form_token]").Attr("value")
+		var body strings.Builder
+		mw := multipart.NewWriter(&body)
+		v := applyValues()
+		v.Set(formTokenField, token)
+		for k, vs := range v {
+			for _, x := range vs {
+				mw.WriteField(k, x)
+			}
+		}
+		mw.Close()
+		req := httptest.NewRequest("POST", path, strings.NewReader(body.String()))
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return serve(req, remote).Code
+	}
+	for i := 1; i <= 5; i++ {
+		if got := apply(fmt.Sprintf("[2001:db8:1:2::%x]:40000", i)); got != http.StatusOK {
+			t.Fatalf("application %d: %d", i, got)
+		}
+	}
+	if got := apply("[2001:db8:1:2:ffff:ffff:ffff:ffff]:40000"); got != http.StatusTooManyRequests {
+		t.Errorf("the sixth application from the same /64: %d, want 429", got)
+	}
+	if got := apply("[2001:db8:1:3::1]:40000"); got != http.StatusOK {
+		t.Errorf("an application from another network: %d, want 200", got)
+	}
+	lookup := func(remote string) int {
+		req := httptest.NewRequest("POST", "/track", strings.NewReader(url.Values{"code": {"ABCDEFGHJKMN"}, "secret": {"wrongwrong"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return serve(req, remote).Code
+	}
+	codes := map[int]int{}
+	for i := 1; i <= 30; i++ {
+		codes[lookup(fmt.Sprintf("[2001:db8:9:9:%x::1]:1", i))]++
+	}
+	if codes[http.StatusUnauthorized] != 10 || codes[http.StatusTooManyRequests] != 20 {
+		t.Errorf("lookups from 30 addresses of one /64: %v, want 10 answered and 20 refused", codes)
+	}
 }

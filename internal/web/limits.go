@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -105,4 +107,23 @@ func (c claim) giveBack() {
 	if c.r != nil {
 		c.r.CancelAt(c.at)
 	}
+}
+
+// limitKey is the key under which a client address is limited: an IPv4 address itself, an IPv6 address its /64.
+// A /64 is the smallest network one subscriber is given, so a client hopping between its 2^64 addresses would
+// otherwise have a fresh allowance for every request.
+func limitKey(addr string) string {
+	ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"))
+	if err != nil {
+		return addr
+	}
+	ip = ip.WithZone("").Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }

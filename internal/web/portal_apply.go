@@ -88,7 +88,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now, key := s.now(), clientKey(r)
+	now, key := s.now(), limitKey(clientKey(r))
 	form := s.newApplyForm(a, disclosure.Application{})
 	fail := func(status int, msg string) {
 		form.Error = msg

@@ -79,7 +79,7 @@ var reSubscribeKeyword = regexp.MustCompile(`^[^\s,，;；]{1,20}$`)
 // whether or not the address was already subscribed, so the form tells nobody who subscribes to what. As with the
 // application form, rejected submissions count apart from accepted ones.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
-	now, key := s.now(), clientKey(r)
+	now, key := s.now(), limitKey(clientKey(r))
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	r.ParseForm()
 	f := &subscribeForm{Email: strings.TrimSpace(r.PostFormValue("email")), Keyword: strings.TrimSpace(r.PostFormValue("keyword")), Category: r.PostFormValue("category"),

@@ -139,3 +139,12 @@ func (db *DB) RecordSignIn(ctx context.Context, actor disclosure.Actor, userID i
 	}
 	return nil
 }
+
+// Count returns how many live sessions there are: what anonymous visitors must not make grow.
+func (s *SessionStore) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE expiry > $1`, s.db.now().UnixMicro()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count sessions: %w", err)
+	}
+	return n, nil
+}

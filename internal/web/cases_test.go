@@ -110,6 +110,23 @@ func postMultipart(t *testing.T, f *fixture, c *http.Client, path string, form u
 	return resp, doc
 }
 
+// withFormToken opens the form page at path as the client, as a person would before filling it in, and returns
+// the values with the form token the page issued.
+func withFormToken(t *testing.T, f *fixture, c *http.Client, path string, v url.Values) url.Values {
+	t.Helper()
+	resp, doc := get(t, c, f.srv.URL+path)
+	token, ok := doc.Find("input[name=form_token]").Attr("value")
+	if resp.StatusCode != http.StatusOK || !ok || token == "" {
+		t.Fatalf("%s: %d, no form token", path, resp.StatusCode)
+	}
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	out.Set("form_token", token)
+	return out
+}
+
 func applyValues() url.Values {
 	return url.Values{
 		"applicant_type": {"natural_person"}, "name": {"王小明"}, "id_type": {"resident_id"}, "id_number": {residentID("37012419800101001")},
@@ -137,8 +154,8 @@ func TestAnApplicationFromThePortalToTheReply(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	person := f.client(t)
-	get(t, person, fmt.Sprintf("%s/agencies/%d/apply", f.srv.URL, f.health.ID))
-	resp, doc := postMultipart(t, f, person, fmt.Sprintf("/agencies/%d/apply", f.health.ID), applyValues(), "id_proof", pngBytes())
+	applyPath := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	resp, doc := postMultipart(t, f, person, applyPath, withFormToken(t, f, person, applyPath, applyValues()), "id_proof", pngBytes())
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("apply: %d %s", resp.StatusCode, doc.Find(".error").Text())
 	}
@@ -268,7 +285,8 @@ func TestTheApplicationFormSaysWhatToFix(t *testing.T) {
 			if tt.file != nil {
 				field = "id_proof"
 			}
-			resp, doc := postMultipart(t, f, f.client(t), path, v, field, tt.file)
+			c := f.client(t)
+			resp, doc := postMultipart(t, f, c, path, withFormToken(t, f, c, path, v), field, tt.file)
 			if resp.StatusCode < 400 || !strings.Contains(doc.Find("p.error").Text(), tt.want) {
 				t.Errorf("status %d, error %q; want a message with %q", resp.StatusCode, doc.Find("p.error").Text(), tt.want)
 			}

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/workday"
@@ -211,38 +209,6 @@ func (s *Server) caseAgencies(r *http.Request, u *disclosure.User) ([]int64, err
 		}
 	}
 	return ids, nil
-}
-
-// limiters keep the per-client rate limits of the public forms in memory. Each process limits on its own; that is
-// enough to stop a script without a shared store, and a real person never notices.
-type limiters struct {
-	mu    sync.Mutex
-	apply map[string]*rate.Limiter
-	track map[string]*rate.Limiter
-	seen  time.Time
-}
-
-func (l *limiters) init() { l.apply, l.track = map[string]*rate.Limiter{}, map[string]*rate.Limiter{} }
-
-// allow reports whether the client may submit now, under the limit of the given table.
-func (l *limiters) allow(table map[string]*rate.Limiter, key string, limit rate.Limit, burst int, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// Forget idle clients every hour, so the tables stay small.
-	if now.Sub(l.seen) > time.Hour {
-		for k, lim := range table {
-			if lim.TokensAt(now) >= float64(lim.Burst()) {
-				delete(table, k)
-			}
-		}
-		l.seen = now
-	}
-	lim, ok := table[key]
-	if !ok {
-		lim = rate.NewLimiter(limit, burst)
-		table[key] = lim
-	}
-	return lim.AllowN(now, 1)
 }
 
 // clientKey is the address a rate limit counts: the client IP without the port.

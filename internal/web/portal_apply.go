@@ -14,7 +14,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -35,6 +34,8 @@ type applyForm struct {
 	Forms    []string
 	Delivery []string
 	Kind     disclosure.ApplicationKind
+	// Token is the form token (formtoken.go) the page carries.
+	Token string
 }
 
 type docTypeOption struct{ ID, Name string }
@@ -52,7 +53,17 @@ func (s *Server) newApplyForm(a *disclosure.Agency, app disclosure.Application) 
 		Delivery: disclosure.RequestDelivery, Kind: app.Kind}
 }
 
-// applyFormPage shows the online application form (依申请公开在线申请) of an agency.
+// Messages of the public forms' checks, shared by the application and the subscription.
+const (
+	msgFormStale    = "表单已失效（打开超过 2 小时，或不是从本站的表单页面提交）。已为您重新打开表单并保留了填写的内容，请核对后再次提交"
+	msgFormTooFast  = "提交过快，请核对填写的内容后再提交"
+	msgFormHoneypot = "提交未成功，请刷新页面后重新填写"
+	msgFormFailures = "短时间内未成功的提交较多，请 10 分钟后再试；如需帮助，请拨打本单位公开指南所列电话"
+)
+
+// applyFormPage shows the online application form (依申请公开在线申请) of an agency, with a fresh form token: when
+// the form was shown tells a person (who needs seconds to fill it in) from a script. Nothing is written for the
+// visit: the token carries the time, no session does.
 func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.agencyFromPath(w, r)
 	if !ok {
@@ -62,46 +73,69 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("kind") == "correction" {
 		app.Kind = disclosure.CorrectionRequest
 	}
-	// When the form was shown tells a person (who needs seconds to fill it in) from a script.
-	s.sessions.Put(r.Context(), "apply_at", s.now().UnixMilli())
-	s.render(w, r, http.StatusOK, "apply", a.Name+"政府信息公开申请", s.newApplyForm(a, app))
+	form := s.newApplyForm(a, app)
+	form.Token = s.issueFormToken("apply")
+	s.render(w, r, http.StatusOK, "apply", a.Name+"政府信息公开申请", form)
 }
 
-// apply receives an online application: it checks the form (the identity document and the 统一社会信用代码 are
-// validated), the abuse limits and the ID proof, opens the case with its 查询码 and a secret the applicant keeps,
-// and shows the receipt. Nothing is stored unless everything is valid.
+// apply receives an online application: it checks the form token (shown by this site's form, long enough and not
+// too long ago), the abuse limits, the form (the identity document and the 统一社会信用代码 are validated) and the
+// ID proof, opens the case with its 查询码 and a secret the applicant keeps, and shows the receipt. Nothing is stored
+// unless everything is valid. Accepted applications count against the client's limit; rejected ones against a
+// separate, more generous one.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.agencyFromPath(w, r)
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
-	app, fileErr := applicationFromForm(r)
-	app.Channel = disclosure.Online
-	form := s.newApplyForm(a, app)
+	now, key := s.now(), limitKey(clientKey(r))
+	form := s.newApplyForm(a, disclosure.Application{})
 	fail := func(status int, msg string) {
 		form.Error = msg
 		s.render(w, r, status, "apply", a.Name+"政府信息公开申请", form)
 	}
+	// Every submission first claims a rejection; an accepted one gives it back.
+	strike, ok := s.limits.claim(s.limits.applyFailed, key, now)
+	if !ok {
+		fail(http.StatusTooManyRequests, msgFormFailures)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	app, fileErr := applicationFromForm(r)
+	app.Channel = disclosure.Online
+	form = s.newApplyForm(a, app)
+	form.Token = r.PostFormValue(formTokenField)
 	if fileErr != nil {
+		// The body was cut short, perhaps before the token: the form shown again needs one that works.
+		if s.checkFormToken("apply", form.Token) == tokenInvalid {
+			form.Token = s.issueFormToken("apply")
+		}
 		fail(http.StatusRequestEntityTooLarge, "提交的内容过大：身份证明文件不能超过 5 MB，请压缩或拍摄较小的照片后重试")
 		return
 	}
 	// A hidden field people never see: only scripts fill it in.
 	if r.PostFormValue("website") != "" {
-		fail(http.StatusBadRequest, "提交未成功，请刷新页面后重新填写")
+		fail(http.StatusBadRequest, msgFormHoneypot)
 		return
 	}
-	if at := s.sessions.GetInt64(r.Context(), "apply_at"); at != 0 && s.now().Sub(time.UnixMilli(at)) < s.cfg.MinFillTime {
-		fail(http.StatusTooManyRequests, "提交过快，请核对填写的内容后再提交")
+	switch s.checkFormToken("apply", form.Token) {
+	case tokenInvalid:
+		form.Token = s.issueFormToken("apply")
+		fail(http.StatusBadRequest, msgFormStale)
+		return
+	case tokenTooFast:
+		fail(http.StatusTooManyRequests, msgFormTooFast)
 		return
 	}
-	if !s.limits.allow(s.limits.apply, clientKey(r), s.cfg.ApplyLimit, s.cfg.ApplyBurst, s.now()) {
+	accepted, ok := s.limits.claim(s.limits.apply, key, now)
+	if !ok {
+		strike.giveBack()
 		fail(http.StatusTooManyRequests, "您在短时间内提交的申请较多，请几分钟后再提交；如有多项信息需要申请，也可以在一份申请中写明")
 		return
 	}
 	proof, err := uploadedFile(r, "id_proof")
 	if err != nil {
+		accepted.giveBack()
 		fail(http.StatusUnprocessableEntity, disclosure.ErrorMessage(err))
 		return
 	}
@@ -109,19 +143,24 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	app.SecretHash = HashSecret(secret)
 	env, err := s.caseEnv(r, a)
 	if err != nil {
+		accepted.giveBack()
+		strike.giveBack()
 		s.serverError(w, r, err)
 		return
 	}
 	actor := disclosure.Actor{Name: app.Applicant.Name, Role: "applicant", RemoteAddr: clientAddr(r)}
 	ch, err := s.db.CreateCase(r.Context(), actor, newCaseBuild(casework.Intake{App: app, Actor: casework.Actor{Who: casework.ByApplicant, Name: app.Applicant.Name}, Today: s.today(), Now: s.now()}, env, ""))
 	if err != nil {
+		accepted.giveBack()
 		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			strike.giveBack()
 			s.serverError(w, r, err)
 			return
 		}
 		fail(http.StatusUnprocessableEntity, disclosure.ErrorMessage(err))
 		return
 	}
+	strike.giveBack()
 	if proof != nil {
 		proof.ApplicationID = ch.Case.ID
 		if err := s.db.AddCaseFile(r.Context(), actor, proof); err != nil {

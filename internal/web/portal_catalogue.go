@@ -11,22 +11,18 @@ import (
 	"time"
 
 	"github.com/microcosm-cc/bluemonday"
-	"golang.org/x/time/rate"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
 // portalState is what the public side of the catalogue keeps in the process: the hit counter, the output policy for
-// item bodies, short-lived results of the heavier queries, and the rate limits of the subscription form.
+// item bodies and short-lived results of the heavier queries.
 type portalState struct {
-	hits   *HitCounter
-	policy *bluemonday.Policy
-	memo   memo
-	// subscribeClient and subscribeAddress limit subscription requests per client address and per e-mail
-	// address (guarded by Server.limits' mutex, through limiters.allow).
-	subscribeClient, subscribeAddress map[string]*rate.Limiter
-	sitemapLimit                      int
+	hits         *HitCounter
+	policy       *bluemonday.Policy
+	memo         memo
+	sitemapLimit int
 }
 
 func (s *Server) initPortal() {
@@ -38,7 +34,6 @@ func (s *Server) initPortal() {
 	// Bodies were sanitised by the console when saved; they pass a sanitiser again on the way out, so that a body
 	// stored by another path (an import, a bug) still cannot carry script into the portal.
 	p.policy = bluemonday.UGCPolicy()
-	p.subscribeClient, p.subscribeAddress = map[string]*rate.Limiter{}, map[string]*rate.Limiter{}
 	p.sitemapLimit = s.cfg.SitemapLimit
 	if p.sitemapLimit <= 0 || p.sitemapLimit > 50000 {
 		p.sitemapLimit = 50000

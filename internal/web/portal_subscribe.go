@@ -8,9 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/mail"
@@ -21,13 +18,6 @@ import (
 // confirmWithin is how long a confirmation link works.
 const confirmWithin = store.SubscriptionConfirmWithin
 
-// Limits of the subscription form kept in the process, on top of the database's per-address limits: per client
-// address 5 at once and then one every 2 minutes; per e-mail address 3 at once and then one every 10 minutes.
-var (
-	subscribeClientLimit, subscribeClientBurst   = rate.Every(2 * time.Minute), 5
-	subscribeAddressLimit, subscribeAddressBurst = rate.Every(10 * time.Minute), 3
-)
-
 type subscribeForm struct {
 	Email, Keyword string
 	AgencyID       int64
@@ -35,6 +25,8 @@ type subscribeForm struct {
 	Agencies       []option
 	Categories     []option
 	Error          string
+	// Token is the form token (formtoken.go) the page carries.
+	Token string
 }
 
 // newSubscribeToken returns a subscription's secret: 32 random bytes in lower-case base32, like API tokens.
@@ -76,18 +68,22 @@ func (s *Server) subscribeFormPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	f.Token = s.issueFormToken("subscribe")
 	s.render(w, r, http.StatusOK, "subscribe", "订阅政府信息更新", f)
 }
 
 var reSubscribeKeyword = regexp.MustCompile(`^[^\s,，;；]{1,20}$`)
 
-// subscribe receives the form: it checks the address and the filter, the limits per client and per address, and
-// stores an unconfirmed subscription with its confirmation e-mail. The page afterwards is the same whether or not
-// the address was already subscribed, so the form tells nobody who subscribes to what.
+// subscribe receives the form: it checks the form token, the address and the filter, the limits per client and per
+// address, and stores an unconfirmed subscription with its confirmation e-mail. The page afterwards is the same
+// whether or not the address was already subscribed, so the form tells nobody who subscribes to what. As with the
+// application form, rejected submissions count apart from accepted ones.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
+	now, key := s.now(), limitKey(clientKey(r))
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	r.ParseForm()
-	f := &subscribeForm{Email: strings.TrimSpace(r.PostFormValue("email")), Keyword: strings.TrimSpace(r.PostFormValue("keyword")), Category: r.PostFormValue("category")}
+	f := &subscribeForm{Email: strings.TrimSpace(r.PostFormValue("email")), Keyword: strings.TrimSpace(r.PostFormValue("keyword")), Category: r.PostFormValue("category"),
+		Token: r.PostFormValue(formTokenField)}
 	if id, ok := parseID(r.PostFormValue("agency")); ok {
 		f.AgencyID = id
 	}
@@ -99,9 +95,24 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		}
 		s.render(w, r, status, "subscribe", "订阅政府信息更新", f)
 	}
+	// Every submission first claims a rejection; an accepted one gives it back.
+	strike, ok := s.limits.claim(s.limits.subscribeFailed, key, now)
+	if !ok {
+		fail(http.StatusTooManyRequests, msgFormFailures)
+		return
+	}
 	// A hidden field people never see: only scripts fill it in.
 	if r.PostFormValue("website") != "" {
-		fail(http.StatusBadRequest, "提交未成功，请刷新页面后重新填写")
+		fail(http.StatusBadRequest, msgFormHoneypot)
+		return
+	}
+	switch s.checkFormToken("subscribe", f.Token) {
+	case tokenInvalid:
+		f.Token = s.issueFormToken("subscribe")
+		fail(http.StatusBadRequest, msgFormStale)
+		return
+	case tokenTooFast:
+		fail(http.StatusTooManyRequests, msgFormTooFast)
 		return
 	}
 	addr, err := mail.ParseAddress(f.Email)
@@ -114,6 +125,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	f.Email = strings.ToLower(addr)
 	cats, err := s.categories(r.Context())
 	if err != nil {
+		strike.giveBack()
 		s.serverError(w, r, err)
 		return
 	}
@@ -135,9 +147,15 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "请至少选择一个订阅条件：单位、主题分类或关键词")
 		return
 	}
-	now := s.now()
-	if !s.limits.allow(s.portal.subscribeClient, clientKey(r), subscribeClientLimit, subscribeClientBurst, now) ||
-		!s.limits.allow(s.portal.subscribeAddress, f.Email, subscribeAddressLimit, subscribeAddressBurst, now) {
+	byClient, ok := s.limits.claim(s.limits.subscribeClient, key, now)
+	var byAddress claim
+	if ok {
+		if byAddress, ok = s.limits.claim(s.limits.subscribeAddress, f.Email, now); !ok {
+			byClient.giveBack()
+		}
+	}
+	if !ok {
+		strike.giveBack()
 		fail(http.StatusTooManyRequests, "短时间内提交的订阅较多，请几分钟后再试；已发出的确认邮件请查收（也请查看垃圾邮件文件夹）")
 		return
 	}
@@ -152,13 +170,17 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 			"确认后，每当有符合条件的信息发布，我们会发邮件告诉您；每封邮件都附有退订链接。\n"+
 			"如果这不是您本人的操作，请忽略本邮件：不确认就不会收到任何邮件。\n", s.cfg.Site, topic, int(confirmWithin.Hours()/24), confirm)}
 	if _, err := s.db.CreateSubscription(r.Context(), sub, m); err != nil {
+		byClient.giveBack()
+		byAddress.giveBack()
 		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			strike.giveBack()
 			s.serverError(w, r, err)
 			return
 		}
 		fail(http.StatusUnprocessableEntity, disclosure.ErrorMessage(err))
 		return
 	}
+	strike.giveBack()
 	s.render(w, r, http.StatusOK, "subscribe_done", "请查收确认邮件", map[string]any{"Email": f.Email, "Topic": topic, "Days": int(confirmWithin.Hours() / 24)})
 }
 

@@ -778,13 +778,13 @@ func TestSubscriptionFromConfirmationToOneClickUnsubscribe(t *testing.T) {
 	}
 	already := f.publish(t, f.health, disclosure.Item{Title: "订阅之前发布的疫苗信息", Genre: disclosure.GenreNotice, Category: "health.public_health.vaccination"}, "2026-03-01")
 	cl := f.client(t)
-	resp, doc := postForm(t, f, cl, "/subscribe", url.Values{"email": {"Wang@Example.com"}, "agency": {"2"}, "category": {"health.public_health"}})
+	resp, doc := postForm(t, f, cl, "/subscribe", withFormToken(t, f, cl, "/subscribe", url.Values{"email": {"Wang@Example.com"}, "agency": {"2"}, "category": {"health.public_health"}}))
 	if resp.StatusCode != 200 || !strings.Contains(text(doc, "p.ok"), "wang@example.com") {
 		t.Fatalf("subscribe: %d %q %q", resp.StatusCode, text(doc, "p.ok"), text(doc, ".error"))
 	}
 	// A keyword subscription of someone else, and an unconfirmed one.
-	postForm(t, f, cl, "/subscribe", url.Values{"email": {"li@example.com"}, "keyword": {"医保"}})
-	postForm(t, f, cl, "/subscribe", url.Values{"email": {"zhao@example.com"}, "agency": {"2"}})
+	postForm(t, f, cl, "/subscribe", withFormToken(t, f, cl, "/subscribe", url.Values{"email": {"li@example.com"}, "keyword": {"医保"}}))
+	postForm(t, f, cl, "/subscribe", withFormToken(t, f, cl, "/subscribe", url.Values{"email": {"zhao@example.com"}, "agency": {"2"}}))
 	deliver()
 	msgs := smtp.Wait(3, 5*time.Second)
 	var confirmWang, confirmLi string
@@ -914,7 +914,7 @@ func TestSubscriptionFormSaysWhatToFixAndLimits(t *testing.T) {
 		{"the honeypot", url.Values{"email": {"wang@example.com"}, "agency": {"2"}, "website": {"x"}}, "提交未成功"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, doc := postForm(t, f, cl, "/subscribe", tc.form)
+			resp, doc := postForm(t, f, cl, "/subscribe", withFormToken(t, f, cl, "/subscribe", tc.form))
 			if resp.StatusCode < 400 || !strings.Contains(text(doc, "p.error"), tc.want) {
 				t.Errorf("%d %q", resp.StatusCode, text(doc, "p.error"))
 			}
@@ -926,7 +926,7 @@ func TestSubscriptionFormSaysWhatToFixAndLimits(t *testing.T) {
 	t.Run("an address gets at most a few confirmation e-mails", func(t *testing.T) {
 		codes := []int{}
 		for i := 0; i < 5; i++ {
-			resp, _ := postForm(t, f, f.client(t), "/subscribe", url.Values{"email": {"flood@example.com"}, "keyword": {"疫苗" + strconv.Itoa(i)}})
+			resp, _ := postForm(t, f, f.client(t), "/subscribe", withFormToken(t, f, f.client(t), "/subscribe", url.Values{"email": {"flood@example.com"}, "keyword": {"疫苗" + strconv.Itoa(i)}}))
 			codes = append(codes, resp.StatusCode)
 		}
 		if !slices.Equal(codes, []int{200, 200, 200, 429, 429}) {

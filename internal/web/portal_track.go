@@ -2,12 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-
-	"golang.org/x/time/rate"
 
 	"github.com/gongkai/gongkai/internal/casework"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -42,17 +42,51 @@ func (s *Server) trackFormPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "track", "申请办理进度查询", trackForm{Code: r.URL.Query().Get("code")})
 }
 
-// trackLookup checks a 查询码 and its password (rate-limited per client, the same answer for a wrong code and a
-// wrong password) and opens the case's status page.
+// trackBodyLimit bounds the body of the status lookup and of the applicant's steps: their fields are short (a
+// correction note has at most 4,000 characters), so anything larger is refused before it is read into memory or,
+// as a multipart file, spilled to disk.
+const trackBodyLimit = 64 << 10
+
+// readSmallForm parses a form body of at most limit bytes, and reports why not: errBodyTooLarge, or another error
+// for a body that is no form.
+func readSmallForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	// Not ParseMultipartForm for every body: for a urlencoded one it drops ParseForm's error.
+	var err error
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		err = r.ParseMultipartForm(limit)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return errBodyTooLarge
+	}
+	return err
+}
+
+var errBodyTooLarge = errors.New("request body too large")
+
+// trackLookup checks a 查询码 and its password (rate-limited per client before anything is read, the same answer
+// for a wrong code and a wrong password) and opens the case's status page.
 func (s *Server) trackLookup(w http.ResponseWriter, r *http.Request) {
-	code := strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "　", "").Replace(r.PostFormValue("code")))
+	code := ""
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "track", "申请办理进度查询", trackForm{Code: code, Error: msg})
 	}
-	if !s.limits.allow(s.limits.track, clientKey(r), rate.Every(6_000_000_000), 10, s.now()) {
+	if !s.limits.allow(s.limits.track, limitKey(clientKey(r)), s.now()) {
 		fail(http.StatusTooManyRequests, "查询次数过多，请一分钟后再试")
 		return
 	}
+	switch err := readSmallForm(w, r, trackBodyLimit); {
+	case errors.Is(err, errBodyTooLarge):
+		fail(http.StatusRequestEntityTooLarge, "提交的内容过大，请只填写查询码和查询密码")
+		return
+	case err != nil:
+		fail(http.StatusBadRequest, "提交的内容无法识别，请刷新页面后重新填写")
+		return
+	}
+	code = strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "　", "").Replace(r.PostFormValue("code")))
 	if code == "" || r.PostFormValue("secret") == "" {
 		fail(http.StatusUnprocessableEntity, "请填写查询码和查询密码（见提交申请后的回执）")
 		return
@@ -149,6 +183,14 @@ func (s *Server) trackStep(action casework.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, ok := s.trackedCase(w, r)
 		if !ok {
+			return
+		}
+		switch err := readSmallForm(w, r, trackBodyLimit); {
+		case errors.Is(err, errBodyTooLarge):
+			s.renderTrackCase(w, r, c, http.StatusRequestEntityTooLarge, "提交的内容过大：补正说明请不超过 4000 字")
+			return
+		case err != nil:
+			s.renderTrackCase(w, r, c, http.StatusBadRequest, "提交的内容无法识别，请刷新页面后重新填写")
 			return
 		}
 		a, err := s.db.GetAgency(r.Context(), c.AgencyID)

@@ -4,16 +4,19 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/alexedwards/scs/v2"
 	"golang.org/x/time/rate"
@@ -97,6 +100,8 @@ type Server struct {
 	cal       calendarCache
 	limits    limiters
 	portal    portalState
+	// formKey signs the public forms' tokens; every process of the deployment shares it (store.Secret).
+	formKey []byte
 }
 
 // NewServer builds the application's handler.
@@ -128,8 +133,13 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
 	s.cache.budget = cfg.CacheBytes
-	s.limits.init()
+	s.limits.init(cfg.ApplyLimit, cfg.ApplyBurst)
 	s.initPortal()
+	key, err := db.Secret(context.Background(), formTokenSecret)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.formKey = key
 	names, err := pages()
 	if err != nil {
 		return nil, err
@@ -241,10 +251,28 @@ func secureHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// safeBack returns a same-site path to go back to, or "/".
+// safeBack returns a path of this site to go back to, or "/". It judges the address as a browser will read it
+// from the Location header: browsers drop tabs and line breaks anywhere in a URL and spaces and control characters
+// at its ends, and read a backslash as a slash — so "/\t/evil.example", "/\\evil.example" and " //evil.example"
+// all lead to another host. What is left after that must be a path: one slash, then no second one, and neither a
+// scheme nor a host when parsed. Anything with a control character in it is refused outright.
 func safeBack(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\r':
+			return -1
+		case '\\':
+			return '/'
+		}
+		return r
+	}, p)
+	clean = strings.TrimFunc(clean, func(r rune) bool { return r <= ' ' })
+	if len(clean) == 0 || clean[0] != '/' || (len(clean) > 1 && clean[1] == '/') || strings.ContainsFunc(clean, unicode.IsControl) {
 		return "/"
 	}
-	return p
+	u, err := url.Parse(clean)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	return clean
 }

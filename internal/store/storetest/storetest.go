@@ -714,6 +714,53 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("live sessions are counted, expired ones not", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		now := time.Now()
+		db.SetClock(func() time.Time { return now })
+		ss := db.Sessions()
+		for i, expiry := range []time.Time{now.Add(time.Hour), now.Add(time.Minute), now.Add(-time.Minute)} {
+			if err := ss.CommitCtx(ctx, fmt.Sprint("tok", i), []byte("x"), expiry); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := ss.Count(ctx); n != 2 || err != nil {
+			t.Errorf("count = %d %v, want 2", n, err)
+		}
+	})
+
+	t.Run("a named secret is made once and shared by every process, however many ask at once", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		other := mustAnother(t, db)
+		var wg sync.WaitGroup
+		got := make([][]byte, 20)
+		errs := make([]error, len(got))
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h := db
+				if i%2 == 1 {
+					h = other
+				}
+				got[i], errs[i] = h.Secret(ctx, "form_token")
+			}()
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil || len(got[i]) != 32 || string(got[i]) != string(got[0]) {
+				t.Fatalf("caller %d: %x %v; caller 0: %x", i, got[i], errs[i], got[0])
+			}
+		}
+		again, err := db.Secret(ctx, "form_token")
+		if err != nil || string(again) != string(got[0]) {
+			t.Errorf("asked again: %x %v", again, err)
+		}
+		if another, err := db.Secret(ctx, "other"); err != nil || string(another) == string(got[0]) {
+			t.Errorf("another name gave the same key: %x %v", another, err)
+		}
+	})
+
 	t.Run("API tokens are found by hash until expired or deleted", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		now := time.Now().UTC().Truncate(time.Microsecond)

@@ -83,8 +83,8 @@ func TestThePublicIsNeverRefusedForAPublishedReport(t *testing.T) {
 	rg.year = year
 	rg.publish(t, f.health, fmt.Sprintf("%d-01-20", year)) // as an older version did: the year's report published while it runs
 	person := f.client(t)
-	get(t, person, fmt.Sprintf("%s/agencies/%d/apply", f.srv.URL, f.health.ID))
-	resp, doc := postMultipart(t, f, person, fmt.Sprintf("/agencies/%d/apply", f.health.ID), applyValues(), "", nil)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	resp, doc := postMultipart(t, f, person, path, withFormToken(t, f, person, path, applyValues()), "", nil)
 	if resp.StatusCode != http.StatusOK || doc.Find("#query-code").Text() == "" {
 		t.Fatalf("online application with %d's report published: %d %s", year, resp.StatusCode, doc.Find(".error").Text())
 	}

@@ -241,14 +241,9 @@ func (l *limiters) allow(table map[string]*rate.Limiter, key string, limit rate.
 	return lim.AllowN(now, 1)
 }
 
-// clientKey is the address a rate limit counts: the client IP without the port.
-func clientKey(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return host
-}
+// clientKey is the address a rate limit counts: the client's address as the audit trail records it (clientAddr,
+// which believes a trusted proxy's X-Forwarded-For and nothing else's).
+func clientKey(r *http.Request) string { return clientAddr(r) }
 
 func parseID(s string) (int64, bool) {
 	id, err := strconv.ParseInt(s, 10, 64)

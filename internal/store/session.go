@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-		"time"
+	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 )

@@ -629,6 +629,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "password", "修改密码", passwordData{Error: msg})
 	}
 	cur, next := r.PostFormValue("current"), r.PostFormValue("new")
+	// A wrong current password counts as a failed sign-in and a locked account cannot change its password, so
+	// that a stolen session cannot guess the password here without the lockout.
+	now := s.now()
+	if auth.Locked(u.LockedUntil, now) {
+		fail(lockedMessage(*u.LockedUntil, now))
+		return
+	}
 	if !s.hashes.acquire(r.Context()) {
 		w.Header().Set("Retry-After", "5")
 		s.render(w, r, http.StatusServiceUnavailable, "password", "修改密码", passwordData{Error: "系统繁忙，请稍候几秒再试"})
@@ -637,6 +644,15 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	ok, _, err := auth.VerifyPassword(u.PasswordHash, cur, s.cfg.PasswordParams)
 	s.hashes.release()
 	if err != nil || !ok {
+		f, err := s.db.RecordSignInFailure(r.Context(), actorOf(u, r), u.ID, s.cfg.Lockout.Rule())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if f.LockedUntil != nil {
+			fail(lockedMessage(*f.LockedUntil, now))
+			return
+		}
 		fail("当前密码不正确")
 		return
 	}

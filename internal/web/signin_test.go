@@ -287,6 +287,35 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	}
 }
 
+// A stolen session cannot guess the account's password on the change form: wrong current passwords count as
+// failed sign-ins and lock it, and a locked account's password cannot be changed, not even with the right one.
+func TestPasswordFormGuessesCountTowardsTheLock(t *testing.T) {
+	f := newFixture(t)
+	c := f.client(t)
+	f.signIn(t, c, "officer", password)
+	post := func(cur string) (int, string) {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/console/password", strings.NewReader(url.Values{"current": {cur}, "new": {"Better-Pass-2027"}, "confirm": {"Better-Pass-2027"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", f.srv.URL)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		doc, _ := goquery.NewDocumentFromReader(resp.Body)
+		return resp.StatusCode, doc.Find("p.error").Text()
+	}
+	for i := range 5 {
+		post(fmt.Sprintf("guess-%d", i))
+	}
+	if code, msg := post(password); code == http.StatusSeeOther || !strings.Contains(msg, "已暂时锁定") {
+		t.Errorf("the right current password after 5 guesses: %d %q", code, msg)
+	}
+	if u, _ := f.db.GetUserByUsername(context.Background(), "officer"); u.LockedUntil == nil {
+		t.Error("guesses on the password form did not lock the account")
+	}
+}
+
 // An account whose initial (or reset) password was never replaced cannot use its API tokens: whoever set that
 // password could.
 func TestAPITokensNeedAReplacedInitialPassword(t *testing.T) {

@@ -146,6 +146,25 @@ func (db *DB) UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, 
 	return ok, nil
 }
 
+// SignInLock returns until when the account is locked, or nil: read again after a sign-in waited for a password
+// check's turn, so that requests queued behind a failure that locked the account do not hash for nothing.
+// Errors: ENotFound.
+func (db *DB) SignInLock(ctx context.Context, userID int64) (*time.Time, error) {
+	var locked sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT locked_until FROM users WHERE id = $1`, userID).Scan(&locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: sign-in lock: %w", disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的账号", userID))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: sign-in lock: %w", err)
+	}
+	if locked.Valid && locked.Int64 > db.now().UnixMicro() {
+		t := time.UnixMicro(locked.Int64).UTC()
+		return &t, nil
+	}
+	return nil, nil
+}
+
 // normalName is how user names are compared: case-insensitive, spaces around ignored, as GetUserByUsername does.
 func normalName(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 

@@ -293,6 +293,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			busy()
 			return
 		}
+		// Locked while this request waited for its turn: answered at once, as for an account.
+		if until, err := s.db.UnknownSignInLock(ctx, username); err != nil || until != nil {
+			s.hashes.release()
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			fail(http.StatusUnauthorized, lockedMessage(*until, now))
+			return
+		}
 		s.imitateVerify(password)
 		s.hashes.release()
 		f, err := s.db.RecordUnknownSignInFailure(ctx, username, rule)
@@ -326,6 +336,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.hashes.acquire(ctx) {
 		busy()
+		return
+	}
+	// Requests queued behind the failure that locked the account do not hash for nothing.
+	if until, err := s.db.SignInLock(ctx, u.ID); err != nil || until != nil {
+		s.hashes.release()
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		fail(http.StatusUnauthorized, lockedMessage(*until, now))
 		return
 	}
 	started := time.Now()

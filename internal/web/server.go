@@ -268,10 +268,14 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	buf.WriteTo(w)
 }
 
-// secureHeaders sets the headers every response carries.
-func secureHeaders(next http.Handler) http.Handler {
+// secureHeaders sets the headers every response carries; on a portal served over HTTPS (https, sets Secure
+// cookies) also Strict-Transport-Security, so that browsers never fall back to plain HTTP for it.
+func secureHeaders(https bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

@@ -352,6 +352,9 @@ func TestCookiesAreSecureOnAnHTTPSPortal(t *testing.T) {
 				t.Errorf("base URL %q: cookie %s Secure=%v", base, c.Name, c.Secure)
 			}
 		}
+		if hsts := prefs.Header.Get("Strict-Transport-Security") != ""; hsts != want {
+			t.Errorf("base URL %q: Strict-Transport-Security %v", base, hsts)
+		}
 	}
 }
 

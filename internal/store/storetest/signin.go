@@ -88,6 +88,9 @@ func runSignIn(t *testing.T, open Opener) {
 			t.Errorf("a failure while locked changed the lock: %+v", g)
 		}
 		at(34 * time.Minute)
+		if until, err := db.SignInLock(ctx, u.ID); err != nil || until == nil || !until.Equal(*f.LockedUntil) {
+			t.Errorf("SignInLock while locked: %v %v", until, err)
+		}
 		if until, err := db.RecordSignIn(ctx, officer, u.ID); err != nil || until == nil {
 			t.Errorf("signed in while locked: %v %v", until, err)
 		}
@@ -95,6 +98,9 @@ func runSignIn(t *testing.T, open Opener) {
 			t.Errorf("first failure after the lock: %+v", g)
 		}
 		at(36 * time.Minute)
+		if until, err := db.SignInLock(ctx, u.ID); err != nil || until != nil {
+			t.Errorf("SignInLock after the lock: %v %v", until, err)
+		}
 		if until, err := db.RecordSignIn(ctx, officer, u.ID); err != nil || until != nil {
 			t.Errorf("sign-in after the lock: %v %v", until, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -241,6 +242,11 @@ func retryAfter(t, now time.Time) string {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	// No account has a longer name or one that is not UTF-8 (PostgreSQL would refuse it as a parameter); names
+	// that are no account are kept for their lockout, so they are kept short.
+	if username = strings.ToValidUTF8(username, ""); utf8.RuneCountInString(username) > 64 {
+		username = string([]rune(username)[:64])
+	}
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "login", "工作人员登录", loginData{Username: username, Error: msg})
 	}

@@ -23,6 +23,12 @@ import (
 // that a request can come from any address through X-Forwarded-For, as requests through a real proxy do.
 func behindProxy(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} }
 
+// databases are the two engines the sign-in attacks run against.
+var databases = map[string]func(*testing.T) string{
+	"sqlite":   func(t *testing.T) string { return t.TempDir() },
+	"postgres": func(t *testing.T) string { return pgtest.NewDatabase(t) },
+}
+
 // attempt posts one sign-in from the client address from and returns the status, the message shown and the
 // Retry-After header.
 func (f *fixture) attempt(t *testing.T, from, user, pw string) (int, string, string) {
@@ -47,10 +53,7 @@ func (f *fixture) attempt(t *testing.T, from, user, pw string) (int, string, str
 // lockout stands in the way), with the right password at position 41. Counting a failure from a count read
 // before the password check let every request in flight overwrite the lock, and the right password signed in.
 func TestParallelGuessesLockTheAccount(t *testing.T) {
-	for name, dsn := range map[string]func(*testing.T) string{
-		"sqlite":   func(t *testing.T) string { return t.TempDir() },
-		"postgres": func(t *testing.T) string { return pgtest.NewDatabase(t) },
-	} {
+	for name, dsn := range databases {
 		t.Run(name, func(t *testing.T) {
 			f := newFixtureWith(t, dsn(t), behindProxy)
 			jobs := make(chan int)
@@ -106,7 +109,12 @@ func TestParallelGuessesLockTheAccount(t *testing.T) {
 // The lock message names the end of the lock in Beijing time, whatever the server's zone, and is the same for a
 // user name that is no account: five guesses at a name do not tell whether it exists.
 func TestLockMessageIsTheSameForUnknownNames(t *testing.T) {
-	f := newFixture(t)
+	for name, dsn := range databases {
+		t.Run(name, func(t *testing.T) { lockMessageIsTheSame(t, newFixtureWith(t, dsn(t), func(c *Config) { c.AddressLimit = 100 })) })
+	}
+}
+
+func lockMessageIsTheSame(t *testing.T, f *fixture) {
 	at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) // 10:00 in Beijing
 	f.db.SetClock(func() time.Time { return at })
 	f.server.now = func() time.Time { return at }
@@ -139,6 +147,12 @@ func TestLockMessageIsTheSameForUnknownNames(t *testing.T) {
 	}
 	if got := answers("reviewer"); got[0] != real[0] || got[5] != want {
 		t.Errorf("disabled account: %q", got)
+	}
+	// Names no account can have are answered alike, not with an error.
+	for _, name := range []string{strings.Repeat("长", 5000), "bad\xff\xfeutf8", ""} {
+		if code, msg, _ := f.attempt(t, "", name, "wrong-password"); code != http.StatusUnauthorized || msg != "用户名或密码不正确" {
+			t.Errorf("name %.20q: %d %q", name, code, msg)
+		}
 	}
 }
 

@@ -110,7 +110,9 @@ func TestParallelGuessesLockTheAccount(t *testing.T) {
 // user name that is no account: five guesses at a name do not tell whether it exists.
 func TestLockMessageIsTheSameForUnknownNames(t *testing.T) {
 	for name, dsn := range databases {
-		t.Run(name, func(t *testing.T) { lockMessageIsTheSame(t, newFixtureWith(t, dsn(t), func(c *Config) { c.AddressLimit = 100 })) })
+		t.Run(name, func(t *testing.T) {
+			lockMessageIsTheSame(t, newFixtureWith(t, dsn(t), func(c *Config) { c.AddressLimit = 100 }))
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -11,9 +12,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,9 +53,34 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	checkpointFile := fs.String("audit-checkpoint-file", getenv("GONGKAI_AUDIT_CHECKPOINT_FILE"),
 		"审计检查点文件（追加写入链头的签名记录，应另存副本）；内置数据库默认为 数据目录/"+checkpointName+"，PostgreSQL 默认只写入日志。也可用环境变量 GONGKAI_AUDIT_CHECKPOINT_FILE")
 	checkpointEvery := fs.Int64("audit-checkpoint-every", 1000, "每新增多少条审计记录写一次检查点（另外每小时一次）")
+	tlsCert := fs.String("tls-cert", getenv("GONGKAI_TLS_CERT"), "TLS 证书文件（PEM，可含中间证书）；与 --tls-key 一起设置时直接以 HTTPS 提供服务（无反向代理时使用），也可用 GONGKAI_TLS_CERT")
+	tlsKey := fs.String("tls-key", getenv("GONGKAI_TLS_KEY"), "TLS 私钥文件（PEM），也可用 GONGKAI_TLS_KEY")
+	var proxies []netip.Prefix
+	fs.Func("trusted-proxy", "可信反向代理的地址或网段（CIDR，如 10.0.0.0/8），可重复；只有来自这些地址的请求，其 X-Forwarded-For / X-Real-IP 才被采信（用于限流和审计记录的地址）", func(v string) error {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			p, err := netip.ParsePrefix(part)
+			if err != nil {
+				a, aerr := netip.ParseAddr(part)
+				if aerr != nil {
+					return fmt.Errorf("不是地址或网段：%s", part)
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			proxies = append(proxies, p.Masked())
+		}
+		return nil
+	})
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return &exitError{code: 2, msg: "--tls-cert 和 --tls-key 须同时设置"}
+	}
+	useTLS := *tlsCert != ""
 	if *reminderHour < 0 || *reminderHour > 23 {
 		return &exitError{code: 2, msg: "--reminder-hour 应为 0—23"}
 	}
@@ -95,8 +123,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	loc := shanghai()
 	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
 	hits := web.NewHitCounter(db, log)
-	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits,
-		AuditCheckpointFile: *checkpointFile})
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure || useTLS, Location: loc, BaseURL: *baseURL, Hits: hits,
+		AuditCheckpointFile: *checkpointFile, TrustedProxies: proxies})
 	if err != nil {
 		return err
 	}
@@ -105,10 +133,27 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return &exitError{code: 2, msg: fmt.Sprintf("无法监听 %s：%v", *addr, err)}
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
-	fmt.Fprintf(stdout, "gongkai 已启动：http://%s/（数据库：%s，启动用时 %d 毫秒）\n", ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
-	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect())
+	scheme := "http"
+	if useTLS {
+		// Loaded now, so that a wrong file is an error at start, not at the first connection.
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			ln.Close()
+			return &exitError{code: 2, msg: fmt.Sprintf("无法读取 TLS 证书或私钥：%v", err)}
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "gongkai 已启动：%s://%s/（数据库：%s，启动用时 %d 毫秒）\n", scheme, ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
+	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", useTLS, "trusted_proxies", len(proxies))
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if useTLS {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	// E-mails of the outbox and the daily reminders.
 	runner := &jobs.Runner{DB: db, Sender: sender, Log: log, Location: loc, ReminderHour: *reminderHour, BaseURL: *baseURL,
 		Calendar: func(ctx context.Context) (*workday.Calendar, error) { return web.LoadCalendar(ctx, db) }}

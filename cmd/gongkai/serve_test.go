@@ -85,13 +85,27 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("%s: %d, want %q", path, resp.StatusCode, want)
 		}
 	}
-	// The JSON API answers with a token made by the CLI (the SQLite file is shared with the running server).
+	// The JSON API answers with a token made by the CLI (the SQLite file is shared with the running server), once
+	// the demo account's initial password is replaced: until then its tokens are refused.
 	tokOut, tokErr, code := runMain(t, "token", "add", "--data", dir, "--username", "officer", "--name", "测试", "--scope", "agencies:read")
 	if code != 0 {
 		t.Fatalf("token add: %s %s", tokOut, tokErr)
 	}
 	lines := strings.Split(strings.TrimSpace(tokOut), "\n")
 	req, _ := http.NewRequest("GET", base+"/api/v1/agencies", nil)
+	req.Header.Set("Authorization", "Bearer "+lines[len(lines)-1])
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("API with the token of an account with an initial password: %v %v", err, resp)
+	}
+	if out, errOut, code := runMainStdin(t, "Own-Password-2027\n", "user", "passwd", "--data", dir, "--username", "officer"); code != 0 {
+		t.Fatalf("user passwd: %s %s", out, errOut)
+	}
+	tokOut, tokErr, code = runMain(t, "token", "add", "--data", dir, "--username", "officer", "--name", "测试", "--scope", "agencies:read")
+	if code != 0 {
+		t.Fatalf("token add: %s %s", tokOut, tokErr)
+	}
+	lines = strings.Split(strings.TrimSpace(tokOut), "\n")
+	req, _ = http.NewRequest("GET", base+"/api/v1/agencies", nil)
 	req.Header.Set("Authorization", "Bearer "+lines[len(lines)-1])
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
 		t.Errorf("API with a CLI token: %v %v", err, resp)

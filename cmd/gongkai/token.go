@@ -66,6 +66,9 @@ func runToken(ctx context.Context, args []string, getenv func(string) string, st
 	if err := db.CreateAPIToken(ctx, disclosure.SystemActor, tok, hash); err != nil {
 		return userError(err)
 	}
+	if u.MustChangePassword {
+		fmt.Fprintf(stderr, "注意：%s 尚未修改初始密码，该令牌在其登录管理后台设置新密码之后才能使用\n", u.Username)
+	}
 	fmt.Fprintf(stdout, "已为 %s 创建 API 令牌“%s”（%s）。令牌只显示这一次：\n%s\n", u.Username, tok.Name, strings.Join(scopes, "、"), plain)
 	return nil
 }

@@ -69,26 +69,38 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 }
 
 // VerifyTOTP reports whether code is valid for secret at now, allowing skew 30-second steps of clock difference
-// either way (1 is usual; negative counts as 0, more than 10 as 10). Anything but exactly six ASCII digits (spaces
-// around them aside) is refused before any work, and every step in the window is compared in constant time, so the
-// answer's timing says nothing about which step matched. It does not stop a code from being used twice within its
-// window: that needs the last accepted step stored with the account.
+// either way (1 is usual; negative counts as 0, more than 10 as 10). It does not stop a code from being used twice
+// within its window: sign-in uses MatchTOTP and stores the step it returns with the account.
 func VerifyTOTP(secret, code string, now time.Time, skew int) bool {
+	_, ok := MatchTOTP(secret, code, now, skew)
+	return ok
+}
+
+// MatchTOTP is VerifyTOTP that also returns the time step the code belongs to, so that the caller can accept each
+// step once per account (store.UseTOTPStep): a code must not sign in twice, however quickly it is replayed.
+// Anything but exactly six ASCII digits (spaces around them aside) is refused before any work, and every step in
+// the window is computed and compared in constant time, so the answer's timing says nothing about which step
+// matched.
+func MatchTOTP(secret, code string, now time.Time, skew int) (step int64, ok bool) {
 	code = strings.TrimSpace(code)
 	if len(code) != totpDigits || strings.Trim(code, "0123456789") != "" {
-		return false
+		return 0, false
 	}
 	key, err := totpKey(secret)
 	if err != nil {
-		return false
+		return 0, false
 	}
 	skew = min(max(skew, 0), maxSkew)
-	step := now.Unix() / totpStep
-	ok := 0
+	cur := now.Unix() / totpStep
+	found := 0
 	for d := -skew; d <= skew; d++ {
-		ok |= subtle.ConstantTimeCompare([]byte(hotp(key, uint64(step+int64(d)), totpDigits)), []byte(code))
+		s := cur + int64(d)
+		eq := subtle.ConstantTimeCompare([]byte(hotp(key, uint64(s), totpDigits)), []byte(code))
+		// Of two steps with the same code (one in a million), the later one counts.
+		step = int64(subtle.ConstantTimeSelect(eq, int(s), int(step)))
+		found |= eq
 	}
-	return ok == 1
+	return step, found == 1
 }
 
 // TOTPURI returns the otpauth:// URI (Google Authenticator's key URI format) an authenticator app scans to enrol

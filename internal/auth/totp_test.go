@@ -119,3 +119,19 @@ func BenchmarkVerifyTOTP(b *testing.B) {
 		}
 	}
 }
+
+func TestMatchTOTPReturnsTheCodesStep(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	now := time.Date(2026, 12, 7, 3, 0, 15, 0, time.UTC)
+	cur := now.Unix() / 30
+	for d := int64(-1); d <= 1; d++ {
+		code, _ := TOTPCode(secret, now.Add(time.Duration(d)*30*time.Second))
+		if step, ok := MatchTOTP(secret, code, now, 1); !ok || step != cur+d {
+			t.Errorf("code of step %+d: %d %v, want %d", d, step, ok, cur+d)
+		}
+	}
+	old, _ := TOTPCode(secret, now.Add(-2*30*time.Second))
+	if _, ok := MatchTOTP(secret, old, now, 1); ok {
+		t.Error("a code two steps old accepted with skew 1")
+	}
+}

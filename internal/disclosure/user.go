@@ -25,6 +25,25 @@ type User struct {
 	TOTPSecret         string     `json:"-"` // the second factor's secret; never serialised
 	TOTPEnabled        bool       `json:"totp_enabled"`
 	Grants             []Grant    `json:"grants"`
+	// SessionEpoch grows by one whenever the password changes; a web session remembers the epoch it was made in
+	// and ends when the account's has moved on, so a password change signs every other session out.
+	SessionEpoch int64 `json:"-"`
+}
+
+// LockoutRule is what the store applies when it counts a failed sign-in: MaxFailures failures, none more than
+// Window after the previous one (Window < 0: never forget), lock the account for LockFor.
+type LockoutRule struct {
+	MaxFailures     int
+	Window, LockFor time.Duration
+}
+
+// SignInFailure is an account's state after one more failed sign-in was counted.
+type SignInFailure struct {
+	// Failures is the count that still stands (0 after a lock).
+	Failures int
+	// LockedUntil is set while the account is locked: by this failure (LockedNow) or before it.
+	LockedUntil *time.Time
+	LockedNow   bool
 }
 
 var reUsername = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
@@ -78,9 +97,17 @@ type UserService interface {
 	SetPassword(ctx context.Context, actor Actor, userID int64, hash string, mustChange bool) error
 	// SetTOTP stores, or with "" removes, the second-factor secret. Errors: ENotFound.
 	SetTOTP(ctx context.Context, actor Actor, userID int64, secret string) error
-	// RecordSignIn stores the outcome of a sign-in attempt: the failure count, the lock and, on success, the time.
-	// Errors: ENotFound.
-	RecordSignIn(ctx context.Context, actor Actor, userID int64, ok bool, failures int, lockedUntil *time.Time) error
+	// RecordSignIn records a successful sign-in — it clears the failure count and stores the time — unless the
+	// account is locked at that moment, when it changes nothing and returns the end of the lock: a lock set by a
+	// concurrent failure wins over a password checked before it. Errors: ENotFound.
+	RecordSignIn(ctx context.Context, actor Actor, userID int64) (lockedUntil *time.Time, err error)
+	// RecordSignInFailure counts one failed sign-in in one statement (forgetting failures older than the rule's
+	// window, locking at its maximum), so that concurrent failures cannot overwrite each other; a failure while
+	// the account is locked changes nothing. Errors: ENotFound.
+	RecordSignInFailure(ctx context.Context, actor Actor, userID int64, rule LockoutRule) (SignInFailure, error)
+	// UseTOTPStep accepts the second factor's time step once: it reports false when the account already used
+	// this step or a later one. Errors: ENotFound.
+	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
 	// GrantRole adds one grant; granting a role the account already holds changes nothing. Errors: ENotFound (no
 	// account), EInvalid (unknown role, or a missing agency), EForbidden (a second system role).
 	GrantRole(ctx context.Context, actor Actor, userID int64, g Grant) error

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -90,54 +89,23 @@ func (s *SessionStore) Commit(token string, data []byte, expiry time.Time) error
 // Delete is DeleteCtx without a context.
 func (s *SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
-// DeleteExpiredSessions removes sessions past their expiry and returns how many.
+// DeleteExpiredSessions removes sessions past their expiry and returns how many; it also forgets the sign-in
+// failures counted per client address and per unknown user name a day ago or earlier.
 func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	var n int64
 	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, db.now().UnixMicro())
-		if err == nil {
-			n, _ = res.RowsAffected()
+		if err != nil {
+			return err
 		}
-		return err
+		n, _ = res.RowsAffected()
+		// Sign-in counts a day old no longer count.
+		return deleteStaleSignIns(ctx, tx, db.now().Add(-24*time.Hour).UnixMicro())
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
 	}
 	return n, nil
-}
-
-// RecordSignIn stores the outcome of a sign-in attempt on the account — the failure count, the lock, the time of
-// the last successful sign-in — and audits it ("user.login", "user.login_failed", "user.locked"). Errors: ENotFound.
-func (db *DB) RecordSignIn(ctx context.Context, actor disclosure.Actor, userID int64, ok bool, failures int, lockedUntil *time.Time) error {
-	action := "user.login"
-	switch {
-	case !ok && lockedUntil != nil:
-		action = "user.locked"
-	case !ok:
-		action = "user.login_failed"
-	}
-	var locked, last any
-	if lockedUntil != nil {
-		locked = lockedUntil.UnixMicro()
-	}
-	if ok {
-		last = db.now().UnixMicro()
-	}
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = $1, locked_until = $2, last_login_at = COALESCE($3, last_login_at) WHERE id = $4`,
-			failures, locked, last, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的账号", userID)
-		}
-		return db.appendAudit(ctx, tx, actor, action, "user", strconv.FormatInt(userID, 10), nil, map[string]any{"failed_logins": failures})
-	})
-	if err != nil {
-		return fmt.Errorf("store: record sign-in: %w", err)
-	}
-	return nil
 }
 
 // Count returns how many live sessions there are: what anonymous visitors must not make grow.

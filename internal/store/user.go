@@ -13,7 +13,7 @@ import (
 	"github.com/gongkai/gongkai/internal/disclosure"
 )
 
-const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at, totp_secret, email`
+const userColumns = `id, username, display_name, password_hash, must_change_password, failed_logins, locked_until, disabled, created_at, last_login_at, totp_secret, email, session_epoch`
 
 // CreateUser validates and inserts an account with its role grants, and audits it (without the password hash).
 // Errors: EInvalid, EForbidden (two system roles), EConflict (the user name is taken).
@@ -208,10 +208,12 @@ func queryGrants(ctx context.Context, q queryer, w where) ([]disclosure.Grant, e
 }
 
 // SetPassword stores a new password hash and whether it must be changed at the next sign-in, clears the lockout,
-// and audits the event (not the hash). Errors: ENotFound.
+// moves the account's session epoch on (which ends its web sessions made before), and audits the event (not the
+// hash). Errors: ENotFound.
 func (db *DB) SetPassword(ctx context.Context, actor disclosure.Actor, userID int64, hash string, mustChange bool) error {
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, locked_until = NULL WHERE id = $3`, hash, mustChange, userID)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0, last_failed_at = NULL, locked_until = NULL,
+			session_epoch = session_epoch + 1 WHERE id = $3`, hash, mustChange, userID)
 		if err != nil {
 			return err
 		}
@@ -256,9 +258,11 @@ func (db *DB) UpdateUser(ctx context.Context, actor disclosure.Actor, u *disclos
 		if before.Username != u.Username {
 			return disclosure.Errorf(disclosure.EInvalid, "用户名不能修改（原为 %s）；如需新用户名，请新建账号", before.Username)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET display_name = $1, password_hash = $2, must_change_password = $3, failed_logins = $4,
-			locked_until = $5, disabled = $6, last_login_at = $7, totp_secret = $8, email = $9 WHERE id = $10`,
-			u.DisplayName, u.PasswordHash, u.MustChangePassword, u.FailedLogins, locked, u.Disabled, last, u.TOTPSecret, u.Email, u.ID)
+		// A new password hash ends the account's web sessions, as SetPassword does.
+		err = tx.QueryRowContext(ctx, `UPDATE users SET display_name = $1, password_hash = $2, must_change_password = $3, failed_logins = $4,
+			locked_until = $5, disabled = $6, last_login_at = $7, totp_secret = $8, email = $9,
+			session_epoch = session_epoch + CASE WHEN password_hash = $2 THEN 0 ELSE 1 END WHERE id = $10 RETURNING session_epoch`,
+			u.DisplayName, u.PasswordHash, u.MustChangePassword, u.FailedLogins, locked, u.Disabled, last, u.TOTPSecret, u.Email, u.ID).Scan(&u.SessionEpoch)
 		if err != nil {
 			return err
 		}
@@ -294,7 +298,7 @@ func scanUser(scan func(...any) error) (*disclosure.User, error) {
 	var u disclosure.User
 	var locked, last sql.NullInt64
 	var created int64
-	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last, &u.TOTPSecret, &u.Email); err != nil {
+	if err := scan(&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &u.MustChangePassword, &u.FailedLogins, &locked, &u.Disabled, &created, &last, &u.TOTPSecret, &u.Email, &u.SessionEpoch); err != nil {
 		return nil, err
 	}
 	u.TOTPEnabled = u.TOTPSecret != ""

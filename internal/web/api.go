@@ -62,6 +62,12 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 			huma.WriteErr(api, ctx, http.StatusUnauthorized, "API 令牌无效或已过期")
 			return
 		}
+		// An initial or reset password that was never replaced is known to whoever set it: the account must sign in
+		// to the console and choose its own before its tokens work.
+		if u.MustChangePassword {
+			huma.WriteErr(api, ctx, http.StatusUnauthorized, "该账号尚未修改初始密码：请先登录管理后台设置新密码，之后才能使用 API 令牌")
+			return
+		}
 		if !tok.HasScope(op.Scope) {
 			huma.WriteErr(api, ctx, http.StatusForbidden, "该令牌没有 "+op.Scope+" 权限")
 			return

@@ -211,14 +211,9 @@ func (s *Server) caseAgencies(r *http.Request, u *disclosure.User) ([]int64, err
 	return ids, nil
 }
 
-// clientKey is the address a rate limit counts: the client IP without the port.
-func clientKey(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return host
-}
+// clientKey is the address a rate limit counts: the client's address as the audit trail records it (clientAddr,
+// which believes a trusted proxy's X-Forwarded-For and nothing else's).
+func clientKey(r *http.Request) string { return clientAddr(r) }
 
 func parseID(s string) (int64, bool) {
 	id, err := strconv.ParseInt(s, 10, 64)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -34,7 +36,8 @@ func (s *Server) loadUser(r *http.Request) *disclosure.User {
 		return nil
 	}
 	u, err := s.db.GetUserByUsername(r.Context(), name)
-	if err != nil || u.Disabled {
+	// A session made before the account's password last changed is over (the session epoch moved on).
+	if err != nil || u.Disabled || s.sessions.GetInt64(r.Context(), "epoch") != u.SessionEpoch {
 		return nil
 	}
 	return u
@@ -208,75 +211,216 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", "工作人员登录", loginData{})
 }
 
-// login checks the password (argon2id), applies the lockout, renews the session token and audits the attempt.
-// Every failure shows the same message, so the form does not reveal which user names exist.
+// beijing is the time zone of the sign-in messages, which say 北京时间 whatever the server's zone.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// beijingTime says when a lock ends, as 15:04, or 1月2日 15:04 when that is not today.
+func beijingTime(t, now time.Time) string {
+	t, now = t.In(beijing), now.In(beijing)
+	if t.YearDay() != now.YearDay() || t.Year() != now.Year() {
+		return t.Format("1月2日 15:04")
+	}
+	return t.Format("15:04")
+}
+
+// lockedMessage is shown for a locked account and, alike, for a user name that is no account once its guesses
+// would have locked one: the answer never tells whether a name exists.
+func lockedMessage(until, now time.Time) string {
+	return "登录失败次数过多，账号已暂时锁定，请于 " + beijingTime(until, now) + "（北京时间）后再试或联系安全管理员"
+}
+
+// retryAfter is the Retry-After header's value for a wait until t: whole seconds, at least 1.
+func retryAfter(t, now time.Time) string {
+	return strconv.Itoa(max(1, int(math.Ceil(t.Sub(now).Seconds()))))
+}
+
+// login signs a staff account in. In order: the client address's failures across accounts (429 beyond
+// Config.AddressLimit), the account's lock, a slot for the password check (503 with Retry-After when none comes
+// free within Config.HashWait), the password (argon2id), the second factor (each time step once), and, atomically
+// with recording the success, the lock once more: a failure counted meanwhile by a concurrent request wins. Every
+// failure is counted in one statement in the database (store.RecordSignInFailure), so parallel guesses lock the
+// account as sequential ones do. A user name that is no account (or a disabled one) gets the same answers, the
+// same lock and the same timing (hashGate), so that the form does not reveal which names exist.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	fail := func(msg string) {
-		s.render(w, r, http.StatusUnauthorized, "login", "工作人员登录", loginData{Username: username, Error: msg})
+	// No account has a longer name or one that is not UTF-8 (PostgreSQL would refuse it as a parameter); names
+	// that are no account are kept for their lockout, so they are kept short.
+	if username = strings.ToValidUTF8(username, ""); utf8.RuneCountInString(username) > 64 {
+		username = string([]rune(username)[:64])
+	}
+	fail := func(status int, msg string) {
+		s.render(w, r, status, "login", "工作人员登录", loginData{Username: username, Error: msg})
 	}
 	const wrong = "用户名或密码不正确"
-	u, err := s.db.GetUserByUsername(r.Context(), username)
-	if err != nil || u.Disabled {
-		// Spend the same time as a real check, so timing does not reveal the account either.
-		auth.VerifyPassword(s.dummyHash(), password, s.cfg.PasswordParams)
-		fail(wrong)
-		return
-	}
 	now := s.now()
-	actor := actorOf(u, r)
-	if auth.Locked(u.LockedUntil, now) {
-		fail("登录失败次数过多，账号已暂时锁定，请于 " + u.LockedUntil.In(time.Local).Format("15:04") + " 后再试或联系安全管理员")
+	var attempt store.AddressAttempt
+	if s.cfg.AddressLimit > 0 {
+		a, ok, until, err := s.db.TakeAddressAttempt(ctx, clientAddr(r), s.cfg.AddressLimit, s.cfg.AddressWindow)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !ok {
+			w.Header().Set("Retry-After", retryAfter(until, now))
+			fail(http.StatusTooManyRequests, "本机所在网络登录失败次数过多，请于 "+beijingTime(until, now)+"（北京时间）后再试")
+			return
+		}
+		attempt = a
+	}
+	// giveBack returns the address's attempt when it was no failure: a success, or a sign-in turned away as busy.
+	giveBack := func() {
+		if s.cfg.AddressLimit > 0 {
+			if err := s.db.ReturnAddressAttempt(context.WithoutCancel(ctx), attempt); err != nil {
+				s.log.Error("sign-in attempt not returned", "err", err)
+			}
+		}
+	}
+	busy := func() {
+		giveBack()
+		w.Header().Set("Retry-After", "5")
+		fail(http.StatusServiceUnavailable, "登录请求较多，系统正在处理，请稍候几秒再试")
+	}
+	rule := s.cfg.Lockout.Rule()
+	u, err := s.db.GetUserByUsername(ctx, username)
+	if err != nil && disclosure.ErrorCode(err) != disclosure.ENotFound {
+		s.serverError(w, r, err)
 		return
 	}
-	ok, _, err := auth.VerifyPassword(u.PasswordHash, password, s.cfg.PasswordParams)
-	if err != nil || !ok {
-		failures, until := s.cfg.Lockout.OnFailure(u.FailedLogins, now)
-		if err := s.db.RecordSignIn(r.Context(), actor, u.ID, false, failures, until); err != nil {
+	if err != nil || u.Disabled {
+		until, err := s.db.UnknownSignInLock(ctx, username)
+		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 		if until != nil {
-			fail("登录失败次数过多，账号已暂时锁定 " + strconv.Itoa(int(s.cfg.Lockout.LockFor.Minutes())) + " 分钟")
+			fail(http.StatusUnauthorized, lockedMessage(*until, now))
 			return
 		}
-		fail(wrong)
+		if !s.hashes.acquire(ctx) {
+			busy()
+			return
+		}
+		// Locked while this request waited for its turn: answered at once, as for an account.
+		if until, err := s.db.UnknownSignInLock(ctx, username); err != nil || until != nil {
+			s.hashes.release()
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			fail(http.StatusUnauthorized, lockedMessage(*until, now))
+			return
+		}
+		s.imitateVerify(password)
+		s.hashes.release()
+		f, err := s.db.RecordUnknownSignInFailure(ctx, username, rule)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if f.LockedUntil != nil {
+			fail(http.StatusUnauthorized, lockedMessage(*f.LockedUntil, now))
+			return
+		}
+		fail(http.StatusUnauthorized, wrong)
+		return
+	}
+	actor := actorOf(u, r)
+	if auth.Locked(u.LockedUntil, now) {
+		fail(http.StatusUnauthorized, lockedMessage(*u.LockedUntil, now))
+		return
+	}
+	// failed counts the failure and answers msg, or the lock when this failure (or a concurrent one) set it.
+	failed := func(msg string) {
+		f, err := s.db.RecordSignInFailure(ctx, actor, u.ID, rule)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if f.LockedUntil != nil {
+			msg = lockedMessage(*f.LockedUntil, now)
+		}
+		fail(http.StatusUnauthorized, msg)
+	}
+	if !s.hashes.acquire(ctx) {
+		busy()
+		return
+	}
+	// Requests queued behind the failure that locked the account do not hash for nothing.
+	if until, err := s.db.SignInLock(ctx, u.ID); err != nil || until != nil {
+		s.hashes.release()
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		fail(http.StatusUnauthorized, lockedMessage(*until, now))
+		return
+	}
+	started := time.Now()
+	ok, _, err := auth.VerifyPassword(u.PasswordHash, password, s.cfg.PasswordParams)
+	s.hashes.observe(time.Since(started))
+	s.hashes.release()
+	if err != nil || !ok {
+		failed(wrong)
 		return
 	}
 	// The second factor: required for the three system roles, checked for every account that has one.
 	if u.TOTPSecret == "" && u.HasSystemRole() {
-		fail("系统管理员、安全管理员、审计管理员须先启用动态验证码，请安全管理员执行 gongkai user totp --username " + u.Username)
+		fail(http.StatusUnauthorized, "系统管理员、安全管理员、审计管理员须先启用动态验证码，请安全管理员执行 gongkai user totp --username "+u.Username)
 		return
 	}
-	if u.TOTPSecret != "" && !auth.VerifyTOTP(u.TOTPSecret, r.PostFormValue("code"), now, 1) {
-		failures, until := s.cfg.Lockout.OnFailure(u.FailedLogins, now)
-		if err := s.db.RecordSignIn(r.Context(), actor, u.ID, false, failures, until); err != nil {
+	if u.TOTPSecret != "" {
+		step, ok := auth.MatchTOTP(u.TOTPSecret, r.PostFormValue("code"), now, 1)
+		if !ok {
+			failed("动态验证码不正确，请输入验证器应用中当前显示的 6 位数字")
+			return
+		}
+		fresh, err := s.db.UseTOTPStep(ctx, u.ID, step)
+		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		fail("动态验证码不正确，请输入验证器应用中当前显示的 6 位数字")
-		return
+		if !fresh {
+			failed("该动态验证码已经用过，请等验证器应用显示新的 6 位数字后再输入")
+			return
+		}
 	}
-	if err := s.db.RecordSignIn(r.Context(), actor, u.ID, true, 0, nil); err != nil {
+	until, err := s.db.RecordSignIn(ctx, actor, u.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if until != nil {
+		fail(http.StatusUnauthorized, lockedMessage(*until, now))
+		return
+	}
+	giveBack()
+	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.sessions.Put(r.Context(), "user", u.Username)
+	s.sessions.Put(ctx, "user", u.Username)
+	s.sessions.Put(ctx, "epoch", u.SessionEpoch)
 	http.Redirect(w, r, "/console/", http.StatusSeeOther)
 }
 
-// dummyHash is verified against when the user name is unknown; made once, on first need.
+// imitateVerify spends, for a user name that is no account, the time a real password check takes, holding the
+// caller's hashGate slot but not argon2id's memory: it sleeps for a recently measured verification time. Until
+// one was measured, it verifies against a dummy hash once (inside the slot, so still bounded) and measures that.
+func (s *Server) imitateVerify(password string) {
+	if d, ok := s.hashes.sample(); ok {
+		time.Sleep(d)
+		return
+	}
+	started := time.Now()
+	auth.VerifyPassword(s.dummyHash(), password, s.cfg.PasswordParams)
+	s.hashes.observe(time.Since(started))
+}
+
+// dummyHash is verified against to measure a verification before a real one was; made once, on first need.
 func (s *Server) dummyHash() string {
 	s.dummyOnce.Do(func() { s.dummy, _ = auth.HashPassword("gongkai-dummy-password", s.cfg.PasswordParams) })
 	return s.dummy
-}
-
-func clientAddr(r *http.Request) string {
-	return r.RemoteAddr
 }
 
 // actorOf is who a web request acts as, for the audit trail: the account, its roles and the client's address.
@@ -527,15 +671,38 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "password", "修改密码", passwordData{})
 }
 
-// changePassword replaces the signed-in account's password after checking the current one and the policy, and
-// renews the session token.
+// changePassword replaces the signed-in account's password after checking the current one and the policy, renews
+// the session token and ends every other session of the account.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	u := s.currentUser(r)
 	fail := func(msg string) {
 		s.render(w, r, http.StatusUnprocessableEntity, "password", "修改密码", passwordData{Error: msg})
 	}
 	cur, next := r.PostFormValue("current"), r.PostFormValue("new")
-	if ok, _, err := auth.VerifyPassword(u.PasswordHash, cur, s.cfg.PasswordParams); err != nil || !ok {
+	// A wrong current password counts as a failed sign-in and a locked account cannot change its password, so
+	// that a stolen session cannot guess the password here without the lockout.
+	now := s.now()
+	if auth.Locked(u.LockedUntil, now) {
+		fail(lockedMessage(*u.LockedUntil, now))
+		return
+	}
+	if !s.hashes.acquire(r.Context()) {
+		w.Header().Set("Retry-After", "5")
+		s.render(w, r, http.StatusServiceUnavailable, "password", "修改密码", passwordData{Error: "系统繁忙，请稍候几秒再试"})
+		return
+	}
+	ok, _, err := auth.VerifyPassword(u.PasswordHash, cur, s.cfg.PasswordParams)
+	s.hashes.release()
+	if err != nil || !ok {
+		f, err := s.db.RecordSignInFailure(r.Context(), actorOf(u, r), u.ID, s.cfg.Lockout.Rule())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if f.LockedUntil != nil {
+			fail(lockedMessage(*f.LockedUntil, now))
+			return
+		}
 		fail("当前密码不正确")
 		return
 	}
@@ -561,10 +728,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// The new password ends every other session of the account; this one carries on in the new epoch.
+	after, err := s.db.GetUser(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.sessions.Put(r.Context(), "epoch", after.SessionEpoch)
 	http.Redirect(w, r, "/console/", http.StatusSeeOther)
 }
 

@@ -212,5 +212,5 @@ func (s *Server) routes(static http.Handler) http.Handler {
 	// Cross-origin state-changing requests are refused (Go's CSRF protection), with our own 403 page.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusForbidden) }))
-	return secureHeaders(s.sessions.LoadAndSave(csrf.Handler(mux)))
+	return s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.sessions.LoadAndSave(csrf.Handler(mux))))
 }

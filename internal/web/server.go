@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
@@ -53,12 +54,26 @@ func pages() ([]string, error) {
 type Config struct {
 	// Site is the portal's name in page titles and the header.
 	Site string
-	// SecureCookies sets the Secure flag on cookies (serve over HTTPS in production).
+	// SecureCookies sets the Secure flag on cookies (serve over HTTPS in production). It is on whenever BaseURL is
+	// an https:// address; the serve command also turns it on when it terminates TLS itself.
 	SecureCookies bool
 	// IdleTimeout ends a staff session after this long without a request.
 	IdleTimeout time.Duration
 	// Lockout is the sign-in lockout policy.
 	Lockout auth.LockoutPolicy
+	// AddressLimit bounds failed sign-ins from one client address across all accounts: at most AddressLimit
+	// (default 20) in each fixed window of AddressWindow (default 15 minutes), counted in the database so that it
+	// holds across processes. Negative: no limit.
+	AddressLimit  int
+	AddressWindow time.Duration
+	// HashSlots bounds how many password checks (argon2id, 64 MiB each by default) run at once; 0 sizes it from the
+	// CPUs and the memory available (hashSlots). HashWait is how long a sign-in waits for a slot before it is
+	// answered 503 with Retry-After (default 2 s).
+	HashSlots int
+	HashWait  time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Real-IP are believed (ClientIP); from any
+	// other address the connection's own address is the client's.
+	TrustedProxies []netip.Prefix
 	// PasswordParams are the argon2id parameters for new hashes.
 	PasswordParams auth.Params
 	// Location is where the agencies are: it decides what "today" is for deadlines (default Asia/Shanghai).
@@ -96,6 +111,8 @@ type Server struct {
 
 	dummyOnce sync.Once
 	dummy     string
+	hashes    *hashGate
+	handler   http.Handler
 	cache     pageCache
 	cal       calendarCache
 	limits    limiters
@@ -106,6 +123,15 @@ type Server struct {
 
 // NewServer builds the application's handler.
 func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error) {
+	s, err := newServer(db, log, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.handler, nil
+}
+
+// newServer is NewServer that also returns the Server, for tests that look inside.
+func newServer(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.Site == "" {
 		cfg.Site = "政府信息公开"
 	}
@@ -117,6 +143,21 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	}
 	if cfg.PasswordParams.Time == 0 {
 		cfg.PasswordParams = auth.DefaultParams
+	}
+	if cfg.AddressLimit == 0 {
+		cfg.AddressLimit = 20
+	}
+	if cfg.AddressWindow <= 0 {
+		cfg.AddressWindow = 15 * time.Minute
+	}
+	if cfg.HashSlots <= 0 {
+		cfg.HashSlots = hashSlots(cfg.PasswordParams)
+	}
+	if cfg.HashWait <= 0 {
+		cfg.HashWait = 2 * time.Second
+	}
+	if strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://") {
+		cfg.SecureCookies = true
 	}
 	if cfg.Location == nil {
 		loc, err := time.LoadLocation("Asia/Shanghai")
@@ -131,7 +172,7 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	if cfg.ApplyLimit == 0 {
 		cfg.ApplyLimit, cfg.ApplyBurst = rate.Every(2*time.Minute), 5
 	}
-	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now}
+	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now, hashes: newHashGate(cfg.HashSlots, cfg.HashWait)}
 	s.cache.budget = cfg.CacheBytes
 	s.limits.init(cfg.ApplyLimit, cfg.ApplyBurst)
 	s.initPortal()
@@ -162,7 +203,8 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	s.sessions = sm
 	static, _ := fs.Sub(staticFS, "static")
-	return s.routes(http.FileServerFS(static)), nil
+	s.handler = s.routes(http.FileServerFS(static))
+	return s, nil
 }
 
 // Prefs are a visitor's reading settings, remembered in cookies.
@@ -239,10 +281,14 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	buf.WriteTo(w)
 }
 
-// secureHeaders sets the headers every response carries.
-func secureHeaders(next http.Handler) http.Handler {
+// secureHeaders sets the headers every response carries; on a portal served over HTTPS (https, sets Secure
+// cookies) also Strict-Transport-Security, so that browsers never fall back to plain HTTP for it.
+func secureHeaders(https bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

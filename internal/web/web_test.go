@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,8 +32,12 @@ const password = "Gongkai-2026!"
 type fixture struct {
 	db     *store.DB
 	srv    *httptest.Server
+	server *Server
 	health *disclosure.Agency
 	totp   map[string]string // user name → second-factor secret
+
+	mu       sync.Mutex
+	lastStep map[string]int64 // user name → the last second-factor step signed in with
 }
 
 const totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -44,6 +49,12 @@ func newFixture(t *testing.T) *fixture {
 
 // newFixtureOn is newFixture on the database dsn names (a data folder, or a postgres:// URL).
 func newFixtureOn(t *testing.T, dsn string) *fixture {
+	t.Helper()
+	return newFixtureWith(t, dsn, nil)
+}
+
+// newFixtureWith is newFixtureOn with the server's configuration changed by change (nil: none).
+func newFixtureWith(t *testing.T, dsn string, change func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
@@ -77,13 +88,17 @@ func newFixtureOn(t *testing.T, dsn string) *fixture {
 			}
 		}
 	}
-	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1, ApplyLimit: 1000, ApplyBurst: 1000})
+	cfg := Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1, ApplyLimit: 1000, ApplyBurst: 1000}
+	if change != nil {
+		change(&cfg)
+	}
+	server, err := newServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(server.handler)
 	t.Cleanup(srv.Close)
-	f := &fixture{db: db, srv: srv, health: health, totp: map[string]string{}}
+	f := &fixture{db: db, srv: srv, server: server, health: health, totp: map[string]string{}, lastStep: map[string]int64{}}
 	for _, r := range allRoles {
 		if r.IsSystem() {
 			f.totp[string(r)] = totpSecret
@@ -104,10 +119,26 @@ func (f *fixture) signIn(t *testing.T, c *http.Client, user, pw string) *http.Re
 	t.Helper()
 	form := url.Values{"username": {user}, "password": {pw}}
 	if secret := f.totp[user]; secret != "" {
-		code, _ := auth.TOTPCode(secret, time.Now())
-		form.Set("code", code)
+		form.Set("code", f.freshCode(user, secret))
 	}
 	return f.postLogin(t, c, form)
+}
+
+// freshCode returns a second-factor code of user's not used before, as a person would wait for the next one: each
+// step signs in once. The server accepts one step either side of now, so three sign-ins in 30 s need no wait.
+func (f *fixture) freshCode(user, secret string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	step := time.Now().Unix()/30 - 1
+	if last, ok := f.lastStep[user]; ok && last >= step {
+		step = last + 1
+	}
+	for step > time.Now().Unix()/30+1 {
+		time.Sleep(time.Second)
+	}
+	f.lastStep[user] = step
+	code, _ := auth.TOTPCode(secret, time.Unix(step*30, 0))
+	return code
 }
 
 func (f *fixture) postLogin(t *testing.T, c *http.Client, form url.Values) *http.Response {

@@ -532,15 +532,18 @@ func Run(t *testing.T, open Opener) {
 		if got.TOTPSecret != "JBSWY3DPEHPK3PXP" || !got.TOTPEnabled || got.PasswordHash != "$argon2id$new-hash" || got.MustChangePassword {
 			t.Errorf("password or second factor not stored: %+v", got)
 		}
-		until := time.Now().Add(15 * time.Minute).UTC().Truncate(time.Microsecond)
-		if err := db.RecordSignIn(ctx, officer, u.ID, false, 5, &until); err != nil {
+		f, err := db.RecordSignInFailure(ctx, officer, u.ID, disclosure.LockoutRule{MaxFailures: 1, Window: time.Hour, LockFor: 15 * time.Minute})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.GetUser(ctx, u.ID); got.FailedLogins != 5 || got.LockedUntil == nil || !got.LockedUntil.Equal(until) {
-			t.Errorf("lockout not stored: %+v", got)
+		if got, _ := db.GetUser(ctx, u.ID); !f.LockedNow || f.LockedUntil == nil || got.LockedUntil == nil || !got.LockedUntil.Equal(*f.LockedUntil) {
+			t.Errorf("lockout not stored: %+v %+v", f, got)
 		}
-		if err := db.RecordSignIn(ctx, officer, 999, true, 0, nil); code(err) != disclosure.ENotFound {
+		if _, err := db.RecordSignIn(ctx, officer, 999); code(err) != disclosure.ENotFound {
 			t.Errorf("sign-in of a missing account: %v", err)
+		}
+		if _, err := db.RecordSignInFailure(ctx, officer, 999, disclosure.LockoutRule{MaxFailures: 5}); code(err) != disclosure.ENotFound {
+			t.Errorf("failed sign-in of a missing account: %v", err)
 		}
 		got, _ = db.GetUser(ctx, u.ID)
 		got.DisplayName, got.Disabled, got.FailedLogins, got.LockedUntil = "张三丰", true, 0, nil
@@ -877,4 +880,5 @@ func Run(t *testing.T, open Opener) {
 	runSearchQuality(t, open)
 	runSupervision(t, open)
 	runLists(t, open)
+	runSignIn(t, open)
 }

@@ -829,4 +829,5 @@ func Run(t *testing.T, open Opener) {
 	runSearchQuality(t, open)
 	runSupervision(t, open)
 	runLists(t, open)
+	runOutbox(t, open)
 }

@@ -68,6 +68,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	var background sync.WaitGroup
 	defer background.Wait() // before the database closes
+	ctx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground() // before background.Wait, also when the server fails
 	if *demo {
 		seeded, err := seedDemo(ctx, db, stdout)
 		if err != nil {
@@ -96,13 +98,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	// E-mails of the outbox and the daily reminders.
+	// Background jobs, each kind in its own lane: the outbox's e-mails, subscriptions, scheduled publications, the
+	// daily reminders and the cleanup. They end with ctx, before the database closes.
 	runner := &jobs.Runner{DB: db, Sender: sender, Log: log, Location: loc, ReminderHour: *reminderHour, BaseURL: *baseURL,
 		Calendar: func(ctx context.Context) (*workday.Calendar, error) { return web.LoadCalendar(ctx, db) }}
 	if sender == nil {
 		log.Info("no SMTP server configured: e-mails stay in the outbox until one is (--smtp-host)")
 	}
-	go runner.Run(ctx)
+	background.Go(func() { runner.Run(ctx) })
 	go hits.Run(ctx, 10*time.Second)
 	// Expired sessions are removed every hour.
 	go func() {

@@ -106,6 +106,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var background sync.WaitGroup
 	defer background.Wait() // before the database closes
+	ctx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground() // before background.Wait, also when the server fails
 	checkpoints := &store.AuditCheckpointer{DB: db, Path: *checkpointFile, Every: *checkpointEvery, Log: log}
 	background.Go(func() { checkpoints.Run(ctx) })
 	if *demo {
@@ -154,13 +156,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		errc <- srv.Serve(ln)
 	}()
-	// E-mails of the outbox and the daily reminders.
+	// Background jobs, each kind in its own lane: the outbox's e-mails, subscriptions, scheduled publications, the
+	// daily reminders and the cleanup. They end with ctx, before the database closes.
 	runner := &jobs.Runner{DB: db, Sender: sender, Log: log, Location: loc, ReminderHour: *reminderHour, BaseURL: *baseURL,
 		Calendar: func(ctx context.Context) (*workday.Calendar, error) { return web.LoadCalendar(ctx, db) }}
 	if sender == nil {
 		log.Info("no SMTP server configured: e-mails stay in the outbox until one is (--smtp-host)")
 	}
-	go runner.Run(ctx)
+	background.Go(func() { runner.Run(ctx) })
 	go hits.Run(ctx, 10*time.Second)
 	// Expired sessions are removed every hour.
 	go func() {

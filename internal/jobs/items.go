@@ -17,17 +17,6 @@ var releaser = catalogue.Actor{Who: catalogue.BySystem, Name: "系统（定时�
 // errNotDue says the item is no longer waiting for its moment: unscheduled, rescheduled or released already.
 var errNotDue = errors.New("jobs: item not due")
 
-// catalogueJobs is the catalogue's part of every poll: scheduled publications, and once a day the reminders of
-// items to review and to publish. Failures are logged; the next poll tries again.
-func (r *Runner) catalogueJobs(ctx context.Context) {
-	if _, err := r.ReleaseScheduled(ctx); err != nil && ctx.Err() == nil {
-		r.Log.Error("scheduled publication", "err", err)
-	}
-	if _, err := r.RemindItems(ctx); err != nil && ctx.Err() == nil {
-		r.Log.Error("item reminder", "err", err)
-	}
-}
-
 // ReleaseScheduled publishes the items whose scheduled moment has come (catalogue.Release by the system) and
 // returns how many it published. With several processes each may find the same items: the store reads an item
 // locked and the step checks it is still scheduled and due, so only one publishes it and the others skip it

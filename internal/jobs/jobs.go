@@ -1,13 +1,17 @@
 // Package jobs runs gongkai's background work inside `gongkai serve`: sending the outbox's e-mails with retries,
-// the e-mails of the public's subscriptions to new publications, and the daily reminder to officers of cases due
-// and overdue. On PostgreSQL several processes may run it at once: e-mails and subscriptions are claimed with SKIP
-// LOCKED and the daily run is claimed once per day.
+// the e-mails of the public's subscriptions to new publications, scheduled publications, and the daily reminders
+// to officers of cases and items due and overdue. Each kind of work runs in its own lane (goroutine), so that a slow
+// mail relay delays no publication. On PostgreSQL several processes may run it at once: e-mails are claimed one at a
+// time with a lease their sender keeps extending, subscriptions are claimed with SKIP LOCKED, scheduled items are
+// released under a row lock, and each daily run is claimed once per day.
 package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -34,8 +38,13 @@ type Runner struct {
 	ReminderHour int
 	// BaseURL is the portal's address, for links.
 	BaseURL string
-	// Every is how often the outbox is polled (default 10 s).
+	// Every is how often each lane but the hourly cleanup looks for work (default 10 s).
 	Every time.Duration
+	// MailLease is how long an e-mail being sent stays claimed between extensions (default store.MailLease).
+	MailLease time.Duration
+	// MessageDomain is the right part of the outbox's Message-IDs when the Sender does not name one (see
+	// messageDomain).
+	MessageDomain string
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 
@@ -66,37 +75,46 @@ func (r *Runner) Purge(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Run works until ctx is done.
+// Run works until ctx is done, each kind of work in its own lane: the outbox, subscriptions, scheduled
+// publications, the daily reminders and the cleanup (itself hourly) are looked at every Every. A lane that is slow (a
+// relay taking seconds per e-mail, a reminder over thousands of cases) holds up only itself; the lanes share the
+// database pool and nothing else.
 func (r *Runner) Run(ctx context.Context) {
 	every := r.Every
 	if every == 0 {
 		every = 10 * time.Second
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := r.NotifySubscribers(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Error("subscriptions", "err", err)
-		}
-		if _, err := r.SendMail(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Error("outbox", "err", err)
-		}
-		if _, err := r.Remind(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Error("reminder", "err", err)
-		}
-		if _, err := r.RemindAnnual(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Error("annual reminder", "err", err)
-		}
-		r.catalogueJobs(ctx)
-		if _, err := r.Purge(ctx); err != nil && ctx.Err() == nil {
-			r.Log.Error("subscription purge", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	var wg sync.WaitGroup
+	lane := func(name string, every time.Duration, work func(ctx context.Context) error) {
+		wg.Go(func() {
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for {
+				if err := work(ctx); err != nil && ctx.Err() == nil {
+					r.Log.Error(name, "err", err)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		})
 	}
+	lane("outbox", every, func(ctx context.Context) error { _, err := r.SendMail(ctx); return err })
+	lane("subscriptions", every, func(ctx context.Context) error { _, err := r.NotifySubscribers(ctx); return err })
+	lane("scheduled publication", every, func(ctx context.Context) error { _, err := r.ReleaseScheduled(ctx); return err })
+	lane("reminders", every, r.remindAll)
+	lane("cleanup", every, func(ctx context.Context) error { _, err := r.Purge(ctx); return err })
+	wg.Wait()
+}
+
+// remindAll is the reminders' lane: each daily reminder is tried even when another failed.
+func (r *Runner) remindAll(ctx context.Context) error {
+	_, err1 := r.Remind(ctx)
+	_, err2 := r.RemindAnnual(ctx)
+	_, err3 := r.RemindItems(ctx)
+	return errors.Join(err1, err2, err3)
 }
 
 func (r *Runner) now() time.Time {
@@ -106,38 +124,112 @@ func (r *Runner) now() time.Time {
 	return time.Now()
 }
 
-// SendMail sends what the outbox holds, in batches, and returns how many were sent. A temporary failure is retried
-// later with backoff; a permanent one (an address refused) is given up and logged.
+// SendMail sends what the outbox holds, one e-mail at a time, and returns how many were sent. Each e-mail is
+// claimed on its own for MailLease and the lease is extended every third of it while the relay takes its time, so
+// that no other process claims an e-mail that is being sent; if the lease is lost all the same (this process
+// stalled longer than the lease), the delivery is abandoned to the process that took it over. Every attempt of an
+// e-mail carries the same Message-ID. A temporary failure is retried later with backoff; a permanent one (an
+// address refused) is given up and logged.
 func (r *Runner) SendMail(ctx context.Context) (int, error) {
 	sent := 0
 	if r.Sender == nil {
 		return 0, nil // no SMTP server configured: the outbox keeps everything
 	}
+	lease := r.MailLease
+	if lease <= 0 {
+		lease = store.MailLease
+	}
+	domain := r.messageDomain()
 	for {
-		batch, err := r.DB.ClaimMail(ctx, 20)
+		batch, err := r.DB.ClaimMailLease(ctx, 1, lease)
 		if err != nil || len(batch) == 0 {
 			return sent, err
 		}
-		for _, m := range batch {
-			msg := mail.Message{To: []string{m.Mail.To}, Subject: m.Mail.Subject, Text: m.Mail.Text, Headers: m.Mail.Headers, MessageID: fmt.Sprintf("outbox-%d@gongkai.invalid", m.ID)}
-			err := r.Sender.Send(ctx, msg)
-			if err == nil {
-				if err := r.DB.MailSent(ctx, m.ID); err != nil {
-					return sent, err
-				}
-				sent++
-				continue
-			}
-			if ctx.Err() != nil {
-				return sent, ctx.Err()
-			}
-			temporary := mail.Temporary(err)
-			r.Log.Warn("mail not sent", "id", m.ID, "attempt", m.Attempts+1, "temporary", temporary, "err", err)
-			if err := r.DB.MailFailed(ctx, m.ID, err, temporary); err != nil {
+		m := batch[0]
+		msg := mail.Message{To: []string{m.Mail.To}, Subject: m.Mail.Subject, Text: m.Mail.Text, Headers: m.Mail.Headers, MessageID: m.MessageID + "@" + domain}
+		lost, err := r.sendLeased(ctx, m, msg, lease)
+		if err == nil {
+			if err := r.DB.MailSent(ctx, m.ID); err != nil {
 				return sent, err
 			}
+			sent++
+			continue
+		}
+		if ctx.Err() != nil {
+			return sent, ctx.Err()
+		}
+		if lost {
+			r.Log.Warn("mail lease lost while sending: left to the process that claimed it", "id", m.ID, "err", err)
+			continue
+		}
+		temporary := mail.Temporary(err)
+		r.Log.Warn("mail not sent", "id", m.ID, "attempt", m.Attempts+1, "temporary", temporary, "err", err)
+		if err := r.DB.MailFailed(ctx, m.ID, err, temporary); err != nil {
+			return sent, err
 		}
 	}
+}
+
+// sendLeased sends a claimed e-mail while extending its lease every third of it. When an extension finds the claim
+// taken over, the delivery is cancelled and lost is true.
+func (r *Runner) sendLeased(ctx context.Context, m store.OutboxMail, msg mail.Message, lease time.Duration) (lost bool, err error) {
+	sendCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	var lostLease atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-sendCtx.Done():
+				return
+			case <-t.C:
+			}
+			held, err := r.DB.ExtendMailLease(ctx, m, lease)
+			switch {
+			case err != nil:
+				if ctx.Err() == nil {
+					r.Log.Warn("mail lease not extended", "id", m.ID, "err", err)
+				}
+			case !held:
+				lostLease.Store(true)
+				cancel()
+				return
+			}
+		}
+	})
+	err = r.Sender.Send(sendCtx, msg)
+	close(done)
+	wg.Wait()
+	return lostLease.Load(), err
+}
+
+// messageDomain is the right part of the outbox's Message-IDs: the sender's own (its From domain) when it tells,
+// else MessageDomain, else the portal's host, else gongkai.invalid.
+func (r *Runner) messageDomain() string {
+	if d, ok := r.Sender.(interface{ Domain() string }); ok && d.Domain() != "" {
+		return d.Domain()
+	}
+	if r.MessageDomain != "" {
+		return r.MessageDomain
+	}
+	if u, err := url.Parse(r.BaseURL); err == nil && u.Hostname() != "" && isASCII(u.Hostname()) {
+		return u.Hostname()
+	}
+	return "gongkai.invalid"
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // Remind sends, once a day after the reminder hour, each officer with an e-mail address the list of their agencies'

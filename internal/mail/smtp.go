@@ -341,16 +341,25 @@ func asciiAddress(a *mail.Address) (*mail.Address, error) {
 	return &mail.Address{Name: a.Name, Address: a.Address[:at+1] + domain}, nil
 }
 
-// newMessageID returns a random Message-ID in the sender's domain rather than the machine's host name, which in a
-// container is meaningless and leaks internal naming.
-func newMessageID(from string) string {
-	domain := from[strings.LastIndexByte(from, '@')+1:]
+// Domain is the right part of the Message-IDs this sender makes: the sender's domain (in ASCII). A caller that
+// sets its own stable MessageID (the outbox) uses it too, so that all of them look alike.
+func (s *SMTP) Domain() string { return addressDomain(s.from.Address) }
+
+// addressDomain returns the domain of an address in ASCII (punycode for an internationalised one).
+func addressDomain(addr string) string {
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
 	if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
 		domain = ascii
 	}
+	return domain
+}
+
+// newMessageID returns a random Message-ID in the sender's domain rather than the machine's host name, which in a
+// container is meaningless and leaks internal naming.
+func newMessageID(from string) string {
 	var b [15]byte
 	_, _ = rand.Read(b[:])
-	return strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) + "@" + domain
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b[:])) + "@" + addressDomain(from)
 }
 
 // ctxConn ties a connection to a context: once the context is done every read and write fails at once, and

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -724,13 +725,17 @@ func deleteID(ids []int64, id int64) []int64 {
 }
 
 // AddItemHits adds page views counted in memory, in one transaction (the portal counts without a write per view).
+// The rows are written in the order of their ids: two processes flushing overlapping counters then lock the rows
+// in the same order and one waits for the other, where map order let each hold a row the other needed (a deadlock
+// PostgreSQL breaks by failing one of them).
 func (db *DB) AddItemHits(ctx context.Context, hits map[int64]int64) error {
 	if len(hits) == 0 {
 		return nil
 	}
+	ids := slices.Sorted(maps.Keys(hits))
 	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
-		for id, n := range hits {
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET hits = hits + $1 WHERE id = $2`, n, id); err != nil {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET hits = hits + $1 WHERE id = $2`, hits[id], id); err != nil {
 				return err
 			}
 		}

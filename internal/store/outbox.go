@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,10 +19,16 @@ type OutboxMail struct {
 	ID       int64
 	Mail     disclosure.Mail
 	Attempts int
+	// MessageID is the left part of the e-mail's Message-ID (before the "@"), fixed when it was queued: every
+	// attempt sends the same one, so that a resend is recognisable as such.
+	MessageID string
+	// Claim names this claim of the e-mail: only its holder can extend the lease (ExtendMailLease).
+	Claim string
 }
 
 // enqueueMail writes an e-mail into the outbox inside the transaction of the change it reports, so that a change
-// and its e-mail commit together and a crash loses neither.
+// and its e-mail commit together and a crash loses neither. Its Message-ID is the row's id and a random part, so
+// that it stays unique when ids start again (a database restored or made anew on the same domain).
 func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m disclosure.Mail) error {
 	now := db.now().UTC().UnixMicro()
 	headers := ""
@@ -31,12 +39,23 @@ func (db *DB) enqueueMail(ctx context.Context, tx *sql.Tx, m disclosure.Mail) er
 		}
 		headers = string(b)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (recipient, subject, body, headers, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		m.To, m.Subject, m.Text, headers, now, now)
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (recipient, subject, body, headers, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		m.To, m.Subject, m.Text, headers, now, now).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET message_id = $1 WHERE id = $2`, fmt.Sprintf("outbox-%d.%s", id, randomToken()), id); err != nil {
+		return fmt.Errorf("enqueue mail: %w", err)
+	}
 	return nil
+}
+
+// randomToken returns 16 random hex digits.
+func randomToken() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // EnqueueMail puts an e-mail in the outbox on its own (a reminder, a subscription confirmation).
@@ -48,27 +67,35 @@ func (db *DB) EnqueueMail(ctx context.Context, m disclosure.Mail) error {
 	return nil
 }
 
-// claimLease is how long a claimed e-mail stays invisible to other senders; a sender that dies leaves it to be
-// claimed again after that.
-const claimLease = 2 * time.Minute
+// MailLease is how long a claimed e-mail stays invisible to other senders unless its sender extends the lease; a
+// sender that dies leaves it to be claimed again after that.
+const MailLease = 2 * time.Minute
 
-// ClaimMail takes up to limit e-mails due for sending and hides them from other senders for a while, so that
-// several gongkai processes on one PostgreSQL send each e-mail once (FOR UPDATE SKIP LOCKED).
+// ClaimMail is ClaimMailLease with MailLease.
 func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
+	return db.ClaimMailLease(ctx, limit, MailLease)
+}
+
+// ClaimMailLease takes up to limit e-mails due for sending and hides them from other senders for the lease, so
+// that several gongkai processes on one PostgreSQL send each e-mail once (FOR UPDATE SKIP LOCKED). A sender that
+// may take longer than the lease over an e-mail extends it with ExtendMailLease while it sends: a relay taking
+// longer than the lease over a batch is how e-mails used to go out twice.
+func (db *DB) ClaimMailLease(ctx context.Context, limit int, lease time.Duration) ([]OutboxMail, error) {
 	var out []OutboxMail
+	token := randomToken()
 	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		now := db.now().UTC()
-		rows, err := tx.QueryContext(ctx, `SELECT id, recipient, subject, body, headers, attempts FROM outbox
+		rows, err := tx.QueryContext(ctx, `SELECT id, recipient, subject, body, headers, attempts, message_id FROM outbox
 			WHERE sent_at IS NULL AND failed = $1 AND next_attempt_at <= $2 ORDER BY next_attempt_at, id LIMIT $3`+db.d.skipLocked(),
 			false, now.UnixMicro(), limit)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var m OutboxMail
+			m := OutboxMail{Claim: token}
 			var headers string
-			if err := rows.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Text, &headers, &m.Attempts); err != nil {
+			if err := rows.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Text, &headers, &m.Attempts, &m.MessageID); err != nil {
 				rows.Close()
 				return err
 			}
@@ -78,6 +105,9 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 					return fmt.Errorf("outbox %d headers: %w", m.ID, err)
 				}
 			}
+			if m.MessageID == "" {
+				m.MessageID = "outbox-" + strconv.FormatInt(m.ID, 10)
+			}
 			out = append(out, m)
 		}
 		rows.Close()
@@ -85,7 +115,7 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 			return err
 		}
 		for _, m := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $1 WHERE id = $2`, now.Add(claimLease).UnixMicro(), m.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $1, claim_token = $2 WHERE id = $3`, now.Add(lease).UnixMicro(), token, m.ID); err != nil {
 				return err
 			}
 		}
@@ -95,6 +125,27 @@ func (db *DB) ClaimMail(ctx context.Context, limit int) ([]OutboxMail, error) {
 		return nil, fmt.Errorf("store: claim mail: %w", err)
 	}
 	return out, nil
+}
+
+// ExtendMailLease renews the lease of a claimed e-mail for another lease from now, and reports false when the claim
+// is no longer the holder's: another sender claimed the e-mail after the lease ran out, or it was sent or given up
+// meanwhile. The holder then stops sending it.
+func (db *DB) ExtendMailLease(ctx context.Context, m OutboxMail, lease time.Duration) (bool, error) {
+	held := false
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND claim_token = $3 AND sent_at IS NULL AND failed = $4`,
+			db.now().UTC().Add(lease).UnixMicro(), m.ID, m.Claim, false)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		held = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: extend mail lease: %w", err)
+	}
+	return held, nil
 }
 
 // MailSent marks an e-mail as sent.

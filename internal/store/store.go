@@ -117,6 +117,13 @@ func (db *DB) OpenAnother(ctx context.Context) (*DB, error) {
 	return other, nil
 }
 
+// postgresConns is the size of a process's PostgreSQL pool, open and idle alike; sqliteReadConns that of the SQLite
+// read pool (the SQLite write pool has one connection).
+const (
+	postgresConns   = 16
+	sqliteReadConns = 8
+)
+
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -127,7 +134,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		cfg.RuntimeParams["work_mem"] = "32MB"
 	}
 	pool := stdlib.OpenDB(*cfg)
-	pool.SetMaxOpenConns(16)
+	pool.SetMaxOpenConns(postgresConns)
+	// database/sql keeps 2 idle connections by default: a burst of requests then opens up to 14 new connections
+	// and closes them again at once (hundreds of TCP and authentication handshakes a minute under load). Keeping
+	// them all idle costs a few MB of server memory each; ConnMaxIdleTime still gives them back when traffic stops.
+	pool.SetMaxIdleConns(postgresConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
@@ -158,7 +169,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	read.SetMaxOpenConns(8)
+	read.SetMaxOpenConns(sqliteReadConns)
+	read.SetMaxIdleConns(sqliteReadConns) // a new SQLite connection re-reads the schema: keep them, as for PostgreSQL
 	db := &DB{d: sqliteDialect{}, write: write, read: read, now: time.Now, sqliteName: name}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()

@@ -64,6 +64,13 @@ func WithTLS(security string) Option {
 	return func(s *Server) { s.security = security }
 }
 
+// WithDelay makes the server a slow relay: it takes d over every message before it accepts the sender (MAIL
+// FROM), as a relay checking its queue or the sender's reputation does. A client that gives up meanwhile has sent
+// nothing, so the message is not delivered.
+func WithDelay(d time.Duration) Option {
+	return func(s *Server) { s.delay = d }
+}
+
 // Server is a running test SMTP server. Its methods are safe for concurrent use.
 type Server struct {
 	t        testing.TB
@@ -73,6 +80,7 @@ type Server struct {
 	password string
 	security string
 	roots    *x509.CertPool
+	delay    time.Duration
 
 	mu       sync.Mutex
 	closed   bool
@@ -287,6 +295,15 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if se.s.username != "" && !se.authed {
 		return smtp.ErrAuthRequired
+	}
+	if se.s.delay > 0 {
+		t := time.NewTimer(se.s.delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-se.s.done:
+			return replyError(421, "mailtest is shutting down")
+		}
 	}
 	se.from = from
 	return nil

@@ -148,3 +148,29 @@ func TestWaitFailsTheTestOnTimeout(t *testing.T) {
 		t.Errorf("Fatalf message = %q, want it to say how many messages arrived", tb.fatal)
 	}
 }
+
+func TestSlowServerTakesItsTimeAndDeliversNothingToAClientThatGaveUp(t *testing.T) {
+	const delay = 400 * time.Millisecond
+	s := mailtest.NewServer(t, mailtest.WithDelay(delay))
+	sender, err := mail.NewSMTP(s.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := mail.Message{To: []string{"a@example.cn"}, Subject: "主题", Text: "正文"}
+	start := time.Now()
+	if err := sender.Send(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < delay {
+		t.Errorf("delivery took %v, want at least %v", took, delay)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), delay/4)
+	defer cancel()
+	if err := sender.Send(ctx, msg); err == nil {
+		t.Fatal("a delivery given up during the delay succeeded")
+	}
+	time.Sleep(2 * delay)
+	if got := s.Messages(); len(got) != 1 {
+		t.Errorf("%d messages recorded, want only the first", len(got))
+	}
+}

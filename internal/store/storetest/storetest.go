@@ -881,4 +881,5 @@ func Run(t *testing.T, open Opener) {
 	runSupervision(t, open)
 	runLists(t, open)
 	runSignIn(t, open)
+	runOutbox(t, open)
 }

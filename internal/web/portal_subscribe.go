@@ -59,10 +59,7 @@ func (s *Server) subscribeOptions(r *http.Request, f *subscribeForm) error {
 	if err != nil {
 		return err
 	}
-	f.Categories = nil
-	for _, c := range cats.List {
-		f.Categories = append(f.Categories, option{Value: c.Code, Name: strings.Repeat("　", len(cats.path(c.Code))-1) + c.Name, Selected: c.Code == f.Category})
-	}
+	f.Categories = cats.options(f.Category)
 	return nil
 }
 

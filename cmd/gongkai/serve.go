@@ -83,7 +83,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	loc := shanghai()
 	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
 	hits := web.NewHitCounter(db, log)
-	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits})
+	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure, Location: loc, BaseURL: *baseURL, Hits: hits, SendsMail: sender != nil})
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,9 @@ type Config struct {
 	// Hits counts item page views in memory; the serve command runs its Run and calls its Flush at shutdown. Nil:
 	// the server makes its own, whose counts reach the database only if something calls Flush (tests).
 	Hits *HitCounter
+	// SendsMail says that an SMTP server is configured, so that the outbox is sent: without it e-mails wait in
+	// the outbox, and pages must not tell anybody that one was sent.
+	SendsMail bool
 	// SitemapLimit is the most URLs in one sitemap file (default 50,000, the sitemap protocol's limit); beyond it
 	// sitemap.xml is a sitemap index.
 	SitemapLimit int

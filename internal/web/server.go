@@ -20,6 +20,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/report/render"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
@@ -87,6 +88,7 @@ type Server struct {
 	db       *store.DB
 	log      *slog.Logger
 	cfg      Config
+	static   *staticAssets
 	sessions *scs.SessionManager
 	tmpl     map[string]*template.Template
 	now      func() time.Time
@@ -130,12 +132,22 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	s.cache.budget = cfg.CacheBytes
 	s.limits.init()
 	s.initPortal()
+	var reportCSS bytes.Buffer
+	if err := render.HTMLStyle(&reportCSS); err != nil {
+		return nil, fmt.Errorf("web: report stylesheet: %w", err)
+	}
+	staticDir, _ := fs.Sub(staticFS, "static")
+	static, err := newStaticAssets(staticDir, map[string][]byte{"report.css": reportCSS.Bytes()})
+	if err != nil {
+		return nil, err
+	}
+	s.static = static
 	names, err := pages()
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range names {
-		t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
+		t, err := template.New("").Funcs(funcs).Funcs(template.FuncMap{"static": static.url}).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -151,8 +163,7 @@ func NewServer(db *store.DB, log *slog.Logger, cfg Config) (http.Handler, error)
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	s.sessions = sm
-	static, _ := fs.Sub(staticFS, "static")
-	return s.routes(http.FileServerFS(static)), nil
+	return s.routes(), nil
 }
 
 // Prefs are a visitor's reading settings, remembered in cookies.

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"path"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,11 +46,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	smtpFrom := fs.String("smtp-from", getenv("GONGKAI_SMTP_FROM"), "发件人，如 \"政府信息公开 <noreply@example.gov.cn>\"")
 	smtpSecurity := fs.String("smtp-security", "starttls", "SMTP 加密方式：starttls、tls 或 none（仅限本机中继）")
 	reminderHour := fs.Int("reminder-hour", 8, "每个工作日向公开专员发送到期提醒邮件的时刻（0—23 时）")
+	defLogFormat := getenv("GONGKAI_LOG_FORMAT")
+	if defLogFormat == "" {
+		defLogFormat = "auto"
+	}
+	logFormat := fs.String("log-format", defLogFormat, "日志格式：text（便于阅读）、json（便于日志系统收集）或 auto（标准错误输出是终端时 text，否则 json），也可用 GONGKAI_LOG_FORMAT")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *reminderHour < 0 || *reminderHour > 23 {
 		return &exitError{code: 2, msg: "--reminder-hour 应为 0—23"}
+	}
+	log, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return err
 	}
 	var sender mail.Sender
 	if *smtpHost != "" {
@@ -60,16 +69,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		sender = smtp
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	db, err := d.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	var seeded *demoSeeded
 	var background sync.WaitGroup
 	defer background.Wait() // before the database closes
 	if *demo {
-		seeded, err := seedDemo(ctx, db, stdout)
+		seeded, err = seedDemo(ctx, db, stdout)
 		if err != nil {
 			return userError(err)
 		}
@@ -93,6 +102,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	fmt.Fprintf(stdout, "gongkai 已启动：http://%s/（数据库：%s，启动用时 %d 毫秒）\n", ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
+	if *demo {
+		base := *baseURL
+		if base == "" {
+			base = "http://" + displayAddr(ln.Addr())
+		}
+		printDemoGuide(stdout, strings.TrimSuffix(base, "/"), seeded, &d)
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -145,7 +161,13 @@ var demoReports embed.FS
 type demoSeeded struct {
 	health            *disclosure.Agency
 	officer, approver *disclosure.User
+	// totp holds the second-factor secrets of the system roles' accounts, in the order they were made, for the
+	// first-run guide.
+	totp []demoTOTP
 }
+
+// demoTOTP is a demo account's second-factor secret.
+type demoTOTP struct{ username, secret string }
 
 // seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, an account for
 // each role (printing the sign-in details) and the health bureau's applications. It returns nil when the demo was
@@ -209,6 +231,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 	}
 	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
 	made := map[string]*disclosure.User{}
+	var totps []demoTOTP
 	for _, acc := range []struct {
 		user, name string
 		grant      disclosure.Grant
@@ -242,6 +265,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 				return nil, err
 			}
 			totp = "  动态验证码密钥 " + secret
+			totps = append(totps, demoTOTP{acc.user, secret})
 		}
 		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s%s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw, totp)
 	}
@@ -250,5 +274,5 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
-	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"]}, nil
+	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"], totp: totps}, nil
 }

@@ -74,6 +74,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return nil
 	})
+	defLogFormat := getenv("GONGKAI_LOG_FORMAT")
+	if defLogFormat == "" {
+		defLogFormat = "auto"
+	}
+	logFormat := fs.String("log-format", defLogFormat, "日志格式：text（便于阅读）、json（便于日志系统收集）或 auto（标准错误输出是终端时 text，否则 json），也可用 GONGKAI_LOG_FORMAT")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -84,6 +89,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *reminderHour < 0 || *reminderHour > 23 {
 		return &exitError{code: 2, msg: "--reminder-hour 应为 0—23"}
 	}
+	log, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
 	var sender mail.Sender
 	if *smtpHost != "" {
 		smtp, err := mail.NewSMTP(mail.SMTPConfig{Host: *smtpHost, Port: *smtpPort, Username: *smtpUser, Password: getenv("GONGKAI_SMTP_PASSWORD"), From: *smtpFrom, Security: *smtpSecurity})
@@ -92,7 +101,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		sender = smtp
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	db, err := d.openReading(ctx, true)
 	if err != nil {
 		return err
@@ -104,6 +112,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := startAudit(ctx, db, *checkpointFile, log, stderr); err != nil {
 		return err
 	}
+	var seeded *demoSeeded
 	var background sync.WaitGroup
 	defer background.Wait() // before the database closes
 	ctx, stopBackground := context.WithCancel(ctx)
@@ -111,7 +120,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	checkpoints := &store.AuditCheckpointer{DB: db, Path: *checkpointFile, Every: *checkpointEvery, Log: log}
 	background.Go(func() { checkpoints.Run(ctx) })
 	if *demo {
-		seeded, err := seedDemo(ctx, db, stdout)
+		seeded, err = seedDemo(ctx, db, stdout)
 		if err != nil {
 			return userError(err)
 		}
@@ -126,7 +135,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Views of item pages are counted in memory and written every 10 s, and once more after the last request.
 	hits := web.NewHitCounter(db, log)
 	h, err := web.NewServer(db, log, web.Config{Site: *site, SecureCookies: *secure || useTLS, Location: loc, BaseURL: *baseURL, Hits: hits,
-		AuditCheckpointFile: *checkpointFile, TrustedProxies: proxies})
+		AuditCheckpointFile: *checkpointFile, TrustedProxies: proxies, SendsMail: sender != nil})
 	if err != nil {
 		return err
 	}
@@ -147,6 +156,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		scheme = "https"
 	}
 	fmt.Fprintf(stdout, "gongkai 已启动：%s://%s/（数据库：%s，启动用时 %d 毫秒）\n", scheme, ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
+	if *demo {
+		base := *baseURL
+		if base == "" {
+			base = scheme + "://" + displayAddr(ln.Addr())
+		}
+		printDemoGuide(stdout, strings.TrimSuffix(base, "/"), seeded, &d)
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", useTLS, "trusted_proxies", len(proxies))
 	errc := make(chan error, 1)
 	go func() {
@@ -242,7 +258,13 @@ var demoReports embed.FS
 type demoSeeded struct {
 	health            *disclosure.Agency
 	officer, approver *disclosure.User
+	// totp holds the second-factor secrets of the system roles' accounts, in the order they were made, for the
+	// first-run guide.
+	totp []demoTOTP
 }
+
+// demoTOTP is a demo account's second-factor secret.
+type demoTOTP struct{ username, secret string }
 
 // seedDemo creates, once, a demo region with the five agencies of the seed reports and a few more, an account for
 // each role (printing the sign-in details) and the health bureau's applications. It returns nil when the demo was
@@ -306,6 +328,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 	}
 	fmt.Fprintln(stdout, "已创建示范数据（含五份真实的年度报告）。各角色账号（密码只显示这一次）：")
 	made := map[string]*disclosure.User{}
+	var totps []demoTOTP
 	for _, acc := range []struct {
 		user, name string
 		grant      disclosure.Grant
@@ -339,6 +362,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 				return nil, err
 			}
 			totp = "  动态验证码密钥 " + secret
+			totps = append(totps, demoTOTP{acc.user, secret})
 		}
 		fmt.Fprintf(stdout, "  %-12s %-10s 密码 %s%s\n", acc.user, disclosure.RoleNames[acc.grant.Role], pw, totp)
 	}
@@ -347,5 +371,5 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
-	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"]}, nil
+	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"], totp: totps}, nil
 }

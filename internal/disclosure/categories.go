@@ -1,5 +1,10 @@
 package disclosure
 
+import (
+	"sort"
+	"strings"
+)
+
 // DefaultCategories is the 主题分类 tree gongkai seeds: a general classification of government information (after
 // the State Council's 公文主题词 headings) and, under 卫生健康, the items of the health sector's standard catalogue
 // for grassroots disclosure (卫生健康领域基层政务公开标准目录). The first-level 公共卫生服务事项 and its services are
@@ -52,4 +57,61 @@ var DefaultCategories = []Category{
 	{Code: "environment", Name: "环境保护", Order: 90},
 	{Code: "construction", Name: "城乡建设", Order: 100},
 	{Code: "other", Name: "其他", Order: 999},
+}
+
+// CategoryOption is one entry of a 主题分类 select: a category, its depth in the tree (0 at the top) and its name
+// indented by that depth with ideographic spaces.
+type CategoryOption struct {
+	Code, Name, Label string
+	Depth             int
+}
+
+// CategoryOptions lays the tree out for a select: each category directly after its parent (following Parent, not
+// the order numbers, which only rank siblings: 预防接种's 811 would otherwise land after 城乡建设's 100), siblings by
+// order and then code. A category whose parent is missing, or which sits in a cycle, is shown at the top level, so
+// that none is lost.
+func CategoryOptions(cats []Category) []CategoryOption {
+	byCode := make(map[string]bool, len(cats))
+	for _, c := range cats {
+		byCode[c.Code] = true
+	}
+	children := map[string][]Category{}
+	for _, c := range cats {
+		p := c.Parent
+		if !byCode[p] || p == c.Code {
+			p = ""
+		}
+		children[p] = append(children[p], c)
+	}
+	for _, list := range children {
+		sort.SliceStable(list, func(i, j int) bool {
+			if list[i].Order != list[j].Order {
+				return list[i].Order < list[j].Order
+			}
+			return list[i].Code < list[j].Code
+		})
+	}
+	out := make([]CategoryOption, 0, len(cats))
+	seen := make(map[string]bool, len(cats))
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		for _, c := range children[parent] {
+			if seen[c.Code] {
+				continue
+			}
+			seen[c.Code] = true
+			out = append(out, CategoryOption{Code: c.Code, Name: c.Name, Depth: depth, Label: strings.Repeat("　", depth) + c.Name})
+			walk(c.Code, depth+1)
+		}
+	}
+	walk("", 0)
+	// Categories in a cycle are reachable from no root: show them at the top level.
+	for _, c := range cats {
+		if !seen[c.Code] {
+			seen[c.Code] = true
+			out = append(out, CategoryOption{Code: c.Code, Name: c.Name, Label: c.Name})
+			walk(c.Code, 1)
+		}
+	}
+	return out
 }

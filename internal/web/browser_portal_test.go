@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,16 @@ func TestBrowserPublicFindsAnItemAndSubscribes(t *testing.T) {
 	ctx := newBrowser(t)
 	base := f.srv.URL
 	run(t, ctx, chromedp.Navigate(base+"/agencies/2/"))
+	// The stylesheets come under their content-hashed names and the browser applies them.
+	sheets := run(t, ctx, chromedp.Evaluate[[]string](`[...document.styleSheets].map(s => new URL(s.href).pathname + " " + s.cssRules.length)`))
+	if len(sheets) != 3 {
+		t.Errorf("stylesheets %q", sheets)
+	}
+	for _, s := range sheets {
+		if !regexp.MustCompile(`^/static/[a-z]+\.[0-9a-f]{8}\.css [1-9]`).MatchString(s) {
+			t.Errorf("stylesheet %q is not a hashed name with rules", s)
+		}
+	}
 	submit(t, ctx, `#catalogue a[href="/agencies/2/catalogue"]`)
 	axeCheck(t, ctx, "目录")
 	// By category: 卫生健康 › 公共卫生服务 › 预防接种.
@@ -50,7 +61,7 @@ func TestBrowserPublicFindsAnItemAndSubscribes(t *testing.T) {
 	run(t, ctx, chromedp.SendKeys(css("#email"), "reader@example.com"))
 	submit(t, ctx, "form.subscribe button[type=submit]")
 	axeCheck(t, ctx, "订阅已提交")
-	if msg := run(t, ctx, chromedp.Text(css("p.ok"))); !strings.Contains(msg, "reader@example.com") {
+	if msg := run(t, ctx, chromedp.Text(css("p.ok"))); !strings.Contains(msg, "reader@example.com") || strings.Contains(msg, "发送了一封") {
 		t.Errorf("after subscribing: %q", msg)
 	}
 	waiting, _, _, _ := f.db.OutboxStats(context.Background())

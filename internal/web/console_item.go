@@ -87,19 +87,6 @@ func itemActor(u *disclosure.User, who catalogue.Who) catalogue.Actor {
 	return catalogue.Actor{Who: who, UserID: &u.ID, Name: u.DisplayName}
 }
 
-// itemCategoryOption is one entry of the 主题分类 select: the tree in display order, indented by depth.
-type itemCategoryOption struct {
-	Code, Label string
-}
-
-func itemCategoryOptions(cats []disclosure.Category) []itemCategoryOption {
-	out := make([]itemCategoryOption, 0, len(cats))
-	for _, c := range cats {
-		out = append(out, itemCategoryOption{c.Code, strings.Repeat("　", strings.Count(c.Code, ".")) + c.Name})
-	}
-	return out
-}
-
 // itemCategoryNames maps codes to names, for lists and pages.
 func itemCategoryNames(cats []disclosure.Category) map[string]string {
 	m := make(map[string]string, len(cats))
@@ -150,7 +137,7 @@ type itemForm struct {
 	Agencies   []*disclosure.Agency
 	AgencyID   int64
 	Agency     *disclosure.Agency
-	Categories []itemCategoryOption
+	Categories []disclosure.CategoryOption
 	Genres     []disclosure.GenreSpec
 	Art20      []itemArt20Option
 	Validities []itemValidityOption
@@ -172,7 +159,7 @@ func (s *Server) newItemForm(ctx context.Context) (*itemForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &itemForm{Categories: itemCategoryOptions(cats), Genres: disclosure.Genres, Art20: itemArt20Options(), Validities: itemValidityOptions}, nil
+	return &itemForm{Categories: disclosure.CategoryOptions(cats), Genres: disclosure.Genres, Art20: itemArt20Options(), Validities: itemValidityOptions}, nil
 }
 
 // itemOfficerAgencies returns the agencies for which the account writes items: where it is an officer.

@@ -48,7 +48,7 @@ type itemsPage struct {
 	Agencies   []*disclosure.Agency
 	States     []disclosure.ItemState
 	Genres     []disclosure.GenreSpec
-	Categories []itemCategoryOption
+	Categories []disclosure.CategoryOption
 	CanEdit    bool
 	Next       string
 	Back       string
@@ -206,7 +206,7 @@ func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	p := itemsPage{Rows: rows, Total: total, View: view, Views: itemViews, Q: q, Agencies: agencies, States: itemStateOrder, Genres: disclosure.Genres,
-		Categories: itemCategoryOptions(cats), CanEdit: hasRole(u, disclosure.Officer), Back: r.URL.RequestURI(), Today: today, cats: itemCategoryNames(cats)}
+		Categories: disclosure.CategoryOptions(cats), CanEdit: hasRole(u, disclosure.Officer), Back: r.URL.RequestURI(), Today: today, cats: itemCategoryNames(cats)}
 	if view == "late" {
 		p.Cutoff = f.FormedBefore
 	}

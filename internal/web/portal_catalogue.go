@@ -139,6 +139,16 @@ func (t *categoryTree) name(code string) string {
 	return ""
 }
 
+// options is the tree as a select's options, each under its parent (disclosure.CategoryOptions), with chosen
+// selected.
+func (t *categoryTree) options(chosen string) []option {
+	out := make([]option, 0, len(t.List))
+	for _, c := range disclosure.CategoryOptions(t.List) {
+		out = append(out, option{Value: c.Code, Name: c.Label, Selected: c.Code == chosen})
+	}
+	return out
+}
+
 // path returns the category and its parents, top first.
 func (t *categoryTree) path(code string) []disclosure.Category {
 	var out []disclosure.Category

@@ -196,10 +196,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, a *disclosur
 			d.Agencies = append(d.Agencies, option{Value: strconv.FormatInt(x.ID, 10), Name: x.Name, Selected: x.ID == p.Agency})
 		}
 	}
-	for _, c := range cats.List {
-		depth := len(cats.path(c.Code)) - 1
-		d.Categories = append(d.Categories, option{Value: c.Code, Name: strings.Repeat("　", depth) + c.Name, Selected: c.Code == p.Category})
-	}
+	d.Categories = cats.options(p.Category)
 	for _, g := range disclosure.Genres {
 		d.Genres = append(d.Genres, option{Value: string(g.ID), Name: g.Name, Selected: g.ID == p.Genre})
 	}

@@ -51,10 +51,7 @@ func (s *Server) subscribeOptions(r *http.Request, f *subscribeForm) error {
 	if err != nil {
 		return err
 	}
-	f.Categories = nil
-	for _, c := range cats.List {
-		f.Categories = append(f.Categories, option{Value: c.Code, Name: strings.Repeat("　", len(cats.path(c.Code))-1) + c.Name, Selected: c.Code == f.Category})
-	}
+	f.Categories = cats.options(f.Category)
 	return nil
 }
 
@@ -156,7 +153,11 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		strike.giveBack()
-		fail(http.StatusTooManyRequests, "短时间内提交的订阅较多，请几分钟后再试；已发出的确认邮件请查收（也请查看垃圾邮件文件夹）")
+		msg := "短时间内提交的订阅较多，请几分钟后再试；已发出的确认邮件请查收（也请查看垃圾邮件文件夹）"
+		if !s.cfg.SendsMail {
+			msg = "短时间内提交的订阅较多，请几分钟后再试；您的订阅申请已记录，本站开通邮件发送后会发出确认邮件"
+		}
+		fail(http.StatusTooManyRequests, msg)
 		return
 	}
 	sub := &store.Subscription{Email: f.Email, Category: f.Category, Keyword: f.Keyword, Token: newSubscribeToken()}
@@ -181,7 +182,11 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	strike.giveBack()
-	s.render(w, r, http.StatusOK, "subscribe_done", "请查收确认邮件", map[string]any{"Email": f.Email, "Topic": topic, "Days": int(confirmWithin.Hours() / 24)})
+	title := "请查收确认邮件"
+	if !s.cfg.SendsMail {
+		title = "订阅申请已记录"
+	}
+	s.render(w, r, http.StatusOK, "subscribe_done", title, map[string]any{"Email": f.Email, "Topic": topic, "Days": int(confirmWithin.Hours() / 24), "Sent": s.cfg.SendsMail})
 }
 
 // subscriptionTopic names what a subscription follows, in the words of its e-mails and pages.

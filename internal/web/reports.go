@@ -105,9 +105,3 @@ func (s *Server) annualReportFile(w http.ResponseWriter, r *http.Request) {
 	}
 	s.errorPage(w, r, http.StatusNotFound)
 }
-
-func (s *Server) reportCSS(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	render.HTMLStyle(w)
-}

@@ -94,7 +94,6 @@ var Routes = []Route{
 	{"GET /agencies/{id}/guide", Public, (*Server).guide, true},
 	{"GET /agencies/{id}/reports/{year}", Public, (*Server).annualReport, true},
 	{"GET /agencies/{id}/reports/{year}/download/{format}", Public, (*Server).annualReportFile, false},
-	{"GET /static/report.css", Public, (*Server).reportCSS, false},
 	{"GET /prefs", Public, (*Server).prefs, false},
 	{"GET /console/login", Public, (*Server).loginForm, false},
 	{"POST /console/login", Public, (*Server).login, false},
@@ -194,9 +193,8 @@ var Routes = []Route{
 	{"POST /console/cases/{id}/item", EditItems, (*Server).caseToItem, false},
 }
 
-func (s *Server) routes(static http.Handler) http.Handler {
+func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", static))
 	for _, rt := range Routes {
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rt.handler(s, w, r) })
 		if rt.Permission != Public {
@@ -212,5 +210,6 @@ func (s *Server) routes(static http.Handler) http.Handler {
 	// Cross-origin state-changing requests are refused (Go's CSRF protection), with our own 403 page.
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusForbidden) }))
-	return s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.sessions.LoadAndSave(csrf.Handler(mux))))
+	// Static files are answered before sessions, so that they carry no "Vary: Cookie" and touch no session.
+	return s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.staticFirst(s.sessions.LoadAndSave(csrf.Handler(mux)))))
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/report/render"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
@@ -92,6 +93,9 @@ type Config struct {
 	// Hits counts item page views in memory; the serve command runs its Run and calls its Flush at shutdown. Nil:
 	// the server makes its own, whose counts reach the database only if something calls Flush (tests).
 	Hits *HitCounter
+	// SendsMail says that an SMTP server is configured, so that the outbox is sent: without it e-mails wait in
+	// the outbox, and pages must not tell anybody that one was sent.
+	SendsMail bool
 	// SitemapLimit is the most URLs in one sitemap file (default 50,000, the sitemap protocol's limit); beyond it
 	// sitemap.xml is a sitemap index.
 	SitemapLimit int
@@ -105,6 +109,7 @@ type Server struct {
 	db       *store.DB
 	log      *slog.Logger
 	cfg      Config
+	static   *staticAssets
 	sessions *scs.SessionManager
 	tmpl     map[string]*template.Template
 	now      func() time.Time
@@ -181,12 +186,22 @@ func newServer(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.formKey = key
+	var reportCSS bytes.Buffer
+	if err := render.HTMLStyle(&reportCSS); err != nil {
+		return nil, fmt.Errorf("web: report stylesheet: %w", err)
+	}
+	staticDir, _ := fs.Sub(staticFS, "static")
+	static, err := newStaticAssets(staticDir, map[string][]byte{"report.css": reportCSS.Bytes()})
+	if err != nil {
+		return nil, err
+	}
+	s.static = static
 	names, err := pages()
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range names {
-		t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
+		t, err := template.New("").Funcs(funcs).Funcs(template.FuncMap{"static": static.url}).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -202,8 +217,7 @@ func newServer(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	s.sessions = sm
-	static, _ := fs.Sub(staticFS, "static")
-	s.handler = s.routes(http.FileServerFS(static))
+	s.handler = s.routes()
 	return s, nil
 }
 

@@ -24,6 +24,117 @@ type token struct {
 	blank bool
 	// prose marks a sentence of narrative (long, or with a full stop): never a label, never a figure.
 	prose bool
+	// spaced marks a figure of a line whose cells are separated by spaces only (PDF text layers, copy-paste from
+	// a PDF viewer): a blank cell leaves no trace there, and neighbouring cells may run together.
+	spaced bool
+}
+
+// splitSpaced splits a line whose figures are separated by spaces ("一、本年新收政府信息公开申请数量 3001 53 0 0
+// 61 4 3119", "0 0 0 … 0") into its label (possibly "") and its figure cells; figs is nil when the line is not
+// such a row. A run of digits glued to the label ("（一）予以公开713000074") is one cell. A line with a full stop
+// is prose; a line of one figure stays one cell, as in a table printed one cell per line.
+func splitSpaced(l string) (label string, figs []string) {
+	if len(l) > 600 || !hasDigit(l) || has(l, "。") {
+		return "", nil
+	}
+	end := len(l)
+	var rev []string
+	for end > 0 {
+		j := strings.LastIndexByte(l[:end], ' ')
+		f := l[j+1 : end]
+		if f == "" {
+			end = j
+			continue
+		}
+		if !isFigureField(f) {
+			break
+		}
+		rev = append(rev, f)
+		end = j
+		if j < 0 {
+			end = 0
+		}
+	}
+	label = strings.TrimSpace(l[:max(end, 0)])
+	spacedRun := len(rev)
+	if label != "" {
+		// Digits glued to the end of the label.
+		k := len(label)
+		for k > 0 && isDigit(label[k-1]) {
+			k--
+		}
+		if k < len(label) && k > 0 && label[k-1] >= 0x80 && (len(rev) > 0 || !strings.ContainsAny(label, "，,；") && utf8.RuneCountInString(label) <= 40) {
+			rev = append(rev, label[k:])
+			label = strings.TrimSpace(label[:k])
+		}
+	}
+	switch {
+	case len(rev) == 0:
+		return "", nil
+	case label == "" && len(rev) < 2:
+		return "", nil
+	case label != "" && spacedRun == 1 && len(rev) == 1 && (strings.ContainsAny(label, "，,；") || utf8.RuneCountInString(label) > 40):
+		return "", nil // a sentence broken before its last number
+	}
+	if label != "" && !hasCJK(label) {
+		return "", nil
+	}
+	figs = make([]string, len(rev))
+	for i, f := range rev {
+		figs[len(rev)-1-i] = f
+	}
+	return label, figs
+}
+
+// isFigureField reports whether a space-separated field is one cell of figures: a number, with a unit
+// ("251000元") or not, or a dash cell.
+func isFigureField(f string) bool {
+	if len(f) <= 6 && dashCells[f] {
+		return true
+	}
+	c := f
+	if c[0] == '-' || c[0] == '+' {
+		c = c[1:]
+	}
+	if c == "" || !isDigit(c[0]) {
+		return false
+	}
+	for _, u := range cellUnits[:3] {
+		if strings.HasSuffix(c, u) {
+			c = c[:len(c)-len(u)]
+			break
+		}
+	}
+	dot := false
+	for i := 0; i < len(c); i++ {
+		switch {
+		case isDigit(c[i]):
+		case (c[i] == '.' || c[i] == ',') && !dot && i > 0 && i < len(c)-1:
+			dot = c[i] == '.'
+		default:
+			return false
+		}
+	}
+	return isDigit(c[len(c)-1])
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCJK reports whether s holds a character that is not ASCII.
+func hasCJK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // value reports whether the token is a figure of a table: a number or a blank cell.
@@ -48,7 +159,22 @@ func tokenize(lines []string, from, to int) []token {
 	for i := from; i < to; i++ {
 		l := lines[i]
 		if strings.IndexByte(l, '\t') < 0 && strings.IndexByte(l, '|') < 0 {
-			out = append(out, makeToken(l, i, -1))
+			label, figs := splitSpaced(l)
+			if figs == nil {
+				out = append(out, makeToken(l, i, -1))
+				continue
+			}
+			field := 0
+			if label != "" {
+				out = append(out, makeToken(label, i, 0))
+				field = 1
+			}
+			for _, f := range figs {
+				t := makeToken(f, i, min(field, 1<<14))
+				t.spaced = true
+				out = append(out, t)
+				field++
+			}
 			continue
 		}
 		field, start := 0, 0

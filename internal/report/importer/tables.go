@@ -389,14 +389,26 @@ func (p *parser) find(k string) int {
 // to its end, and surplus empty fields at its start or end — cells spanning two columns — are dropped, so that
 // the figures keep their columns. It returns the values, their units, and the index of the first token not used.
 func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, int) {
+	vals, units, _, next := readCells(toks, i, n, isLabel)
+	return vals, units, next
+}
+
+// readCells is readValues that also returns the cells as printed ("" for a blank), for the rows whose cells do
+// not match the columns.
+func readCells(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, []string, int) {
 	vals := make([]float64, 0, n+2)
 	units := make([]string, 0, n+2)
 	blanks := make([]bool, 0, n+2)
+	raw := make([]string, 0, n+2)
 	cont, line := 0, int32(-1)
+	spacedLine := int32(-1)
 	for ; i < len(toks); i++ {
 		t := &toks[i]
 		if len(vals) >= n && (t.field < 0 || t.line != line) {
 			break
+		}
+		if spacedLine >= 0 && t.line != spacedLine {
+			break // a row of space-separated figures ends with its line
 		}
 		if !t.value() {
 			// The rest of a label split over lines; never a numbered sub-row ("1.申请人…").
@@ -409,18 +421,59 @@ func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, [
 		vals = append(vals, t.num)
 		units = append(units, t.unitName())
 		blanks = append(blanks, t.blank)
+		if t.blank && t.text == "" {
+			raw = append(raw, "")
+		} else {
+			raw = append(raw, t.text)
+		}
 		line = -1
 		if t.field >= 0 {
 			line = t.line
 		}
+		if t.spaced {
+			spacedLine = t.line
+		}
 	}
 	for len(vals) > n && blanks[0] {
-		vals, units, blanks = vals[1:], units[1:], blanks[1:]
+		vals, units, blanks, raw = vals[1:], units[1:], blanks[1:], raw[1:]
 	}
 	for len(vals) > n && blanks[len(blanks)-1] {
-		vals, units, blanks = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1]
+		vals, units, blanks, raw = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1], raw[:len(raw)-1]
 	}
-	return vals, units, i
+	return vals, units, raw, i
+}
+
+// vanishing reports whether blank cells of the row read from toks[from:to] may have vanished: the row's figures
+// are separated by spaces, as in a PDF text layer. Between TABs and bars a blank cell keeps its place; in a table
+// printed one cell per line a missing cell may as well be a lost figure, so such a row stays unread.
+func vanishing(toks []token, from, to int) bool {
+	for i := from; i < to && i < len(toks); i++ {
+		if toks[i].value() && toks[i].spaced {
+			return true
+		}
+	}
+	return false
+}
+
+// labelStart reports whether a cell starts a numbered row label ("1.属于国家秘密", "（三）不予公开", "四、结转…"):
+// words before it belong to the label of the row above, wrapped onto its own line.
+func labelStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	i := 0
+	for i < len(s) && i < 2 && isDigit(s[i]) {
+		i++
+	}
+	if i > 0 {
+		return strings.HasPrefix(s[i:], ".") || strings.HasPrefix(s[i:], "、") || strings.HasPrefix(s[i:], "．")
+	}
+	if strings.HasPrefix(s, "（") || strings.HasPrefix(s, "(") {
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, "（("))
+		return strings.ContainsRune(numerals, r)
+	}
+	r, sz := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(numerals, r) && strings.HasPrefix(s[sz:], "、")
 }
 
 // readRequests reads the section 三 table. Rows are matched in printed order by their label words; a label
@@ -452,7 +505,8 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 		case t.key == "":
 			continue
 		}
-		if fresh {
+		if fresh || labelStart(t.text) {
+			// A numbered label starts a row: words gathered before it are the wrapped end of the row above.
 			buf, fresh = "", false
 		}
 		buf += t.key
@@ -480,15 +534,28 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 		if row.Header {
 			continue
 		}
-		vals, _, next := readValues(toks, i+1, n, inWindow)
+		vals, _, raw, next := readCells(toks, i+1, n, inWindow)
+		from := i + 1
 		i = next - 1
 		switch {
+		case len(vals) == n && next < len(toks) && toks[next].value() && toks[next].field < 0 && toks[next-1].field < 0:
+			// More figures follow one per line than the row has columns: the figures of rows whose labels were
+			// printed together (a PDF text layer in reading order), which cannot be told apart.
+			extra := 0
+			for next < len(toks) && toks[next].value() {
+				next++
+				extra++
+			}
+			i = next - 1
+			p.cellsFinding(spec, row, n+extra, n)
 		case len(vals) == n:
 			p.setRow(spec, row.ID, vals)
 		case next >= len(toks) && atEnd:
 			cut = match
 		case len(vals) > 0:
-			p.cellsFinding(spec, row, len(vals), n)
+			if !p.pend(spec, row, raw, vanishing(toks, from, next)) {
+				p.cellsFinding(spec, row, len(vals), n)
+			}
 		default:
 			// No figures at all: words that name the row ("本年新收政府信息公开申请2件" in a note above the
 			// table), not the row itself, which may still come.
@@ -587,14 +654,16 @@ func (p *parser) readAppeals(spec *report.TableSpec, toks []token, atEnd bool) {
 		if !t.isNum && !(t.blank && figureLine(i)) {
 			continue
 		}
-		vals, _, next := readValues(toks, i, n, func(string) bool { return true })
+		vals, _, raw, next := readCells(toks, i, n, func(string) bool { return true })
 		switch {
 		case len(vals) == n:
 			p.setRow(spec, report.RowCases, vals)
 		case next >= len(toks) && atEnd:
 			p.truncFinding(spec, spec.Rows[0])
 		default:
-			p.cellsFinding(spec, spec.Rows[0], len(vals), n)
+			if !p.pend(spec, spec.Rows[0], raw, vanishing(toks, i, next)) {
+				p.cellsFinding(spec, spec.Rows[0], len(vals), n)
+			}
 		}
 		return
 	}

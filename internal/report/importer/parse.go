@@ -25,6 +25,8 @@ type parser struct {
 	mixed string
 	// pending are the rows left for the table's relations to settle (readings.go).
 	pending []pendingRow
+	// tablesAt holds, by section, the section's heading and the line of its table's first figure.
+	tablesAt map[string][2]string
 }
 
 // heading is a section heading found at the start of a line.

@@ -333,15 +333,40 @@ func (p *parser) readTables() {
 		}
 	}
 	if ok2 && !p.otherFormatIn(lo2, hi2) {
-		p.readSection2(f, tokenize(p.lines, lo2, hi2), hi2 >= len(p.lines))
+		toks := tokenize(p.lines, lo2, hi2)
+		p.tableFound("二", toks)
+		p.readSection2(f, toks, hi2 >= len(p.lines))
 	}
 	if ok3 {
 		spec, _ := f.Table(report.TableRequests)
-		p.readRequests(spec, tokenize(p.lines, lo3, hi3), hi3 >= len(p.lines))
+		toks := tokenize(p.lines, lo3, hi3)
+		p.tableFound("三", toks)
+		p.readRequests(spec, toks, hi3 >= len(p.lines))
 	}
 	if ok4 {
 		spec, _ := f.Table(report.TableAppeals)
-		p.readAppeals(spec, tokenize(p.lines, lo4, hi4), hi4 >= len(p.lines))
+		toks := tokenize(p.lines, lo4, hi4)
+		p.tableFound("四", toks)
+		p.readAppeals(spec, toks, hi4 >= len(p.lines))
+	}
+}
+
+// tableFound notes where a section's table stands: its first figure, when the section holds one.
+func (p *parser) tableFound(section string, toks []token) {
+	for i := range toks {
+		if toks[i].isNum {
+			if p.tablesAt == nil {
+				p.tablesAt = map[string][2]string{}
+			}
+			head := ""
+			for _, h := range p.heads {
+				if h.id == section {
+					head = h.text
+				}
+			}
+			p.tablesAt[section] = [2]string{head, p.lines[toks[i].line]}
+			return
+		}
 	}
 }
 
@@ -616,7 +641,7 @@ func (p *parser) cellsFinding(spec *report.TableSpec, row report.Row, got, want 
 	if row.Label == "" {
 		where = "表格"
 	}
-	p.findings = append(p.findings, report.Finding{Rule: "I-CELLS", Severity: report.Error, Section: spec.Section, Row: spec.RowPath(row),
+	p.findings = append(p.findings, report.Finding{Rule: "I-CELLS", Severity: report.Warning, Section: spec.Section, Row: spec.RowPath(row),
 		Message: fmt.Sprintf("第%s部分%s读到 %d 个数字，应为 %d 个；无法确定空白单元格的位置，未采用该行数据，请核对原文", spec.Section, where, got, want)})
 }
 

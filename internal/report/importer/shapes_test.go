@@ -1,6 +1,10 @@
 package importer
 
 import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,5 +64,216 @@ func TestSingleSpaceSeparatedCells(t *testing.T) {
 	}
 	if !strings.Contains(text, "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0") {
 		t.Fatal("the variant lost its row of fifteen zeros")
+	}
+}
+
+// corpusFile is one report of the corpus with the figures it is known to hold.
+type corpusFile struct {
+	name string
+	text string
+	want *report.Report
+}
+
+// corpus returns the five seeds (the figures they hold are those read from the seed itself, checked in detail by
+// the seed tests) and the variants: seed 004 with rows joined by bars (blank cells, a blank last cell) and by single
+// spaces, and testdata/corpus: a report with figures in every kind of row rendered to PDF and turned back into text
+// by pdftotext (-layout and plain), with wrapped labels, vanished blank cells and run-together digits.
+func corpus(t *testing.T) []corpusFile {
+	t.Helper()
+	var out []corpusFile
+	for _, p := range []string{"000", "001", "002", "003", "004"} {
+		name, data := seed(t, p)
+		res, err := Read(context.Background(), name, data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, corpusFile{name: "seed " + p, text: string(data), want: res.Report})
+	}
+	base := seed004(t)
+	want004 := parseText(t, base).Report
+	pipe := joinRows(base, " | ")
+	pipe = mustReplace(t, pipe, "2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0", "2.重复申请 | 0 |  |  |  |  |  | ")
+	pipe = mustReplace(t, pipe, "(一)予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1", "(一)予以公开 | 1 |  |  |  |  |  | 1 | ")
+	out = append(out, corpusFile{"004 pipe with blanks", pipe, want004}, corpusFile{"004 single spaces", joinRows(base, " "), want004})
+	files, _ := filepath.Glob("testdata/corpus/*.txt")
+	if len(files) < 8 {
+		t.Fatalf("corpus files = %v", files)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// a-layout.txt holds the figures of a.json; seed004-layout.txt those of seed004.json.
+		wantFile := strings.SplitN(filepath.Base(f), "-", 2)[0] + ".json"
+		js, err := os.ReadFile(filepath.Join("testdata/corpus", wantFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := new(report.Report)
+		if err := json.Unmarshal(js, want); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, corpusFile{filepath.Base(f), string(data), want})
+	}
+	return out
+}
+
+// TestCorpus imports the whole corpus: at least 95% of the table cells read, none wrong in sections 三 and 四
+// (nor elsewhere), and no error finding for a report whose tables are consistent.
+func TestCorpus(t *testing.T) {
+	var total, read, wrong int
+	for _, c := range corpus(t) {
+		res, err := Read(context.Background(), c.name+".txt", []byte(c.text), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		n, r := 0, 0
+		for tid, g := range c.want.Tables {
+			for row, cols := range g {
+				for col, v := range cols {
+					n++
+					got, ok := res.Report.Value(tid, row, col)
+					if !ok {
+						continue
+					}
+					r++
+					if got != v {
+						wrong++
+						t.Errorf("%s: %s/%s/%s = %v, want %v", c.name, tid, row, col, got, v)
+					}
+				}
+			}
+		}
+		// Figures read where the known report has none are wrong too.
+		for tid, g := range res.Report.Tables {
+			for row, cols := range g {
+				for col := range cols {
+					if _, ok := c.want.Value(tid, row, col); !ok {
+						wrong++
+						t.Errorf("%s: %s/%s/%s read but not in the report", c.name, tid, row, col)
+					}
+				}
+			}
+		}
+		total, read = total+n, read+r
+		consistent := true
+		for _, f := range report.Check(c.want, nil) {
+			consistent = consistent && f.Severity != report.Error
+		}
+		if consistent {
+			for _, f := range res.Findings {
+				if f.Severity == report.Error {
+					t.Errorf("%s: consistent report has error finding %s: %s", c.name, f.Rule, f.Message)
+				}
+			}
+		}
+		t.Logf("%-22s %3d/%3d cells read, consistent=%v, findings %v", c.name, r, n, consistent, rulesOf(res.Findings))
+	}
+	pct := 100 * float64(read) / float64(total)
+	t.Logf("corpus: %d of %d cells read (%.1f%%), %d wrong", read, total, pct, wrong)
+	if pct < 95 {
+		t.Errorf("cells read = %.1f%%, want ≥ 95%%", pct)
+	}
+}
+
+func corpusText(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata/corpus", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestWrappedPDFLabelsJoinTheirOwnRow(t *testing.T) {
+	res, err := Read(context.Background(), "a.txt", []byte(corpusText(t, "a-wrapped.txt")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requestRow(t, res.Report, "refused.law_forbidden", 2, 0, 0, 0, 0, 0, 2)
+	requestRow(t, res.Report, "refused.internal_affairs", 0, 0, 0, 0, 0, 0, 0)
+	requestRow(t, res.Report, "refused.process_info", 0, 0, 0, 0, 0, 0, 0)
+	requestRow(t, res.Report, "unable.not_held", 12, 1, 0, 0, 0, 1, 14)
+	if len(res.Findings) != 0 {
+		t.Errorf("findings %v", res.Findings)
+	}
+}
+
+func TestRunTogetherDigits(t *testing.T) {
+	text := corpusText(t, "a-runtogether.txt")
+	if !strings.Contains(text, "一、本年新收政府信息公开申请数量713000074") {
+		t.Fatal("the variant lost the issue's example")
+	}
+	res, err := Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requestRow(t, res.Report, "new", 71, 3, 0, 0, 0, 0, 74)
+	requestRow(t, res.Report, "unable.not_held", 12, 1, 0, 0, 0, 1, 14)
+	if got := res.Report.Tables[report.TableAppeals][report.RowCases]["review.total"]; got != 6 || countCells(res.Report, report.TableAppeals) != 15 {
+		t.Errorf("s4 = %v", res.Report.Tables[report.TableAppeals])
+	}
+	// A run that two readings fit (10|1|0|0|0|0|11 and 1|0|10|0|0|0|11) and the columns fit neither: not read.
+	text = mustReplace(t, text, "（一）予以公开                40     2     0      0      0        0    42", "（一）予以公开101000011")
+	res, err = Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Report.Tables[report.TableRequests]["disclosed"]; ok {
+		t.Errorf("disclosed guessed: %v", res.Report.Tables[report.TableRequests]["disclosed"])
+	}
+	f, ok := findingOf(res, "I-SPLIT")
+	if !ok || f.Severity != report.Warning || !strings.Contains(f.Message, "101000011") {
+		t.Errorf("I-SPLIT = %+v (%v)", f, rulesOf(res.Findings))
+	}
+	if hasRule(res, "C-2") {
+		t.Errorf("C-2 blames the agency: %v", rulesOf(res.Findings))
+	}
+}
+
+func TestPDFSection4WithVanishedBlanks(t *testing.T) {
+	text := corpusText(t, "a-vanished.txt")
+	res, err := Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := res.Report.Tables[report.TableAppeals][report.RowCases]
+	if len(g) != 15 || g["review.upheld"] != 3 || g["review.corrected"] != 1 || g["review.pending"] != 2 || g["review.total"] != 6 || g["suit_direct.total"] != 1 {
+		t.Errorf("s4 = %v", g)
+	}
+	requestRow(t, res.Report, "disclosed", 40, 2, 0, 0, 0, 0, 42)
+	// Zeros printed as blanks in two groups: twelve readings satisfy the group totals, so the row stays unread,
+	// and the finding says so instead of C-1.
+	text = mustReplace(t, text, "  3 1  0 2  6    1 0      0     0     1       0       0        0        0", "  3 1  2  6    1                         1")
+	res, err = Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Report.Tables[report.TableAppeals]; ok {
+		t.Errorf("s4 guessed: %v", res.Report.Tables[report.TableAppeals])
+	}
+	if f, ok := findingOf(res, "I-SPLIT"); !ok || f.Section != "四" || !strings.Contains(f.Message, "种读法") {
+		t.Errorf("I-SPLIT = %+v", f)
+	}
+	if hasRule(res, "C-1") {
+		t.Errorf("C-1 blames the agency: %v", rulesOf(res.Findings))
+	}
+}
+
+func TestUnreadTableNamesItsLine(t *testing.T) {
+	text := corpusText(t, "a-raw.txt")
+	res, err := Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if f.Rule == "C-1" || f.Rule == "C-2" || strings.Contains(f.Message, "请按规定格式填报") {
+			t.Errorf("finding blames the agency: %+v", f)
+		}
+	}
+	f, ok := findingOf(res, "I-UNREAD")
+	if !ok || f.Severity != report.Warning || f.Section != "三" || !strings.Contains(f.Message, "第三部分表格在原文第 1") || !strings.Contains(f.Message, "不表示报告缺少") {
+		t.Errorf("I-UNREAD = %+v", f)
 	}
 }

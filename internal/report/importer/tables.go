@@ -776,6 +776,11 @@ func (p *parser) readSection2(f *report.Format, toks []token, atEnd bool) {
 		case len(vals) == n:
 			for c, col := range tg.spec.Columns {
 				if col.Unit == "万元" && units[c] == "元" {
+					// The model holds one unit per column; the figure as printed is kept beside it.
+					if p.r.Printed == nil {
+						p.r.Printed = map[string]report.PrintedFigure{}
+					}
+					p.r.Printed[report.PrintedKey(tg.spec.ID, tg.row.ID, col.ID)] = report.PrintedFigure{Value: vals[c], Unit: units[c]}
 					vals[c] /= 10000
 				}
 			}

@@ -201,6 +201,13 @@ func (p *parser) findTitle() {
 			cand = l + p.lines[i+1]
 			agency, year, title, ok = matchTitle(cand)
 		}
+		if i > 0 && titleFragment(p.lines[i-1]) && (ok && partialAgency(agency) || !ok && len(l) < 120 && has(l, "报告")) {
+			// A title split over two lines: "威海市环翠区人民" / "政府2023年政府信息公开工作年度报告", or the agency
+			// alone on the line above "2023年政府信息公开工作年度报告".
+			if a, y, t, ok2 := matchTitle(p.lines[i-1] + l); ok2 && a != "" && !partialAgency(a) {
+				agency, year, title, ok = a, y, t, true
+			}
+		}
 		if !ok {
 			continue
 		}
@@ -214,6 +221,30 @@ func (p *parser) findTitle() {
 			}
 		}
 	}
+}
+
+// titleFragment reports whether a line may be the first part of a title split over two lines: a few Chinese
+// characters and no punctuation.
+func titleFragment(l string) bool {
+	n := utf8.RuneCountInString(l)
+	if n < 2 || n > 30 || strings.ContainsAny(l, "，。；：、|\t ") || has(l, "报告") {
+		return false
+	}
+	for _, r := range l {
+		if !unicode.Is(unicode.Han, r) && !strings.ContainsRune("（）()", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// partialAgency reports whether an agency read from a title is only the end of a name split over two lines
+// ("政府", "信访局", "人民政府"): it names no place.
+func partialAgency(a string) bool {
+	if a == "" {
+		return true
+	}
+	return !strings.ContainsAny(a, "省市县区旗州盟镇乡街道村") && utf8.RuneCountInString(a) <= 5
 }
 
 // periodYear reads the year of the statistical period ("统计期限自2022年1月1日起"), looking only near the words
@@ -365,12 +396,26 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	return agency, year, title, agency != "" || year > 0
 }
 
-// trimAgency removes what precedes an agency name in a title ("关于", chunk numbers, column names).
+// agencyLeads are words that a sentence puts before an agency's name ("请联系桃江县审计局", "2023年威海市环翠区信访局"
+// with the year's digits cut off), longest first.
+var agencyLeads = []string{"如有疑问请联系", "请联系", "联系", "请向", "请与", "现将", "根据", "按照", "依据", "本年度", "年度", "年", "月", "日", "度", "由", "向", "经", "与"}
+
+// trimAgency removes what precedes an agency name in a title or a sentence ("关于", chunk numbers, column names,
+// agencyLeads).
 func trimAgency(s string) string {
 	s = chunkMarker.ReplaceAllString(strings.TrimSpace(s), "")
 	for _, p := range []string{"政府信息公开", "关于", "《"} {
 		if i := strings.LastIndex(s, p); i >= 0 && i+len(p) < len(s) {
 			s = s[i+len(p):]
+		}
+	}
+	for again := true; again; {
+		again = false
+		for _, w := range agencyLeads {
+			if strings.HasPrefix(s, w) && utf8.RuneCountInString(s)-utf8.RuneCountInString(w) >= 3 {
+				s, again = s[len(w):], true
+				break
+			}
 		}
 	}
 	s = strings.TrimRight(s, "《》“”\"'（）")

@@ -277,3 +277,40 @@ func TestUnreadTableNamesItsLine(t *testing.T) {
 		t.Errorf("I-UNREAD = %+v", f)
 	}
 }
+
+func TestAgencyNames(t *testing.T) {
+	body := "\n一、总体情况\n2023年，本机关认真贯彻《条例》。\n五、存在的主要问题及改进情况\n无。\n"
+	for _, c := range []struct{ name, text, want string }{
+		{"title split over two lines", "威海市环翠区人民\n政府2023年政府信息公开工作年度报告" + body, "威海市环翠区人民政府"},
+		{"agency above the year", "威海市环翠区信访局\n2023年政府信息公开工作年度报告" + body, "威海市环翠区信访局"},
+		{"contact sentence", "政府信息公开工作年度报告\n本报告如有疑问，请联系桃江县审计局。" + body, "桃江县审计局"},
+		{"year fragment", "2023年威海市环翠区信访局认真落实政府信息公开工作。" + body, "威海市环翠区信访局"},
+		{"traditional with pinyin", "平píng陰yīn縣xiàn衛wèi生shēng健jiàn康kāng局jú2024年nián政府信息公開工作年度報告" + body, "平阴县卫生健康局"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := Parse("t.txt", c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Report.Agency != c.want {
+				t.Errorf("agency = %q, want %q", res.Report.Agency, c.want)
+			}
+		})
+	}
+	// The whole of seed 004 in traditional characters with pinyin over its title and first paragraph.
+	data, err := os.ReadFile("testdata/traditional-004.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "平陰縣衛生健康局2024年", "平(píng)陰(yīn)縣(xiàn)衛(wèi)生(shēng)健(jiàn)康(kāng)局(jú)2024年", -1)
+	if text == string(data) {
+		t.Fatal("the title was not annotated")
+	}
+	res, err := Parse("t.txt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Report.Agency != "平阴县卫生健康局" || res.Report.Year != 2024 || len(res.Report.Cells()) != 200 {
+		t.Errorf("agency/year/cells = %q/%d/%d", res.Report.Agency, res.Report.Year, len(res.Report.Cells()))
+	}
+}

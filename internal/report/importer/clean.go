@@ -93,6 +93,9 @@ func cleanLine(l string) string {
 
 // isPageNumber reports whether l is a page number of a PDF text layer ("—3—", "- 3 -", "第3页").
 func isPageNumber(l string) bool {
+	if len(l) > 24 || len(l) < 3 {
+		return false
+	}
 	t := strings.Trim(l, " —-－–")
 	if len(t) == 0 || len(t) > 4 || len(t) == len(l) {
 		return false

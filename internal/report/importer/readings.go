@@ -21,6 +21,10 @@ const maxSplitDigits = 20
 // maxReadings bounds the readings kept for one row; more means the row cannot be settled.
 const maxReadings = 4096
 
+// maxChecks bounds the readings weighed against the table's relations in one report (each costs one
+// report.Check, a few tens of microseconds).
+const maxChecks = 2000
+
 // pendingRow is a row left for the table's relations to settle.
 type pendingRow struct {
 	spec  *report.TableSpec
@@ -203,11 +207,16 @@ func relationErrors(r *report.Report) int {
 // settle reads the pending rows that exactly one reading fits, again and again while rows are settled (a row read
 // may allow the relations of another to be evaluated), and reports the others.
 func (p *parser) settle() {
+	budget := maxChecks
 	for progress := true; progress && len(p.pending) > 0; {
 		progress = false
 		for i := 0; i < len(p.pending); i++ {
 			pr := &p.pending[i]
 			if pr.over || len(pr.cands) == 0 {
+				continue
+			}
+			if budget -= len(pr.cands) + 1; budget < 0 {
+				pr.over = true // hostile input: too many readings to weigh
 				continue
 			}
 			base := relationErrors(p.r)

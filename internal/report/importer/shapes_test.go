@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/internal/report"
 )
@@ -243,6 +244,15 @@ func TestPDFSection4WithVanishedBlanks(t *testing.T) {
 		t.Errorf("s4 = %v", g)
 	}
 	requestRow(t, res.Report, "disclosed", 40, 2, 0, 0, 0, 0, 42)
+	// Two narrow columns with no space between them ("02" for 0|2): only the split satisfies the group total.
+	touch := mustReplace(t, text, "  3 1  0 2  6    1 0      0     0     1       0       0        0        0", "  3 1 02 6 1 0 0 0 1 0 0 0 0 0")
+	res, err = Read(context.Background(), "a.txt", []byte(touch), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := res.Report.Tables[report.TableAppeals][report.RowCases]; len(g) != 15 || g["review.other"] != 0 || g["review.pending"] != 2 || g["review.total"] != 6 {
+		t.Errorf("s4 with touching cells = %v (%v)", g, rulesOf(res.Findings))
+	}
 	// Zeros printed as blanks in two groups: twelve readings satisfy the group totals, so the row stays unread,
 	// and the finding says so instead of C-1.
 	text = mustReplace(t, text, "  3 1  0 2  6    1 0      0     0     1       0       0        0        0", "  3 1  2  6    1                         1")
@@ -312,5 +322,48 @@ func TestAgencyNames(t *testing.T) {
 	}
 	if res.Report.Agency != "平阴县卫生健康局" || res.Report.Year != 2024 || len(res.Report.Cells()) != 200 {
 		t.Errorf("agency/year/cells = %q/%d/%d", res.Report.Agency, res.Report.Year, len(res.Report.Cells()))
+	}
+}
+
+func TestPageNumbersOfPDFText(t *testing.T) {
+	for l, want := range map[string]bool{"—3—": true, "- 12 -": true, "－3－": true, "3": false, "2024-01-15": false, "—": false, "第3页": false} {
+		if got := isPageNumber(l); got != want {
+			t.Errorf("isPageNumber(%q) = %v, want %v", l, got, want)
+		}
+	}
+}
+
+// TestRunTogetherSearchIsBounded: a table whose every row ran together, with twenty digits to a row, is settled
+// (or left) quickly.
+func TestRunTogetherSearchIsBounded(t *testing.T) {
+	spec, _ := report.Format2021.Table(report.TableRequests)
+	var b strings.Builder
+	b.WriteString("某县民政局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n")
+	for _, r := range spec.Rows {
+		b.WriteString(r.Label)
+		if !r.Header {
+			b.WriteString("11111111111111111111")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("四、政府信息公开行政复议、行政诉讼情况\n101010101010101010101\n五、存在的主要问题及改进情况\n无。\n")
+	start := time.Now()
+	res, err := Read(context.Background(), "t.txt", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit := 2 * time.Second
+	if raceEnabled {
+		limit *= 10
+	}
+	if d := time.Since(start); d > limit {
+		t.Errorf("took %v", d)
+	}
+	t.Logf("%v, findings %v", time.Since(start), rulesOf(res.Findings))
+	if len(res.Report.Tables) != 0 {
+		t.Errorf("figures invented: %v", res.Report.Tables)
+	}
+	if !hasRule(res, "I-SPLIT") {
+		t.Errorf("findings %v", rulesOf(res.Findings))
 	}
 }

@@ -24,6 +24,9 @@ type token struct {
 	blank bool
 	// prose marks a sentence of narrative (long, or with a full stop): never a label, never a figure.
 	prose bool
+	// runOn marks a run of more digits than one figure has (cells whose separators were lost): a value of the
+	// row, but never read as one figure.
+	runOn bool
 	// spaced marks a figure of a line whose cells are separated by spaces only (PDF text layers, copy-paste from
 	// a PDF viewer): a blank cell leaves no trace there, and neighbouring cells may run together.
 	spaced bool
@@ -137,8 +140,9 @@ func hasCJK(s string) bool {
 	return false
 }
 
-// value reports whether the token is a figure of a table: a number or a blank cell.
-func (t *token) value() bool { return t.isNum || t.blank }
+// value reports whether the token is a figure of a table: a number, a blank cell, or a run of digits too long to
+// be one figure (cells run together).
+func (t *token) value() bool { return t.isNum || t.blank || t.runOn }
 
 // unitName returns the unit written in the token's cell, or "".
 func (t *token) unitName() string {
@@ -227,6 +231,10 @@ func makeToken(s string, line, field int) token {
 		if isDigit(c[len(c)-1]) {
 			if v, err := strconv.ParseFloat(c, 64); err == nil && v > -1e12 && v < 1e12 {
 				t.num, t.isNum = v, true
+				return t
+			}
+			if t.unit == 0 && splittable(c) {
+				t.runOn = true
 				return t
 			}
 		}
@@ -354,7 +362,7 @@ func (p *parser) readTables() {
 // tableFound notes where a section's table stands: its first figure, when the section holds one.
 func (p *parser) tableFound(section string, toks []token) {
 	for i := range toks {
-		if toks[i].isNum {
+		if toks[i].isNum || toks[i].runOn {
 			if p.tablesAt == nil {
 				p.tablesAt = map[string][2]string{}
 			}
@@ -414,17 +422,22 @@ func (p *parser) find(k string) int {
 // to its end, and surplus empty fields at its start or end — cells spanning two columns — are dropped, so that
 // the figures keep their columns. It returns the values, their units, and the index of the first token not used.
 func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, int) {
-	vals, units, _, next := readCells(toks, i, n, isLabel)
+	vals, units, _, runOn, next := readCells(toks, i, n, isLabel)
+	if runOn {
+		// A cell holds several figures: the row has more figures than its cells show, never n.
+		vals, units = append(vals, 0), append(units, "")
+	}
 	return vals, units, next
 }
 
 // readCells is readValues that also returns the cells as printed ("" for a blank), for the rows whose cells do
-// not match the columns.
-func readCells(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, []string, int) {
-	vals := make([]float64, 0, n+2)
-	units := make([]string, 0, n+2)
+// not match the columns, and whether one of them is a run of digits too long for one figure (then the row is
+// never complete as it stands).
+func readCells(toks []token, i, n int, isLabel func(string) bool) (vals []float64, units, raw []string, runOn bool, next int) {
+	vals = make([]float64, 0, n+2)
+	units = make([]string, 0, n+2)
 	blanks := make([]bool, 0, n+2)
-	raw := make([]string, 0, n+2)
+	raw = make([]string, 0, n+2)
 	cont, line := 0, int32(-1)
 	spacedLine := int32(-1)
 	for ; i < len(toks); i++ {
@@ -446,6 +459,7 @@ func readCells(toks []token, i, n int, isLabel func(string) bool) ([]float64, []
 		vals = append(vals, t.num)
 		units = append(units, t.unitName())
 		blanks = append(blanks, t.blank)
+		runOn = runOn || t.runOn
 		if t.blank && t.text == "" {
 			raw = append(raw, "")
 		} else {
@@ -465,7 +479,7 @@ func readCells(toks []token, i, n int, isLabel func(string) bool) ([]float64, []
 	for len(vals) > n && blanks[len(blanks)-1] {
 		vals, units, blanks, raw = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1], raw[:len(raw)-1]
 	}
-	return vals, units, raw, i
+	return vals, units, raw, runOn, i
 }
 
 // vanishing reports whether blank cells of the row read from toks[from:to] may have vanished: the row's figures
@@ -559,11 +573,11 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 		if row.Header {
 			continue
 		}
-		vals, _, raw, next := readCells(toks, i+1, n, inWindow)
+		vals, _, raw, runOn, next := readCells(toks, i+1, n, inWindow)
 		from := i + 1
 		i = next - 1
 		switch {
-		case len(vals) == n && next < len(toks) && toks[next].value() && toks[next].field < 0 && toks[next-1].field < 0:
+		case len(vals) == n && !runOn && next < len(toks) && toks[next].value() && toks[next].field < 0 && toks[next-1].field < 0:
 			// More figures follow one per line than the row has columns: the figures of rows whose labels were
 			// printed together (a PDF text layer in reading order), which cannot be told apart.
 			extra := 0
@@ -573,7 +587,7 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			}
 			i = next - 1
 			p.cellsFinding(spec, row, n+extra, n)
-		case len(vals) == n:
+		case len(vals) == n && !runOn:
 			p.setRow(spec, row.ID, vals)
 		case next >= len(toks) && atEnd:
 			cut = match
@@ -676,12 +690,12 @@ func (p *parser) readAppeals(spec *report.TableSpec, toks []token, atEnd bool) {
 		return lastAnswer
 	}
 	for i, t := range toks {
-		if !t.isNum && !(t.blank && figureLine(i)) {
+		if !t.isNum && !t.runOn && !(t.blank && figureLine(i)) {
 			continue
 		}
-		vals, _, raw, next := readCells(toks, i, n, func(string) bool { return true })
+		vals, _, raw, runOn, next := readCells(toks, i, n, func(string) bool { return true })
 		switch {
-		case len(vals) == n:
+		case len(vals) == n && !runOn:
 			p.setRow(spec, report.RowCases, vals)
 		case next >= len(toks) && atEnd:
 			p.truncFinding(spec, spec.Rows[0])

@@ -365,6 +365,9 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	if !has(s, "报告") && !has(s, "年报") || !has(s, "公开") {
 		return "", 0, "", false
 	}
+	if !hasDigit(s) && !strings.ContainsAny(s, "〇零○") {
+		return "", 0, "", false // every title names its year, in digits or in Chinese numerals with a zero
+	}
 	s = arabicDates(s)
 	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
 		year, _ = strconv.Atoi(s[m[2]:m[3]])

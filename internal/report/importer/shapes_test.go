@@ -367,3 +367,71 @@ func TestRunTogetherSearchIsBounded(t *testing.T) {
 		t.Errorf("findings %v", rulesOf(res.Findings))
 	}
 }
+
+// BenchmarkParseCorpus parses the PDF text layers of the corpus: space-separated cells, wrapped labels, and rows
+// settled by the table's relations.
+func BenchmarkParseCorpus(b *testing.B) {
+	for _, name := range []string{"a-layout.txt", "a-runtogether.txt", "a-vanished.txt"} {
+		data, err := os.ReadFile(filepath.Join("testdata/corpus", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		text := string(data)
+		b.Run(strings.TrimSuffix(name, ".txt"), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Parse(name, text); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestRelationErrorsAgreeWithCheck: the relations weighed when settling a row are report.Check's, counted alike
+// on complete, incomplete and inconsistent tables.
+func TestRelationErrorsAgreeWithCheck(t *testing.T) {
+	relation := map[string]bool{"R3-1": true, "R3-2": true, "R3-3": true, "R4-1": true}
+	for _, c := range corpus(t) {
+		for k := 0; k < 4; k++ {
+			r := *c.want
+			r.Tables = map[string]report.Grid{}
+			for tid, g := range c.want.Tables {
+				ng := report.Grid{}
+				for row, cols := range g {
+					nc := map[string]float64{}
+					for col, v := range cols {
+						nc[col] = v
+					}
+					ng[row] = nc
+				}
+				r.Tables[tid] = ng
+			}
+			switch k {
+			case 1: // a figure changed
+				if g := r.Tables[report.TableRequests]; g != nil {
+					g["disclosed"]["natural_person"] += 3
+				}
+				if g := r.Tables[report.TableAppeals]; g != nil {
+					g[report.RowCases]["review.upheld"]++
+				}
+			case 2: // a row missing
+				delete(r.Tables[report.TableRequests], "total")
+			case 3: // a cell missing
+				if g := r.Tables[report.TableRequests]; g != nil && g["new"] != nil {
+					delete(g["new"], "commercial")
+					g["partial"]["total"] += 1
+				}
+			}
+			want := 0
+			for _, f := range report.Check(&r, nil) {
+				if relation[f.Rule] {
+					want++
+				}
+			}
+			if got := relationErrors(&r); got != want {
+				t.Errorf("%s case %d: relationErrors = %d, report.Check = %d", c.name, k, got, want)
+			}
+		}
+	}
+}

@@ -193,6 +193,9 @@ func tokenize(lines []string, from, to int) []token {
 	return out
 }
 
+// dropSeparators removes the spaces and thousands separators inside a cell ("1 000", "1,000").
+var dropSeparators = strings.NewReplacer(" ", "", ",", "")
+
 // cellUnits are the units a figure's cell may carry; 万 alone is read as 万元.
 var cellUnits = []string{"万元", "元", "万", "件", "条", "个", "项", "次", "例", "份"}
 
@@ -207,7 +210,7 @@ func makeToken(s string, line, field int) token {
 	}
 	c := s
 	if strings.IndexByte(c, ' ') >= 0 || strings.IndexByte(c, ',') >= 0 {
-		c = strings.NewReplacer(" ", "", ",", "").Replace(c)
+		c = dropSeparators.Replace(c)
 		if c == "" {
 			t.blank = field >= 0
 			return t

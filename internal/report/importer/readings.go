@@ -181,6 +181,10 @@ func differs(a, b float64) bool { return a-b > 1e-9 || b-a > 1e-9 }
 // pend records a row whose cells do not match its columns. It reports false when no reading at all is possible
 // (the row keeps the I-CELLS finding of a row whose blank cells cannot be placed).
 func (p *parser) pend(spec *report.TableSpec, row report.Row, cells []string, vanish bool) bool {
+	if len(cells) < 2 {
+		// One figure is not a row whose blanks vanished: all the other cells would be supposed.
+		vanish = false
+	}
 	rel := rowRelation(spec)
 	if rel == nil {
 		rel = func([]float64) bool { return true }

@@ -435,3 +435,16 @@ func TestRelationErrorsAgreeWithCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestOneFigureIsNotARowOfVanishedBlanks: a line with a single figure under section 四 is not read as fifteen
+// cells of which fourteen vanished.
+func TestOneFigureIsNotARowOfVanishedBlanks(t *testing.T) {
+	text := "某县民政局2024年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n本年度本机关行政复议 0\n五、存在的主要问题及改进情况\n无。\n"
+	res, err := Read(context.Background(), "t.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := res.Report.Tables[report.TableAppeals]; ok {
+		t.Errorf("s4 invented from one figure: %v", g)
+	}
+}

@@ -448,3 +448,50 @@ func TestOneFigureIsNotARowOfVanishedBlanks(t *testing.T) {
 		t.Errorf("s4 invented from one figure: %v", g)
 	}
 }
+
+// TestLabelsPrintedTogether: plain pdftotext prints the labels of two rows together and their fourteen figures
+// after both; they are the two rows' in order. Figures that no label sequence accounts for stay unread.
+func TestLabelsPrintedTogether(t *testing.T) {
+	text := corpusText(t, "a-raw.txt")
+	if !strings.Contains(text, "（三） 4.保护第三方合法权益\n不予公\n5.属于三类内部事务信息\n开\n") {
+		t.Fatal("the variant lost its stacked labels")
+	}
+	// Distinct figures in the two rows, so that their order shows.
+	marker := "5.属于三类内部事务信息\n开\n"
+	at := strings.Index(text, marker) + len(marker)
+	lines := strings.Split(text[at:], "\n")
+	figs := []string{"1", "0", "0", "0", "0", "0", "1", "2", "0", "0", "0", "0", "0", "2"}
+	k := 0
+	for j := 0; k < len(figs); j++ {
+		switch strings.TrimSpace(lines[j]) {
+		case "":
+		case "0":
+			lines[j] = figs[k]
+			k++
+		default:
+			t.Fatalf("line %d after the labels = %q", j, lines[j])
+		}
+	}
+	text = text[:at] + strings.Join(lines, "\n")
+	res, err := Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requestRow(t, res.Report, "refused.third_party", 1, 0, 0, 0, 0, 0, 1)
+	requestRow(t, res.Report, "refused.internal_affairs", 2, 0, 0, 0, 0, 0, 2)
+	requestRow(t, res.Report, "new", 71, 3, 0, 0, 0, 0, 74)
+	if _, ok := res.Report.Tables[report.TableRequests]["unable.not_held"]; ok {
+		t.Error("a row whose label stands after eleven rows' figures was given some of them")
+	}
+	// The same labels with one figure too many: nobody's.
+	text = strings.Replace(text, "（三） 4.保护第三方合法权益\n不予公\n5.属于三类内部事务信息\n开\n", "（三） 4.保护第三方合法权益\n不予公\n5.属于三类内部事务信息\n开\n0\n", 1)
+	res, err = Read(context.Background(), "a.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []string{"refused.third_party", "refused.internal_affairs"} {
+		if _, ok := res.Report.Tables[report.TableRequests][row]; ok {
+			t.Errorf("%s read from fifteen figures", row)
+		}
+	}
+}

@@ -525,6 +525,7 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 	rows := spec.Rows
 	n := len(spec.Columns)
 	ptr, buf, fresh := 0, "", true
+	var orphans []int // rows matched with no figures since the last figures read
 	matched := false
 	cut := -1 // a row whose figures the end of the text cut off
 	inWindow := func(k string) bool {
@@ -543,6 +544,7 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			continue
 		case t.value():
 			fresh = true // figures of a row not recognised: the next words start a new label
+			orphans = orphans[:0]
 			continue
 		case t.key == "":
 			continue
@@ -589,6 +591,15 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 				extra++
 			}
 			i = next - 1
+			// Unless the rows whose labels stood together just before, with no figures, are as many as the
+			// figures are rows' worth, and follow one another in the table: then the figures are theirs in order.
+			if figs, ok := stackedFigures(toks, from, next); ok && len(orphans) > 0 && len(figs) == (len(orphans)+1)*n && consecutiveRows(rows, append(orphans, match)) {
+				for k, r := range append(orphans, match) {
+					p.setRow(spec, rows[r].ID, figs[k*n:(k+1)*n])
+				}
+				orphans = orphans[:0]
+				break
+			}
 			p.cellsFinding(spec, row, n+extra, n)
 		case len(vals) == n && !runOn:
 			p.setRow(spec, row.ID, vals)
@@ -600,9 +611,16 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			}
 		default:
 			// No figures at all: words that name the row ("本年新收政府信息公开申请2件" in a note above the
-			// table), not the row itself, which may still come.
+			// table), not the row itself, which may still come; or a row whose label a PDF text layer printed
+			// together with the next one's, their figures after both.
 			ptr = before
+			if len(orphans) > 0 && orphans[len(orphans)-1] >= match {
+				orphans = orphans[:0]
+			}
+			orphans = append(orphans, match)
+			continue
 		}
+		orphans = orphans[:0]
 	}
 	if !atEnd {
 		return
@@ -623,6 +641,47 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			}
 		}
 	}
+}
+
+// stackedFigures returns the figures of toks[from:to] when all of them stand one per line, as plain numbers (no
+// blank, no run of digits), after at most the words that end a label.
+func stackedFigures(toks []token, from, to int) ([]float64, bool) {
+	var out []float64
+	for i := from; i < to; i++ {
+		t := &toks[i]
+		if !t.value() {
+			if len(out) > 0 {
+				return nil, false
+			}
+			continue
+		}
+		if !t.isNum || t.field >= 0 || t.spaced {
+			return nil, false
+		}
+		out = append(out, t.num)
+	}
+	return out, true
+}
+
+// consecutiveRows reports whether the rows at idx (increasing) are data rows that follow one another in the table,
+// group headers aside.
+func consecutiveRows(rows []report.Row, idx []int) bool {
+	for k := 1; k < len(idx); k++ {
+		if idx[k] <= idx[k-1] {
+			return false
+		}
+		for j := idx[k-1] + 1; j < idx[k]; j++ {
+			if !rows[j].Header {
+				return false
+			}
+		}
+	}
+	for _, i := range idx {
+		if rows[i].Header {
+			return false
+		}
+	}
+	return true
 }
 
 // setRow stores a row's figures, one per column of the table.

@@ -61,6 +61,7 @@ func readings(cells []string, n int, vanish bool, rowOK, groupOK func([]float64)
 		}
 	}
 	seen := map[string]bool{}
+	var key []byte
 	vals := make([]float64, 0, n)
 	steps := 0
 	var walk func(ci, off int)
@@ -80,8 +81,12 @@ func readings(cells []string, n int, vanish bool, rowOK, groupOK func([]float64)
 				return
 			}
 			if len(vals) == n && rowOK(vals) {
-				k := fmt.Sprint(vals)
-				if !seen[k] {
+				key = key[:0]
+				for _, v := range vals {
+					key = strconv.AppendFloat(key, v, 'g', -1, 64)
+					key = append(key, ' ')
+				}
+				if k := string(key); !seen[k] {
 					seen[k] = true
 					out = append(out, append([]float64(nil), vals...))
 				}
@@ -218,7 +223,7 @@ func (p *parser) pend(spec *report.TableSpec, row report.Row, cells []string, va
 // relationErrors counts the relations of the report's tables that fail — the rules R3-1, R3-2, R3-3 and R4-1 of
 // report.Check, each skipped when a figure it needs is missing, as Check does — without writing their findings:
 // it runs once for every reading weighed.
-func relationErrors(r *report.Report) int {
+func relationErrors(r *report.Report, results []report.Row) int {
 	f, ok := report.FormatOf(r.Era)
 	if !ok {
 		return 0
@@ -226,7 +231,7 @@ func relationErrors(r *report.Report) int {
 	n := 0
 	if t, _ := f.Table(report.TableRequests); t != nil {
 		if g, ok := r.Tables[report.TableRequests]; ok {
-			n += requestErrors(t, g)
+			n += requestErrors(t, results, g)
 		}
 	}
 	if g, ok := r.Tables[report.TableAppeals]; ok {
@@ -246,8 +251,9 @@ func relationErrors(r *report.Report) int {
 	return n
 }
 
-// requestErrors counts the failing relations of section 三: R3-2 by row, R3-3 and R3-1 by column.
-func requestErrors(t *report.TableSpec, g report.Grid) int {
+// requestErrors counts the failing relations of section 三: R3-2 by row, R3-3 (over results, the result rows) and
+// R3-1 by column.
+func requestErrors(t *report.TableSpec, results []report.Row, g report.Grid) int {
 	n := 0
 	for _, row := range t.Rows {
 		vals, ok := g[row.ID]
@@ -265,7 +271,6 @@ func requestErrors(t *report.TableSpec, g report.Grid) int {
 			n++
 		}
 	}
-	results := report.ResultRows(t)
 	for _, col := range t.Columns {
 		sum, all := 0.0, true
 		for _, row := range results {
@@ -289,6 +294,15 @@ func requestErrors(t *report.TableSpec, g report.Grid) int {
 // settle reads the pending rows that exactly one reading fits, again and again while rows are settled (a row read
 // may allow the relations of another to be evaluated), and reports the others.
 func (p *parser) settle() {
+	if len(p.pending) == 0 {
+		return
+	}
+	var results []report.Row
+	if f, ok := report.FormatOf(p.r.Era); ok {
+		if t, _ := f.Table(report.TableRequests); t != nil {
+			results = report.ResultRows(t)
+		}
+	}
 	budget := maxChecks
 	for progress := true; progress && len(p.pending) > 0; {
 		progress = false
@@ -301,11 +315,11 @@ func (p *parser) settle() {
 				pr.over = true // hostile input: too many readings to weigh
 				continue
 			}
-			base := relationErrors(p.r)
+			base := relationErrors(p.r, results)
 			var fit [][]float64
 			for _, c := range pr.cands {
 				p.setRow(pr.spec, pr.row.ID, c)
-				if relationErrors(p.r) <= base {
+				if relationErrors(p.r, results) <= base {
 					fit = append(fit, c)
 				}
 				p.unsetRow(pr.spec, pr.row.ID)

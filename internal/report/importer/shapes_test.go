@@ -429,7 +429,13 @@ func TestRelationErrorsAgreeWithCheck(t *testing.T) {
 					want++
 				}
 			}
-			if got := relationErrors(&r); got != want {
+			var results []report.Row
+			if f, ok := report.FormatOf(r.Era); ok {
+				if t, _ := f.Table(report.TableRequests); t != nil {
+					results = report.ResultRows(t)
+				}
+			}
+			if got := relationErrors(&r, results); got != want {
 				t.Errorf("%s case %d: relationErrors = %d, report.Check = %d", c.name, k, got, want)
 			}
 		}

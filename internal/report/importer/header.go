@@ -368,6 +368,9 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	if !hasDigit(s) && !strings.ContainsAny(s, "〇零○") {
 		return "", 0, "", false // every title names its year, in digits or in Chinese numerals with a zero
 	}
+	if !titleWords(s) {
+		return "", 0, "", false
+	}
 	s = arabicDates(s)
 	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
 		year, _ = strconv.Atoi(s[m[2]:m[3]])
@@ -402,6 +405,33 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 // agencyLeads are words that a sentence puts before an agency's name ("请联系桃江县审计局", "2023年威海市环翠区信访局"
 // with the year's digits cut off), longest first.
 var agencyLeads = []string{"如有疑问请联系", "请联系", "联系", "请向", "请与", "现将", "根据", "按照", "依据", "本年度", "年度", "年", "月", "日", "度", "由", "向", "经", "与"}
+
+// titleWords reports whether s holds what every title regexp needs: "公开工作", or 年 (度) right before
+// 政府信息公开, 政务公开 or 信息公开 (spaces aside). Most sentences that mention disclosure have neither, and are
+// passed without running the regexps, which backtrack.
+func titleWords(s string) bool {
+	if has(s, "公开工作") {
+		return true
+	}
+	for off := 0; ; {
+		i := indexOf(s[off:], "公开")
+		if i < 0 {
+			return false
+		}
+		prefix := s[:off+i]
+		off += i + len("公开")
+		for _, w := range []string{"政府信息", "政务", "信息"} {
+			if !strings.HasSuffix(prefix, w) {
+				continue
+			}
+			q := strings.TrimRight(prefix[:len(prefix)-len(w)], " \t\r\n\f")
+			q = strings.TrimRight(strings.TrimSuffix(q, "度"), " \t\r\n\f")
+			if strings.HasSuffix(q, "年") {
+				return true
+			}
+		}
+	}
+}
 
 // trimAgency removes what precedes an agency name in a title or a sentence ("关于", chunk numbers, column names,
 // agencyLeads).

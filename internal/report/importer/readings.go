@@ -112,8 +112,9 @@ func readings(cells []string, n int, vanish bool, rowOK, groupOK func([]float64)
 		if rest[0] == '0' {
 			maxLen = 1
 		}
+		v := 0.0
 		for l := 1; l <= maxLen; l++ {
-			v, _ := strconv.ParseFloat(rest[:l], 64)
+			v = v*10 + float64(rest[l-1]-'0') // exact to 15 digits; longer figures fit no relation anyway
 			vals = append(vals, v)
 			if l == len(rest) {
 				walk(ci+1, 0)

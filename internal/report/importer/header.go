@@ -368,10 +368,10 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	if !hasDigit(s) && !strings.ContainsAny(s, "〇零○") {
 		return "", 0, "", false // every title names its year, in digits or in Chinese numerals with a zero
 	}
+	s = arabicDates(s)
 	if !titleWords(s) {
 		return "", 0, "", false
 	}
-	s = arabicDates(s)
 	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
 		year, _ = strconv.Atoi(s[m[2]:m[3]])
 		agency = trimAgency(s[m[4]:m[5]])
@@ -406,12 +406,32 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 // with the year's digits cut off), longest first.
 var agencyLeads = []string{"如有疑问请联系", "请联系", "联系", "请向", "请与", "现将", "根据", "按照", "依据", "本年度", "年度", "年", "月", "日", "度", "由", "向", "经", "与"}
 
-// titleWords reports whether s holds what every title regexp needs: "公开工作", or 年 (度) right before
-// 政府信息公开, 政务公开 or 信息公开 (spaces aside). Most sentences that mention disclosure have neither, and are
-// passed without running the regexps, which backtrack.
+// titleWords reports whether s (its years in digits) holds what one of the title regexps needs: a year at its
+// start (reTitleYearFirst); "公开工作" followed by a year (reTitleAlt) or by (年度)报告 and a bracket
+// (reTitleYearAfter); or 年 (度) right before 政府信息公开, 政务公开 or 信息公开 (reTitle), spaces aside. Most
+// sentences that mention disclosure have none of these, and are passed without running the regexps, which
+// backtrack.
 func titleWords(s string) bool {
-	if has(s, "公开工作") {
+	if t := strings.TrimLeft(s, " \t"); len(t) > 0 && isDigit(t[0]) {
 		return true
+	}
+	for off := 0; ; {
+		i := indexOf(s[off:], "公开工作")
+		if i < 0 {
+			break
+		}
+		off += i + len("公开工作")
+		rest := strings.TrimLeft(s[off:], " \t\r\n\f")
+		if rest != "" && isDigit(rest[0]) {
+			return true
+		}
+		rest = strings.TrimPrefix(rest, "年度")
+		if strings.HasPrefix(rest, "报告") {
+			rest = strings.TrimLeft(rest[len("报告"):], " \t\r\n\f")
+			if strings.HasPrefix(rest, "（") || strings.HasPrefix(rest, "(") {
+				return true
+			}
+		}
 	}
 	for off := 0; ; {
 		i := indexOf(s[off:], "公开")

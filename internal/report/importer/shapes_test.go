@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -499,5 +500,34 @@ func TestLabelsPrintedTogether(t *testing.T) {
 		if _, ok := res.Report.Tables[report.TableRequests][row]; ok {
 			t.Errorf("%s read from fifteen figures", row)
 		}
+	}
+}
+
+// TestTitleWordsPassEveryTitle: the prefilter of matchTitle never drops a line one of the title regexps matches.
+func TestTitleWordsPassEveryTitle(t *testing.T) {
+	lines := []string{
+		"平阴县卫生健康局2024年政府信息公开工作年度报告", "2023年度临潭县卫生健康局政府信息公开工作年度报告",
+		"临潭县卫生健康局政府信息公开工作年度报告（2023年度）", "某县政府信息公开工作2023年年度报告",
+		"某县2023 年 度 政务公开工作报告", "某县二〇二三年信息公开年报",
+	}
+	for _, c := range corpus(t) {
+		lines = append(lines, strings.Split(c.text, "\n")...)
+	}
+	n := 0
+	for _, l := range lines {
+		s := arabicDates(normLine(l))
+		matched := false
+		for _, re := range []*regexp.Regexp{reTitle, reTitleAlt, reTitleYearFirst, reTitleYearAfter} {
+			matched = matched || re.MatchString(s)
+		}
+		if matched {
+			n++
+			if !titleWords(s) {
+				t.Errorf("titleWords drops %q", s)
+			}
+		}
+	}
+	if n < 6 {
+		t.Errorf("only %d lines hold a title", n)
 	}
 }

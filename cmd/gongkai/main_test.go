@@ -67,7 +67,7 @@ func TestImportCSVLongForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "file,agency,year,era,section,row,column,value" {
+	if strings.Join(rows[0], ",") != "file,agency,year,era,section,row,column,value,unit" {
 		t.Fatalf("header = %v", rows[0])
 	}
 	find := func(file, section, row, col string) []string {
@@ -94,7 +94,7 @@ func TestImportCSVLongForm(t *testing.T) {
 			t.Errorf("no row %s/%s/%s/%s", c.file, c.section, c.row, c.col)
 			continue
 		}
-		if got := strings.Join(r[1:], ","); got != strings.Join([]string{c.agency, c.year, c.era, c.section, c.row, c.col, c.value}, ",") {
+		if got := strings.Join(r[1:8], ","); got != strings.Join([]string{c.agency, c.year, c.era, c.section, c.row, c.col, c.value}, ",") {
 			t.Errorf("row = %s", got)
 		}
 	}
@@ -107,8 +107,51 @@ func TestImportCSVLongForm(t *testing.T) {
 	}
 	// --figures adds the prose figures.
 	out, _, _ = runMain(t, "report", "import", "--format", "csv", "--figures", seedPath(t, "002"))
-	if !strings.Contains(out, "正文,主动公开信息数,条,419") {
+	if !strings.Contains(out, "正文,主动公开信息数,条,419,条") {
 		t.Errorf("figures missing:\n%s", out)
+	}
+}
+
+// TestImportCSVKeepsPublishedFigures: the CSV prints a figure as published, with its unit, and converts only on
+// request (issue 12).
+func TestImportCSVKeepsPublishedFigures(t *testing.T) {
+	data, err := os.ReadFile(seedPath(t, "001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "4106万元 |", "251000元 |", 1)
+	if text == string(data) {
+		t.Fatal("seed 001 lost its 采购总金额")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.txt")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runMain(t, "report", "import", "--format", "csv", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, ",二,政府集中采购,采购总金额,251000,元\n") {
+		t.Errorf("published figure not kept:\n%s", out)
+	}
+	out, _, _ = runMain(t, "report", "import", "--format", "csv", "--convert-units", path)
+	if !strings.Contains(out, ",二,政府集中采购,采购总金额,25.1,万元\n") {
+		t.Errorf("--convert-units:\n%s", out)
+	}
+	// The JSON keeps the figure as printed beside the converted one.
+	out, _, _ = runMain(t, "report", "import", path)
+	if !strings.Contains(out, `"s2.9/procurement/amount": {`) || !strings.Contains(out, `"value": 251000`) || !strings.Contains(out, `"unit": "元"`) {
+		t.Errorf("JSON lost the printed figure:\n%.2000s", out)
+	}
+	// No rounding: 4166.241619 stays.
+	text = strings.Replace(string(data), "4106万元 |", "4166.241619万元 |", 1)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = runMain(t, "report", "import", "--format", "csv", path)
+	if !strings.Contains(out, ",采购总金额,4166.241619,万元\n") {
+		t.Errorf("figure rounded:\n%s", out)
 	}
 }
 

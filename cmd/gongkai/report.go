@@ -100,6 +100,7 @@ func reportImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	b.register(fs)
 	format := fs.String("format", "json", "输出格式：json 或 csv")
 	figures := fs.Bool("figures", false, "CSV 中同时输出正文中的数据（部分列为“正文”）")
+	convert := fs.Bool("convert-units", false, "CSV 中把单元格注明其他单位的数字（如“251000元”）换算为该列的单位（万元）；默认照原文输出数字和单位")
 	out := fs.String("o", "", "输出文件（默认标准输出）")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -115,7 +116,7 @@ func reportImport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var buf bytes.Buffer
 	switch *format {
 	case "csv":
-		err = writeCSV(&buf, results, *figures)
+		err = writeCSV(&buf, results, *figures, *convert)
 	default:
 		err = writeJSON(&buf, results)
 	}
@@ -495,13 +496,17 @@ func writeJSON(w io.Writer, results []fileResult) error {
 }
 
 // csvHeader is the long form analysts load into a spreadsheet or a database.
-var csvHeader = []string{"file", "agency", "year", "era", "section", "row", "column", "value"}
+var csvHeader = []string{"file", "agency", "year", "era", "section", "row", "column", "value", "unit"}
 
-// writeCSV writes one row per stated table figure; a file with no figure gets one row with its agency, year and
-// era and empty section, row, column and value. The text comes from published reports, that is from outside:
-// every cell a spreadsheet could take for a formula (an agency named =HYPERLINK(…)) starts with an apostrophe
-// (sheet.SafeCell); values stay plain numbers.
-func writeCSV(w io.Writer, results []fileResult, figures bool) error {
+// csvNumber writes a figure exactly as parsed: no rounding, no exponent.
+func csvNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// writeCSV writes one row per stated table figure, with the figure and unit as the report prints them (a cell
+// that names another unit than its column keeps it), or in the column's unit when convert is set; a file with no
+// figure gets one row with its agency, year and era and the other columns empty. The text comes from published
+// reports, that is from outside: every cell a spreadsheet could take for a formula (an agency named
+// =HYPERLINK(…)) starts with an apostrophe (sheet.SafeCell); values stay plain numbers.
+func writeCSV(w io.Writer, results []fileResult, figures, convert bool) error {
 	cw := safeCSV{csv.NewWriter(w)}
 	if err := cw.Write(csvHeader); err != nil {
 		return err
@@ -519,20 +524,24 @@ func writeCSV(w io.Writer, results []fileResult, figures bool) error {
 		n := 0
 		for _, c := range rep.Cells() {
 			n++
-			if err := cw.Write(append(base[:4:4], c.Section, c.Row, c.Column, report.FormatNumber(c.Value))); err != nil {
+			v, unit := c.Value, c.Unit
+			if c.Printed != nil && !convert {
+				v, unit = c.Printed.Value, c.Printed.Unit
+			}
+			if err := cw.Write(append(base[:4:4], c.Section, c.Row, c.Column, csvNumber(v), unit)); err != nil {
 				return err
 			}
 		}
 		if figures {
 			for _, f := range rep.Figures {
 				n++
-				if err := cw.Write(append(base[:4:4], "正文", report.FigureLabels[f.ID], f.Unit, report.FormatNumber(f.Value))); err != nil {
+				if err := cw.Write(append(base[:4:4], "正文", report.FigureLabels[f.ID], f.Unit, csvNumber(f.Value), f.Unit)); err != nil {
 					return err
 				}
 			}
 		}
 		if n == 0 {
-			if err := cw.Write(append(base[:4:4], "", "", "", "")); err != nil {
+			if err := cw.Write(append(base[:4:4], "", "", "", "", "")); err != nil {
 				return err
 			}
 		}

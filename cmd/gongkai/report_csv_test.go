@@ -17,7 +17,7 @@ func TestImportCSVNeutralisesFormulas(t *testing.T) {
 	const evil = `=HYPERLINK("http://x","点击")`
 	rep := &report.Report{Agency: evil, Year: 2024, Era: report.Era2021}
 	var buf bytes.Buffer
-	if err := writeCSV(&buf, []fileResult{{path: "@evil.txt", res: &importer.Result{Report: rep}}}, true); err != nil {
+	if err := writeCSV(&buf, []fileResult{{path: "@evil.txt", res: &importer.Result{Report: rep}}}, true, false); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()

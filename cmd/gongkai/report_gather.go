@@ -187,7 +187,7 @@ func writeGatherOutputs(out string, entries []gather.Entry, results []fileResult
 		}
 	}
 	var figures bytes.Buffer
-	if err := writeCSV(&figures, read, false); err != nil {
+	if err := writeCSV(&figures, read, false, false); err != nil {
 		return err
 	}
 	if err := writeOutput(filepath.Join(out, gatherFiguresFile), nil, figures.Bytes()); err != nil {

@@ -12,8 +12,12 @@ type Cell struct {
 	Column string
 	// RowID and ColumnID are the stable keys.
 	RowID, ColumnID string
-	// Value is the figure.
+	// Value is the figure, in Unit.
 	Value float64
+	// Unit is the column's unit (万元), or "" for a count.
+	Unit string
+	// Printed is the figure and unit as the report prints them when its cell names another unit than the column.
+	Printed *PrintedFigure
 }
 
 // Cells returns every figure the report states, in the printed order of the format's tables (table by table, row by
@@ -40,10 +44,14 @@ func (r *Report) Cells() []Cell {
 				if !ok {
 					continue
 				}
-				out = append(out, Cell{
+				c := Cell{
 					Table: spec.ID, Section: spec.Section, Row: spec.RowPath(row), Column: col.Path(),
-					RowID: row.ID, ColumnID: col.ID, Value: v,
-				})
+					RowID: row.ID, ColumnID: col.ID, Value: v, Unit: col.Unit,
+				}
+				if p, ok := r.Printed[PrintedKey(spec.ID, row.ID, col.ID)]; ok {
+					c.Printed = &p
+				}
+				out = append(out, c)
 			}
 		}
 	}

@@ -76,7 +76,22 @@ type Report struct {
 	Tables map[string]Grid `json:"tables,omitempty"`
 	// Figures are numbers stated in the narrative (the only figures of a pre-2019 report).
 	Figures []Figure `json:"figures,omitempty"`
+	// Printed keeps, for each figure whose cell names another unit than its column ("251000元" under 本年收费金额
+	// （单位：万元）), the figure and unit as the report prints them, keyed "table/row/column" (PrintedKey). Tables
+	// holds the figure in the column's unit, so every rule and renderer reads one unit per column.
+	Printed map[string]PrintedFigure `json:"printed,omitempty"`
 }
+
+// PrintedFigure is a figure as a report prints it, in the unit written in its cell.
+type PrintedFigure struct {
+	// Value is the figure as printed.
+	Value float64 `json:"value"`
+	// Unit is the unit written in the cell (元, 万元).
+	Unit string `json:"unit"`
+}
+
+// PrintedKey is the key of a cell in Report.Printed.
+func PrintedKey(table, row, col string) string { return table + "/" + row + "/" + col }
 
 // Section is one narrative section of a report.
 type Section struct {

@@ -15,7 +15,7 @@ func rulesDoc() string {
 	b.WriteString("# 年度报告检查规则（report check rules）\n\n")
 	b.WriteString("Generated from `report.Rules` by `go test ./internal/report -run RulesDoc -update-rules-doc`; do not edit by hand.\n")
 	b.WriteString("Rule ids are stable: they appear in findings and in `gongkai report check --json`.\n")
-	b.WriteString("Importer findings (I-*) come from reading a published file: I-YEAR, I-AGENCY, I-CELLS, I-TRUNC.\n\n")
+	b.WriteString("Importer findings (I-*) come from reading a published file: I-YEAR, I-AGENCY, I-CELLS, I-SPLIT, I-TRUNC, I-UNREAD.\n\n")
 	b.WriteString("| 规则 | 级别 | 内容 |\n|---|---|---|\n")
 	for _, r := range Rules {
 		sev := "错误"

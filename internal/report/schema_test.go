@@ -110,6 +110,14 @@ func buildSchema() map[string]any {
 				},
 			}},
 			"tables": map[string]any{"type": "object"},
+			"printed": map[string]any{
+				"type":        "object",
+				"description": "单元格注明的单位与列的单位不同时（如“本年收费金额（单位：万元）”栏填“251000元”），原文的数字和单位；键为“表/行/列”。tables 中为换算到列单位后的数字",
+				"additionalProperties": map[string]any{
+					"type": "object", "required": []string{"value", "unit"}, "additionalProperties": false,
+					"properties": map[string]any{"value": map[string]any{"type": "number"}, "unit": map[string]any{"type": "string"}},
+				},
+			},
 			"figures": map[string]any{"type": "array", "items": map[string]any{
 				"type": "object", "required": []string{"id", "value"}, "additionalProperties": false,
 				"properties": map[string]any{
@@ -196,6 +204,9 @@ func TestSchemaAcceptsReportsAndRejectsStrangers(t *testing.T) {
 		r.Schema = SchemaID
 		r.Signed = "2025-01-15"
 		r.Figures = []Figure{{ID: "proactive_items", Value: 147, Unit: "条"}}
+		if tc.era == Era2019 {
+			r.Printed = map[string]PrintedFigure{PrintedKey(TableProcure, "procurement", "amount"): {Value: 251000, Unit: "元"}}
+		}
 		if tc.era == Era2021 {
 			r.Sections[len(r.Sections)-1].Items = []Item{{ID: "fees", Text: "未收取信息处理费。"}}
 		}

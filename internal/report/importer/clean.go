@@ -30,7 +30,7 @@ func splitLines(text string) []string {
 			text = ""
 		}
 		l = cleanLine(normLine(l))
-		if l == "" || isSeparatorLine(l) || isSpam(l) {
+		if l == "" || isSeparatorLine(l) || isSpam(l) || isPageNumber(l) {
 			continue
 		}
 		if preview {
@@ -80,13 +80,32 @@ func cleanLine(l string) string {
 		}
 	}
 	l = strings.Trim(l, " ")
+	// Only a row that opens with a bar is Markdown-style and closes with one. In a row that does not
+	// ("（一）予以公开 | 258 | 12 |  |  | 1 | 1 | "), the last bar separates a blank last cell.
 	if strings.HasPrefix(l, "|") {
 		l = l[1:]
-	}
-	if strings.HasSuffix(l, "|") {
-		l = l[:len(l)-1]
+		if strings.HasSuffix(l, "|") {
+			l = l[:len(l)-1]
+		}
 	}
 	return l
+}
+
+// isPageNumber reports whether l is a page number of a PDF text layer ("—3—", "- 3 -", "第3页").
+func isPageNumber(l string) bool {
+	if len(l) > 24 || len(l) < 3 {
+		return false
+	}
+	t := strings.Trim(l, " —-－–")
+	if len(t) == 0 || len(t) > 4 || len(t) == len(l) {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !isDigit(t[i]) {
+			return false
+		}
+	}
+	return strings.ContainsAny(l[:len(l)-len(strings.TrimLeft(l, " —-－–"))], "—-－–") && strings.ContainsAny(l[len(strings.TrimRight(l, " —-－–")):], "—-－–")
 }
 
 // isRow reports whether a line holds several cells (fields joined by TABs or "|").

@@ -15,10 +15,80 @@ import (
 // valid UTF-8.
 func normLine(s string) string {
 	s = hanzi.Fold(s)
+	if hasToneMark(s) {
+		s = stripPinyin(s)
+	}
 	if !hasFigureForm(s) {
 		return s
 	}
 	return figureForms.Replace(s)
+}
+
+// toneVowels are the vowels with the tone marks of Hanyu Pinyin.
+const toneVowels = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+
+// hasToneMark reports whether s holds a vowel with a pinyin tone mark: a line of text annotated with pinyin
+// (平píng阴yīn县xiàn…, as reading-aid mirrors publish it). The lead bytes of those letters (C3–C7) are looked for
+// first, so that a line without any is passed by one scan.
+func hasToneMark(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0xC3 && c <= 0xC7 {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if strings.ContainsRune(toneVowels, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stripPinyin removes the pinyin of a line annotated with it: every run of Latin letters (tone-marked vowels
+// included) that stands next to a Chinese character, with the brackets around it, so that the Chinese text reads
+// as printed. Latin words away from Chinese characters (a URL, an e-mail address) stay.
+func stripPinyin(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	isLatin := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || strings.ContainsRune(toneVowels, r)
+	}
+	rs := []rune(s)
+	han := func(i int) bool { return i >= 0 && i < len(rs) && unicode.Is(unicode.Han, rs[i]) }
+	for i := 0; i < len(rs); {
+		if !isLatin(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isLatin(rs[j]) {
+			j++
+		}
+		// The run's neighbours, through one bracket or space.
+		lo, hi := i-1, j
+		if lo >= 0 && strings.ContainsRune("（( ", rs[lo]) {
+			lo--
+		}
+		if hi < len(rs) && strings.ContainsRune("）) ", rs[hi]) {
+			hi++
+		}
+		if !han(lo) && !han(hi) {
+			b.WriteString(string(rs[i:j]))
+			i = j
+			continue
+		}
+		// Drop the run and the bracket or space that opened it (already written) and the one that closes it.
+		out := b.String()
+		if i > 0 && strings.ContainsRune("（( ", rs[i-1]) && han(i-2) {
+			out = out[:len(out)-utf8.RuneLen(rs[i-1])]
+			b.Reset()
+			b.WriteString(out)
+		}
+		i = j
+		if i < len(rs) && strings.ContainsRune("）) ", rs[i]) && han(i+1) {
+			i++
+		}
+	}
+	return b.String()
 }
 
 // hasFigureForm reports whether s holds a carriage return or one of the full-width forms figureForms replaces

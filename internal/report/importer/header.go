@@ -201,6 +201,13 @@ func (p *parser) findTitle() {
 			cand = l + p.lines[i+1]
 			agency, year, title, ok = matchTitle(cand)
 		}
+		if i > 0 && titleFragment(p.lines[i-1]) && (ok && partialAgency(agency) || !ok && len(l) < 120 && has(l, "报告")) {
+			// A title split over two lines: "威海市环翠区人民" / "政府2023年政府信息公开工作年度报告", or the agency
+			// alone on the line above "2023年政府信息公开工作年度报告".
+			if a, y, t, ok2 := matchTitle(p.lines[i-1] + l); ok2 && a != "" && !partialAgency(a) {
+				agency, year, title, ok = a, y, t, true
+			}
+		}
 		if !ok {
 			continue
 		}
@@ -214,6 +221,30 @@ func (p *parser) findTitle() {
 			}
 		}
 	}
+}
+
+// titleFragment reports whether a line may be the first part of a title split over two lines: a few Chinese
+// characters and no punctuation.
+func titleFragment(l string) bool {
+	n := utf8.RuneCountInString(l)
+	if n < 2 || n > 30 || strings.ContainsAny(l, "，。；：、|\t ") || has(l, "报告") {
+		return false
+	}
+	for _, r := range l {
+		if !unicode.Is(unicode.Han, r) && !strings.ContainsRune("（）()", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// partialAgency reports whether an agency read from a title is only the end of a name split over two lines
+// ("政府", "信访局", "人民政府"): it names no place.
+func partialAgency(a string) bool {
+	if a == "" {
+		return true
+	}
+	return !strings.ContainsAny(a, "省市县区旗州盟镇乡街道村") && utf8.RuneCountInString(a) <= 5
 }
 
 // periodYear reads the year of the statistical period ("统计期限自2022年1月1日起"), looking only near the words
@@ -334,7 +365,13 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	if !has(s, "报告") && !has(s, "年报") || !has(s, "公开") {
 		return "", 0, "", false
 	}
+	if !hasDigit(s) && !strings.ContainsAny(s, "〇零○") {
+		return "", 0, "", false // every title names its year, in digits or in Chinese numerals with a zero
+	}
 	s = arabicDates(s)
+	if !titleWords(s) {
+		return "", 0, "", false
+	}
 	if m := reTitleYearFirst.FindStringSubmatchIndex(s); m != nil {
 		year, _ = strconv.Atoi(s[m[2]:m[3]])
 		agency = trimAgency(s[m[4]:m[5]])
@@ -365,12 +402,73 @@ func matchTitle(s string) (agency string, year int, title string, ok bool) {
 	return agency, year, title, agency != "" || year > 0
 }
 
-// trimAgency removes what precedes an agency name in a title ("关于", chunk numbers, column names).
+// agencyLeads are words that a sentence puts before an agency's name ("请联系桃江县审计局", "2023年威海市环翠区信访局"
+// with the year's digits cut off), longest first.
+var agencyLeads = []string{"如有疑问请联系", "请联系", "联系", "请向", "请与", "现将", "根据", "按照", "依据", "本年度", "年度", "年", "月", "日", "度", "由", "向", "经", "与"}
+
+// titleWords reports whether s (its years in digits) holds what one of the title regexps needs: a year at its
+// start (reTitleYearFirst); "公开工作" followed by a year (reTitleAlt) or by (年度)报告 and a bracket
+// (reTitleYearAfter); or 年 (度) right before 政府信息公开, 政务公开 or 信息公开 (reTitle), spaces aside. Most
+// sentences that mention disclosure have none of these, and are passed without running the regexps, which
+// backtrack.
+func titleWords(s string) bool {
+	if t := strings.TrimLeft(s, " \t"); len(t) > 0 && isDigit(t[0]) {
+		return true
+	}
+	for off := 0; ; {
+		i := indexOf(s[off:], "公开工作")
+		if i < 0 {
+			break
+		}
+		off += i + len("公开工作")
+		rest := strings.TrimLeft(s[off:], " \t\r\n\f")
+		if rest != "" && isDigit(rest[0]) {
+			return true
+		}
+		rest = strings.TrimPrefix(rest, "年度")
+		if strings.HasPrefix(rest, "报告") {
+			rest = strings.TrimLeft(rest[len("报告"):], " \t\r\n\f")
+			if strings.HasPrefix(rest, "（") || strings.HasPrefix(rest, "(") {
+				return true
+			}
+		}
+	}
+	for off := 0; ; {
+		i := indexOf(s[off:], "公开")
+		if i < 0 {
+			return false
+		}
+		prefix := s[:off+i]
+		off += i + len("公开")
+		for _, w := range []string{"政府信息", "政务", "信息"} {
+			if !strings.HasSuffix(prefix, w) {
+				continue
+			}
+			q := strings.TrimRight(prefix[:len(prefix)-len(w)], " \t\r\n\f")
+			q = strings.TrimRight(strings.TrimSuffix(q, "度"), " \t\r\n\f")
+			if strings.HasSuffix(q, "年") {
+				return true
+			}
+		}
+	}
+}
+
+// trimAgency removes what precedes an agency name in a title or a sentence ("关于", chunk numbers, column names,
+// agencyLeads).
 func trimAgency(s string) string {
 	s = chunkMarker.ReplaceAllString(strings.TrimSpace(s), "")
 	for _, p := range []string{"政府信息公开", "关于", "《"} {
 		if i := strings.LastIndex(s, p); i >= 0 && i+len(p) < len(s) {
 			s = s[i+len(p):]
+		}
+	}
+	for again := true; again; {
+		again = false
+		for _, w := range agencyLeads {
+			if strings.HasPrefix(s, w) && utf8.RuneCountInString(s)-utf8.RuneCountInString(w) >= 3 {
+				s, again = s[len(w):], true
+				break
+			}
 		}
 	}
 	s = strings.TrimRight(s, "《》“”\"'（）")

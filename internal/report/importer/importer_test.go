@@ -493,6 +493,18 @@ func FuzzParse(f *testing.F) {
 	f.Add("一、总体情况\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t1\t\t\t\t\t\t1")
 	f.Add("第1页 / 共2页\n1、某县民政局2019年政府信息公开工作年度报告一、概述\n2、二、主动公开政府信息的情况")
 	f.Add("|||")
+	// The shapes of issue 12: a blank last cell after a bar, single spaces, a wrapped PDF label, run-together
+	// digits, a PDF section 四 with vanished blanks.
+	f.Add("三、收到和处理政府信息公开申请情况\n（一）予以公开 | 258 | 12 |  |  | 1 | 1 | ")
+	f.Add("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119\n四、政府信息公开行政复议、行政诉讼情况\n0 0 0 0 0 0 0 0 0 0 0 0 0 0 0")
+	f.Add("三、收到和处理政府信息公开申请情况\n1.属于国家秘密 0 0 0 0 0 0 0\n2.其他法律行政法规    0    0 0 0 0 0 0\n禁止公开\n3.危及“三安全一稳定” 0 0 0 0 0 0 0")
+	f.Add("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量713000074\n（一）予以公开99999999999999999999999")
+	f.Add("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n  3 1  0 2  6    1 0      0     0     1       0       0        0")
+	for _, name := range []string{"a-layout.txt", "a-runtogether.txt", "a-vanished.txt", "a-wrapped.txt", "a-raw.txt"} {
+		if data, err := os.ReadFile(filepath.Join("testdata/corpus", name)); err == nil {
+			f.Add(string(data))
+		}
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		res, err := Parse("fuzz.txt", text)
 		if err != nil {

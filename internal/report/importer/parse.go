@@ -23,6 +23,10 @@ type parser struct {
 	headSigned string
 	// mixed names the labels of both table formats when a report holds both, or "".
 	mixed string
+	// pending are the rows left for the table's relations to settle (readings.go).
+	pending []pendingRow
+	// tablesAt holds, by section, the section's heading and the line of its table's first figure.
+	tablesAt map[string][2]string
 }
 
 // heading is a section heading found at the start of a line.
@@ -60,6 +64,7 @@ func (p *parser) run() error {
 	p.assignSections()
 	p.readNarrative()
 	p.readTables()
+	p.settle()
 	if len(p.heads) == 0 && len(p.r.Tables) == 0 && (p.r.Title == "" || utf8.RuneCountInString(p.r.Preamble) < 100) {
 		return errors.New("未发现报告标题、年度或任何章节")
 	}

@@ -24,10 +24,125 @@ type token struct {
 	blank bool
 	// prose marks a sentence of narrative (long, or with a full stop): never a label, never a figure.
 	prose bool
+	// runOn marks a run of more digits than one figure has (cells whose separators were lost): a value of the
+	// row, but never read as one figure.
+	runOn bool
+	// spaced marks a figure of a line whose cells are separated by spaces only (PDF text layers, copy-paste from
+	// a PDF viewer): a blank cell leaves no trace there, and neighbouring cells may run together.
+	spaced bool
 }
 
-// value reports whether the token is a figure of a table: a number or a blank cell.
-func (t *token) value() bool { return t.isNum || t.blank }
+// splitSpaced splits a line whose figures are separated by spaces ("一、本年新收政府信息公开申请数量 3001 53 0 0
+// 61 4 3119", "0 0 0 … 0") into its label (possibly "") and its figure cells; figs is nil when the line is not
+// such a row. A run of digits glued to the label ("（一）予以公开713000074") is one cell. A line with a full stop
+// is prose; a line of one figure stays one cell, as in a table printed one cell per line.
+func splitSpaced(l string) (label string, figs []string) {
+	if len(l) > 600 || !hasDigit(l) || has(l, "。") {
+		return "", nil
+	}
+	end := len(l)
+	var rev []string
+	for end > 0 {
+		j := strings.LastIndexByte(l[:end], ' ')
+		f := l[j+1 : end]
+		if f == "" {
+			end = j
+			continue
+		}
+		if !isFigureField(f) {
+			break
+		}
+		rev = append(rev, f)
+		end = j
+		if j < 0 {
+			end = 0
+		}
+	}
+	label = strings.TrimSpace(l[:max(end, 0)])
+	spacedRun := len(rev)
+	if label != "" {
+		// Digits glued to the end of the label.
+		k := len(label)
+		for k > 0 && isDigit(label[k-1]) {
+			k--
+		}
+		if k < len(label) && k > 0 && label[k-1] >= 0x80 && (len(rev) > 0 || !strings.ContainsAny(label, "，,；") && utf8.RuneCountInString(label) <= 40) {
+			rev = append(rev, label[k:])
+			label = strings.TrimSpace(label[:k])
+		}
+	}
+	switch {
+	case len(rev) == 0:
+		return "", nil
+	case label == "" && len(rev) < 2:
+		return "", nil
+	case label != "" && spacedRun == 1 && len(rev) == 1 && (strings.ContainsAny(label, "，,；") || utf8.RuneCountInString(label) > 40):
+		return "", nil // a sentence broken before its last number
+	}
+	if label != "" && !hasCJK(label) {
+		return "", nil
+	}
+	figs = make([]string, len(rev))
+	for i, f := range rev {
+		figs[len(rev)-1-i] = f
+	}
+	return label, figs
+}
+
+// isFigureField reports whether a space-separated field is one cell of figures: a number, with a unit
+// ("251000元") or not, or a dash cell.
+func isFigureField(f string) bool {
+	if len(f) <= 6 && dashCells[f] {
+		return true
+	}
+	c := f
+	if c[0] == '-' || c[0] == '+' {
+		c = c[1:]
+	}
+	if c == "" || !isDigit(c[0]) {
+		return false
+	}
+	for _, u := range cellUnits[:3] {
+		if strings.HasSuffix(c, u) {
+			c = c[:len(c)-len(u)]
+			break
+		}
+	}
+	dot := false
+	for i := 0; i < len(c); i++ {
+		switch {
+		case isDigit(c[i]):
+		case (c[i] == '.' || c[i] == ',') && !dot && i > 0 && i < len(c)-1:
+			dot = c[i] == '.'
+		default:
+			return false
+		}
+	}
+	return isDigit(c[len(c)-1])
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCJK reports whether s holds a character that is not ASCII.
+func hasCJK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// value reports whether the token is a figure of a table: a number, a blank cell, or a run of digits too long to
+// be one figure (cells run together).
+func (t *token) value() bool { return t.isNum || t.blank || t.runOn }
 
 // unitName returns the unit written in the token's cell, or "".
 func (t *token) unitName() string {
@@ -48,7 +163,22 @@ func tokenize(lines []string, from, to int) []token {
 	for i := from; i < to; i++ {
 		l := lines[i]
 		if strings.IndexByte(l, '\t') < 0 && strings.IndexByte(l, '|') < 0 {
-			out = append(out, makeToken(l, i, -1))
+			label, figs := splitSpaced(l)
+			if figs == nil {
+				out = append(out, makeToken(l, i, -1))
+				continue
+			}
+			field := 0
+			if label != "" {
+				out = append(out, makeToken(label, i, 0))
+				field = 1
+			}
+			for _, f := range figs {
+				t := makeToken(f, i, min(field, 1<<14))
+				t.spaced = true
+				out = append(out, t)
+				field++
+			}
 			continue
 		}
 		field, start := 0, 0
@@ -62,6 +192,9 @@ func tokenize(lines []string, from, to int) []token {
 	}
 	return out
 }
+
+// dropSeparators removes the spaces and thousands separators inside a cell ("1 000", "1,000").
+var dropSeparators = strings.NewReplacer(" ", "", ",", "")
 
 // cellUnits are the units a figure's cell may carry; 万 alone is read as 万元.
 var cellUnits = []string{"万元", "元", "万", "件", "条", "个", "项", "次", "例", "份"}
@@ -77,7 +210,7 @@ func makeToken(s string, line, field int) token {
 	}
 	c := s
 	if strings.IndexByte(c, ' ') >= 0 || strings.IndexByte(c, ',') >= 0 {
-		c = strings.NewReplacer(" ", "", ",", "").Replace(c)
+		c = dropSeparators.Replace(c)
 		if c == "" {
 			t.blank = field >= 0
 			return t
@@ -101,6 +234,10 @@ func makeToken(s string, line, field int) token {
 		if isDigit(c[len(c)-1]) {
 			if v, err := strconv.ParseFloat(c, 64); err == nil && v > -1e12 && v < 1e12 {
 				t.num, t.isNum = v, true
+				return t
+			}
+			if t.unit == 0 && splittable(c) {
+				t.runOn = true
 				return t
 			}
 		}
@@ -207,15 +344,40 @@ func (p *parser) readTables() {
 		}
 	}
 	if ok2 && !p.otherFormatIn(lo2, hi2) {
-		p.readSection2(f, tokenize(p.lines, lo2, hi2), hi2 >= len(p.lines))
+		toks := tokenize(p.lines, lo2, hi2)
+		p.tableFound("二", toks)
+		p.readSection2(f, toks, hi2 >= len(p.lines))
 	}
 	if ok3 {
 		spec, _ := f.Table(report.TableRequests)
-		p.readRequests(spec, tokenize(p.lines, lo3, hi3), hi3 >= len(p.lines))
+		toks := tokenize(p.lines, lo3, hi3)
+		p.tableFound("三", toks)
+		p.readRequests(spec, toks, hi3 >= len(p.lines))
 	}
 	if ok4 {
 		spec, _ := f.Table(report.TableAppeals)
-		p.readAppeals(spec, tokenize(p.lines, lo4, hi4), hi4 >= len(p.lines))
+		toks := tokenize(p.lines, lo4, hi4)
+		p.tableFound("四", toks)
+		p.readAppeals(spec, toks, hi4 >= len(p.lines))
+	}
+}
+
+// tableFound notes where a section's table stands: its first figure, when the section holds one.
+func (p *parser) tableFound(section string, toks []token) {
+	for i := range toks {
+		if toks[i].isNum || toks[i].runOn {
+			if p.tablesAt == nil {
+				p.tablesAt = map[string][2]string{}
+			}
+			head := ""
+			for _, h := range p.heads {
+				if h.id == section {
+					head = h.text
+				}
+			}
+			p.tablesAt[section] = [2]string{head, p.lines[toks[i].line]}
+			return
+		}
 	}
 }
 
@@ -263,14 +425,31 @@ func (p *parser) find(k string) int {
 // to its end, and surplus empty fields at its start or end — cells spanning two columns — are dropped, so that
 // the figures keep their columns. It returns the values, their units, and the index of the first token not used.
 func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, []string, int) {
-	vals := make([]float64, 0, n+2)
-	units := make([]string, 0, n+2)
+	vals, units, _, runOn, next := readCells(toks, i, n, isLabel)
+	if runOn {
+		// A cell holds several figures: the row has more figures than its cells show, never n.
+		vals, units = append(vals, 0), append(units, "")
+	}
+	return vals, units, next
+}
+
+// readCells is readValues that also returns the cells as printed ("" for a blank), for the rows whose cells do
+// not match the columns, and whether one of them is a run of digits too long for one figure (then the row is
+// never complete as it stands).
+func readCells(toks []token, i, n int, isLabel func(string) bool) (vals []float64, units, raw []string, runOn bool, next int) {
+	vals = make([]float64, 0, n+2)
+	units = make([]string, 0, n+2)
 	blanks := make([]bool, 0, n+2)
+	raw = make([]string, 0, n+2)
 	cont, line := 0, int32(-1)
+	spacedLine := int32(-1)
 	for ; i < len(toks); i++ {
 		t := &toks[i]
 		if len(vals) >= n && (t.field < 0 || t.line != line) {
 			break
+		}
+		if spacedLine >= 0 && t.line != spacedLine {
+			break // a row of space-separated figures ends with its line
 		}
 		if !t.value() {
 			// The rest of a label split over lines; never a numbered sub-row ("1.申请人…").
@@ -283,18 +462,60 @@ func readValues(toks []token, i, n int, isLabel func(string) bool) ([]float64, [
 		vals = append(vals, t.num)
 		units = append(units, t.unitName())
 		blanks = append(blanks, t.blank)
+		runOn = runOn || t.runOn
+		if t.blank && t.text == "" {
+			raw = append(raw, "")
+		} else {
+			raw = append(raw, t.text)
+		}
 		line = -1
 		if t.field >= 0 {
 			line = t.line
 		}
+		if t.spaced {
+			spacedLine = t.line
+		}
 	}
 	for len(vals) > n && blanks[0] {
-		vals, units, blanks = vals[1:], units[1:], blanks[1:]
+		vals, units, blanks, raw = vals[1:], units[1:], blanks[1:], raw[1:]
 	}
 	for len(vals) > n && blanks[len(blanks)-1] {
-		vals, units, blanks = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1]
+		vals, units, blanks, raw = vals[:len(vals)-1], units[:len(units)-1], blanks[:len(blanks)-1], raw[:len(raw)-1]
 	}
-	return vals, units, i
+	return vals, units, raw, runOn, i
+}
+
+// vanishing reports whether blank cells of the row read from toks[from:to] may have vanished: the row's figures
+// are separated by spaces, as in a PDF text layer. Between TABs and bars a blank cell keeps its place; in a table
+// printed one cell per line a missing cell may as well be a lost figure, so such a row stays unread.
+func vanishing(toks []token, from, to int) bool {
+	for i := from; i < to && i < len(toks); i++ {
+		if toks[i].value() && toks[i].spaced {
+			return true
+		}
+	}
+	return false
+}
+
+// labelStart reports whether a cell starts a numbered row label ("1.属于国家秘密", "（三）不予公开", "四、结转…"):
+// words before it belong to the label of the row above, wrapped onto its own line.
+func labelStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	i := 0
+	for i < len(s) && i < 2 && isDigit(s[i]) {
+		i++
+	}
+	if i > 0 {
+		return strings.HasPrefix(s[i:], ".") || strings.HasPrefix(s[i:], "、") || strings.HasPrefix(s[i:], "．")
+	}
+	if strings.HasPrefix(s, "（") || strings.HasPrefix(s, "(") {
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, "（("))
+		return strings.ContainsRune(numerals, r)
+	}
+	r, sz := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune(numerals, r) && strings.HasPrefix(s[sz:], "、")
 }
 
 // readRequests reads the section 三 table. Rows are matched in printed order by their label words; a label
@@ -304,6 +525,7 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 	rows := spec.Rows
 	n := len(spec.Columns)
 	ptr, buf, fresh := 0, "", true
+	var orphans []int // rows matched with no figures since the last figures read
 	matched := false
 	cut := -1 // a row whose figures the end of the text cut off
 	inWindow := func(k string) bool {
@@ -322,11 +544,13 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			continue
 		case t.value():
 			fresh = true // figures of a row not recognised: the next words start a new label
+			orphans = orphans[:0]
 			continue
 		case t.key == "":
 			continue
 		}
-		if fresh {
+		if fresh || labelStart(t.text) {
+			// A numbered label starts a row: words gathered before it are the wrapped end of the row above.
 			buf, fresh = "", false
 		}
 		buf += t.key
@@ -354,20 +578,49 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 		if row.Header {
 			continue
 		}
-		vals, _, next := readValues(toks, i+1, n, inWindow)
+		vals, _, raw, runOn, next := readCells(toks, i+1, n, inWindow)
+		from := i + 1
 		i = next - 1
 		switch {
-		case len(vals) == n:
+		case len(vals) == n && !runOn && next < len(toks) && toks[next].value() && toks[next].field < 0 && toks[next-1].field < 0:
+			// More figures follow one per line than the row has columns: the figures of rows whose labels were
+			// printed together (a PDF text layer in reading order), which cannot be told apart.
+			extra := 0
+			for next < len(toks) && toks[next].value() {
+				next++
+				extra++
+			}
+			i = next - 1
+			// Unless the rows whose labels stood together just before, with no figures, are as many as the
+			// figures are rows' worth, and follow one another in the table: then the figures are theirs in order.
+			if figs, ok := stackedFigures(toks, from, next); ok && len(orphans) > 0 && len(figs) == (len(orphans)+1)*n && consecutiveRows(rows, append(orphans, match)) {
+				for k, r := range append(orphans, match) {
+					p.setRow(spec, rows[r].ID, figs[k*n:(k+1)*n])
+				}
+				orphans = orphans[:0]
+				break
+			}
+			p.cellsFinding(spec, row, n+extra, n)
+		case len(vals) == n && !runOn:
 			p.setRow(spec, row.ID, vals)
 		case next >= len(toks) && atEnd:
 			cut = match
 		case len(vals) > 0:
-			p.cellsFinding(spec, row, len(vals), n)
+			if !p.pend(spec, row, raw, vanishing(toks, from, next)) {
+				p.cellsFinding(spec, row, len(vals), n)
+			}
 		default:
 			// No figures at all: words that name the row ("本年新收政府信息公开申请2件" in a note above the
-			// table), not the row itself, which may still come.
+			// table), not the row itself, which may still come; or a row whose label a PDF text layer printed
+			// together with the next one's, their figures after both.
 			ptr = before
+			if len(orphans) > 0 && orphans[len(orphans)-1] >= match {
+				orphans = orphans[:0]
+			}
+			orphans = append(orphans, match)
+			continue
 		}
+		orphans = orphans[:0]
 	}
 	if !atEnd {
 		return
@@ -388,6 +641,47 @@ func (p *parser) readRequests(spec *report.TableSpec, toks []token, atEnd bool) 
 			}
 		}
 	}
+}
+
+// stackedFigures returns the figures of toks[from:to] when all of them stand one per line, as plain numbers (no
+// blank, no run of digits), after at most the words that end a label.
+func stackedFigures(toks []token, from, to int) ([]float64, bool) {
+	var out []float64
+	for i := from; i < to; i++ {
+		t := &toks[i]
+		if !t.value() {
+			if len(out) > 0 {
+				return nil, false
+			}
+			continue
+		}
+		if !t.isNum || t.field >= 0 || t.spaced {
+			return nil, false
+		}
+		out = append(out, t.num)
+	}
+	return out, true
+}
+
+// consecutiveRows reports whether the rows at idx (increasing) are data rows that follow one another in the table,
+// group headers aside.
+func consecutiveRows(rows []report.Row, idx []int) bool {
+	for k := 1; k < len(idx); k++ {
+		if idx[k] <= idx[k-1] {
+			return false
+		}
+		for j := idx[k-1] + 1; j < idx[k]; j++ {
+			if !rows[j].Header {
+				return false
+			}
+		}
+	}
+	for _, i := range idx {
+		if rows[i].Header {
+			return false
+		}
+	}
+	return true
 }
 
 // setRow stores a row's figures, one per column of the table.
@@ -423,7 +717,7 @@ func (p *parser) cellsFinding(spec *report.TableSpec, row report.Row, got, want 
 	if row.Label == "" {
 		where = "表格"
 	}
-	p.findings = append(p.findings, report.Finding{Rule: "I-CELLS", Severity: report.Error, Section: spec.Section, Row: spec.RowPath(row),
+	p.findings = append(p.findings, report.Finding{Rule: "I-CELLS", Severity: report.Warning, Section: spec.Section, Row: spec.RowPath(row),
 		Message: fmt.Sprintf("第%s部分%s读到 %d 个数字，应为 %d 个；无法确定空白单元格的位置，未采用该行数据，请核对原文", spec.Section, where, got, want)})
 }
 
@@ -458,17 +752,19 @@ func (p *parser) readAppeals(spec *report.TableSpec, toks []token, atEnd bool) {
 		return lastAnswer
 	}
 	for i, t := range toks {
-		if !t.isNum && !(t.blank && figureLine(i)) {
+		if !t.isNum && !t.runOn && !(t.blank && figureLine(i)) {
 			continue
 		}
-		vals, _, next := readValues(toks, i, n, func(string) bool { return true })
+		vals, _, raw, runOn, next := readCells(toks, i, n, func(string) bool { return true })
 		switch {
-		case len(vals) == n:
+		case len(vals) == n && !runOn:
 			p.setRow(spec, report.RowCases, vals)
 		case next >= len(toks) && atEnd:
 			p.truncFinding(spec, spec.Rows[0])
 		default:
-			p.cellsFinding(spec, spec.Rows[0], len(vals), n)
+			if !p.pend(spec, spec.Rows[0], raw, vanishing(toks, i, next)) {
+				p.cellsFinding(spec, spec.Rows[0], len(vals), n)
+			}
 		}
 		return
 	}
@@ -556,6 +852,11 @@ func (p *parser) readSection2(f *report.Format, toks []token, atEnd bool) {
 		case len(vals) == n:
 			for c, col := range tg.spec.Columns {
 				if col.Unit == "万元" && units[c] == "元" {
+					// The model holds one unit per column; the figure as printed is kept beside it.
+					if p.r.Printed == nil {
+						p.r.Printed = map[string]report.PrintedFigure{}
+					}
+					p.r.Printed[report.PrintedKey(tg.spec.ID, tg.row.ID, col.ID)] = report.PrintedFigure{Value: vals[c], Unit: units[c]}
 					vals[c] /= 10000
 				}
 			}

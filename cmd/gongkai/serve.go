@@ -119,6 +119,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopBackground() // before background.Wait, also when the server fails
 	checkpoints := &store.AuditCheckpointer{DB: db, Path: *checkpointFile, Every: *checkpointEvery, Log: log}
 	background.Go(func() { checkpoints.Run(ctx) })
+	// Other processes' writes (another serve, the CLI) drop this one's cached pages within about a second.
+	background.Go(func() { db.Watch(ctx) })
 	if *demo {
 		seeded, err = seedDemo(ctx, db, stdout)
 		if err != nil {

@@ -57,9 +57,9 @@ type DB struct {
 	version atomic.Uint64
 }
 
-// Version returns a number that changes whenever this process commits a write. Other processes' writes (several
-// gongkai serve on one PostgreSQL) are not seen here; caches bound that with a short lifetime. It is not the schema
-// version; see SchemaVersion.
+// Version returns a number that changes whenever this process commits a write, and — while Watch runs — whenever
+// another process (another gongkai serve on the same database, the CLI) does. Caches of rendered pages compare it
+// to know when to drop their copies. It is not the schema version; see SchemaVersion.
 func (db *DB) Version() uint64 { return db.version.Load() }
 
 // DatabaseFile is the SQLite file inside a data folder.
@@ -360,6 +360,13 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) e
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if bump && db.d.name() == "postgres" {
+		// Delivered to every listening process on commit, and only then (Watch).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return err

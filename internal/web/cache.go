@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// pageCacheTTL bounds how stale a cached public page can be when another process changed the data (several gongkai
-// serve on one PostgreSQL); this process's own writes drop the cache at once.
+// pageCacheTTL bounds how long a cached public page lives. Writes drop the cache at once: this process's own, and
+// other processes' while store.Watch runs (serve starts it); the lifetime is the limit when it cannot.
 const pageCacheTTL = 5 * time.Second
 
 // defaultCacheBytes bounds the page cache's memory: with a million item pages the cache keeps the most recently

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -147,4 +149,49 @@ func pdfText(t *testing.T, c *http.Client, u string) string {
 		t.Fatal(err)
 	}
 	return string(out)
+}
+
+// Two portal processes on one database: a change written through one (or the CLI) shows on the other's cached
+// home page within 2 seconds (issue 14, item 1).
+func TestAnotherProcessesChangeShowsOnCachedPages(t *testing.T) {
+	f := newFixture(t)
+	other, err := f.db.OpenAnother(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { other.Watch(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	h, err := NewServer(other, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Site: "测试门户", PasswordParams: cheap, MinFillTime: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := httptest.NewServer(h)
+	defer b.Close()
+	page := func() string {
+		resp, err := http.Get(b.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if strings.Contains(page(), "平阴县医疗保障局") {
+		t.Fatal("the agency is there before it was created")
+	}
+	page() // cached now
+	a := &disclosure.Agency{Kind: disclosure.Department, ParentID: f.health.ParentID, Name: "平阴县医疗保障局"}
+	if err := f.db.CreateAgency(context.Background(), disclosure.SystemActor, a); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for !strings.Contains(page(), "平阴县医疗保障局") {
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("the other process's home page still lacks the new agency after %s", time.Since(start))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

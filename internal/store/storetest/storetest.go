@@ -882,4 +882,5 @@ func Run(t *testing.T, open Opener) {
 	runLists(t, open)
 	runSignIn(t, open)
 	runOutbox(t, open)
+	runWatch(t, open)
 }

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// changesChannel is the PostgreSQL notification channel on which every committed write of every gongkai process
+// is announced (tryTx), so that the others drop the pages they cached.
+const changesChannel = "gongkai_changes"
+
+// watchPoll is how often Watch looks for other processes' writes where it cannot be told: SQLite's data_version,
+// and PostgreSQL while its listening connection is down.
+const watchPoll = 500 * time.Millisecond
+
+// Watch makes Version change when another process (another `gongkai serve`, the CLI) commits a write, so that
+// every process's caches of rendered pages, the calendar and the lists show a change within about a second. On
+// PostgreSQL every write transaction sends a notification on commit and Watch listens on a connection of its own;
+// while that connection is down it bumps the version every half second instead (caches then live half a second,
+// never longer). On SQLite it polls PRAGMA data_version, which changes whenever another connection commits. It
+// runs until ctx ends.
+func (db *DB) Watch(ctx context.Context) {
+	if db.d.name() == "postgres" {
+		db.watchPostgres(ctx)
+		return
+	}
+	db.watchSQLite(ctx)
+}
+
+func (db *DB) watchSQLite(ctx context.Context) {
+	var conn *sql.Conn
+	var last int64 = -1
+	t := time.NewTicker(watchPoll)
+	defer t.Stop()
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
+	for {
+		if conn == nil {
+			c, err := db.read.Conn(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				db.version.Add(1) // cannot tell: assume a change
+			} else {
+				conn, last = c, -1
+			}
+		}
+		if conn != nil {
+			var v int64
+			if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+				conn.Close()
+				conn = nil
+				db.version.Add(1)
+			} else if v != last {
+				if last >= 0 {
+					db.version.Add(1)
+				}
+				last = v
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (db *DB) watchPostgres(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := db.listen(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		_ = err // the connection broke: poll until it is back
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			db.version.Add(1)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(watchPoll):
+			}
+		}
+	}
+}
+
+// listen holds one connection listening on changesChannel and bumps the version on every notification; it returns
+// when the connection fails or ctx ends.
+func (db *DB) listen(ctx context.Context) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var failed error
+	conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			failed = fmt.Errorf("store: watch: not a pgx connection")
+			return driver.ErrBadConn
+		}
+		pc := c.Conn()
+		if _, err := pc.Exec(ctx, "LISTEN "+changesChannel); err != nil {
+			failed = err
+			return driver.ErrBadConn
+		}
+		// Writes made before LISTEN took effect are not announced to this connection: count one change.
+		db.version.Add(1)
+		for {
+			if _, err := pc.WaitForNotification(ctx); err != nil {
+				failed = err
+				// The connection still listens (or broke): it never goes back to the pool.
+				return driver.ErrBadConn
+			}
+			db.version.Add(1)
+		}
+	})
+	return failed
+}

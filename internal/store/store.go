@@ -361,9 +361,14 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) e
 		tx.Rollback()
 		return err
 	}
-	if bump && db.d.name() == "postgres" {
-		// Delivered to every listening process on commit, and only then (Watch).
-		if _, err := tx.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`); err != nil {
+	if bump {
+		// Announced to the other processes on commit, and only then (Watch): PostgreSQL by NOTIFY, SQLite (one
+		// writer at a time anyway) by a counter they poll.
+		announce := `UPDATE change_counter SET n = n + 1 WHERE id = 1`
+		if db.d.name() == "postgres" {
+			announce = `SELECT pg_notify('` + changesChannel + `', '')`
+		}
+		if _, err := tx.ExecContext(ctx, announce); err != nil {
 			tx.Rollback()
 			return err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -14,7 +13,7 @@ import (
 // is announced (tryTx), so that the others drop the pages they cached.
 const changesChannel = "gongkai_changes"
 
-// watchPoll is how often Watch looks for other processes' writes where it cannot be told: SQLite's data_version,
+// watchPoll is how often Watch looks for other processes' writes where it is not told: SQLite's change counter,
 // and PostgreSQL while its listening connection is down.
 const watchPoll = 500 * time.Millisecond
 
@@ -22,8 +21,8 @@ const watchPoll = 500 * time.Millisecond
 // every process's caches of rendered pages, the calendar and the lists show a change within about a second. On
 // PostgreSQL every write transaction sends a notification on commit and Watch listens on a connection of its own;
 // while that connection is down it bumps the version every half second instead (caches then live half a second,
-// never longer). On SQLite it polls PRAGMA data_version, which changes whenever another connection commits. It
-// runs until ctx ends.
+// never longer). On SQLite every such transaction advances a counter row, which Watch polls every half second.
+// Housekeeping writes (sessions, the outbox, hit counts) announce nothing. It runs until ctx ends.
 func (db *DB) Watch(ctx context.Context) {
 	if db.d.name() == "postgres" {
 		db.watchPostgres(ctx)
@@ -33,39 +32,21 @@ func (db *DB) Watch(ctx context.Context) {
 }
 
 func (db *DB) watchSQLite(ctx context.Context) {
-	var conn *sql.Conn
 	var last int64 = -1
 	t := time.NewTicker(watchPoll)
 	defer t.Stop()
-	defer func() {
-		if conn != nil {
-			conn.Close()
-		}
-	}()
 	for {
-		if conn == nil {
-			c, err := db.read.Conn(ctx)
-			if err != nil {
-				if ctx.Err() != nil {
-					return
-				}
-				db.version.Add(1) // cannot tell: assume a change
-			} else {
-				conn, last = c, -1
+		var n int64
+		if err := db.read.QueryRowContext(ctx, `SELECT n FROM change_counter WHERE id = 1`).Scan(&n); err != nil {
+			if ctx.Err() != nil {
+				return
 			}
-		}
-		if conn != nil {
-			var v int64
-			if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
-				conn.Close()
-				conn = nil
+			db.version.Add(1) // cannot tell: assume a change
+		} else if n != last {
+			if last >= 0 {
 				db.version.Add(1)
-			} else if v != last {
-				if last >= 0 {
-					db.version.Add(1)
-				}
-				last = v
 			}
+			last = n
 		}
 		select {
 		case <-ctx.Done():

@@ -57,6 +57,8 @@ const usage = `gongkai — 政府信息公开工作系统
         把报告数据（JSON）生成为网页、Markdown、Excel、Word 或 PDF
   gongkai report gather --from 网址清单.txt|网站首页 --year 2025 --out 目录 [--delay 1s] [--progress]
         从各单位网站找到并下载该年度的年度报告（遵守 robots.txt，逐个请求），读取并检查，输出 figures.csv 和 findings.csv
+  gongkai report load 目录或文件… [--data 目录 | --db postgres://…] [--map 名称对照.txt]
+        把已发布的年度报告（如 report gather 下载的目录）载入数据库，作为各单位的导入报告供“政务公开监督”页面统计和检查
   gongkai migrate [--data 目录 | --db postgres://…]
         创建或升级数据库结构（默认数据目录 ./gongkai-data，内置 SQLite）
   gongkai audit verify [--data 目录 | --db postgres://…] [--audit-key-file 密钥文件] [--checkpoint 检查点文件]
@@ -99,7 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch args[0] {
 	case "report":
-		return runReport(ctx, args[1:], stdin, stdout, stderr)
+		return runReport(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":

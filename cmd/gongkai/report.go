@@ -31,7 +31,7 @@ import (
 // maxInputSize bounds what one imported file may weigh; larger files are refused, not truncated.
 const maxInputSize = 100 << 20
 
-func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runReport(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return &exitError{code: 2}
@@ -45,6 +45,8 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return reportRender(args[1:], stdin, stdout, stderr)
 	case "gather":
 		return reportGather(ctx, args[1:], stdout, stderr)
+	case "load":
+		return reportLoad(ctx, args[1:], getenv, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return &exitError{code: 2, msg: fmt.Sprintf("未知的 report 子命令 %q", args[0])}

@@ -100,6 +100,9 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 		}
 		n, _ = res.RowsAffected()
 		// Sign-in counts a day old no longer count.
+		if err := deleteIdleRates(ctx, tx, db.now().UnixMicro()); err != nil {
+			return err
+		}
 		return deleteStaleSignIns(ctx, tx, db.now().Add(-24*time.Hour).UnixMicro())
 	})
 	if err != nil {

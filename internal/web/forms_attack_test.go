@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"golang.org/x/time/rate"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -24,6 +25,11 @@ import (
 // formServer serves db with the given configuration, as another process of the deployment would.
 func formServer(t *testing.T, db *store.DB, cfg Config) *httptest.Server {
 	t.Helper()
+	// The limits live in the database, shared by every process on it: each case here starts with full buckets, as
+	// a new deployment would, instead of inheriting what the case before it used up.
+	if err := db.UnsafeExec(context.Background(), `DELETE FROM rate_limits`); err != nil {
+		t.Fatal(err)
+	}
 	cfg.Site, cfg.PasswordParams = "测试门户", cheap
 	h, err := NewServer(db, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	if err != nil {
@@ -98,8 +104,10 @@ func TestAScriptThatNeverOpensTheFormGetsNoReceipt(t *testing.T) {
 	}
 
 	t.Run("200 posts without cookies or token from 40 goroutines get no receipt", func(t *testing.T) {
-		// A server of its own: the flood uses up the address's allowance of rejections.
+		// A server of its own: the flood uses up the address's allowance of rejections — in the database, which
+		// every server shares, so it is filled again for the cases after this one.
 		srv := formServer(t, f.db, cfg)
+		t.Cleanup(func() { f.db.UnsafeExec(context.Background(), `DELETE FROM rate_limits`) })
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		statuses := map[int]int{}
@@ -598,5 +606,36 @@ func TestIPv6AddressesOfOneNetworkShareTheLimits(t *testing.T) {
 	}
 	if codes[http.StatusUnauthorized] != 10 || codes[http.StatusTooManyRequests] != 20 {
 		t.Errorf("lookups from 30 addresses of one /64: %v, want 10 answered and 20 refused", codes)
+	}
+}
+
+// Behind a balancer the processes share one allowance: two portals on one database let in the burst once, not once
+// each (issue 14, item 3).
+func TestTwoProcessesShareTheApplicationLimit(t *testing.T) {
+	f := newFixture(t)
+	other, err := f.db.OpenAnother(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	cfg := Config{MinFillTime: -1, ApplyLimit: rate.Every(time.Hour), ApplyBurst: 2}
+	a := formServer(t, f.db, cfg)
+	b := formServer(t, other, cfg)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	send := func(srvURL string) int {
+		v := applyValues()
+		v.Set(formTokenField, tokenOf(t, srvURL, path))
+		resp, _ := post(t, srvURL, path, v, true)
+		return resp.StatusCode
+	}
+	for i, srv := range []string{a.URL, b.URL} {
+		if got := send(srv); got != http.StatusOK {
+			t.Fatalf("application %d: %d, want 200", i+1, got)
+		}
+	}
+	for i, srv := range []string{a.URL, b.URL} {
+		if got := send(srv); got != http.StatusTooManyRequests {
+			t.Errorf("application %d, beyond the shared burst of 2, through process %d: %d, want 429", i+3, i+1, got)
+		}
 	}
 }

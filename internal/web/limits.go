@@ -1,16 +1,21 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"net/netip"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/gongkai/gongkai/internal/store"
 )
 
-// limiters keep the per-client rate limits of the public forms in memory. Each process limits on its own; that is
-// enough to stop a script without a shared store, and a real person never notices.
+// limiters keep the per-client rate limits of the public forms. Each limit is kept twice: in this process's memory,
+// which turns a flood away without touching the database, and in the database (store.TakeRate), which every
+// process shares, so that N processes behind a balancer grant the allowance once, not N times.
 //
 // A form counts what it accepted apart from what it turned away: a typo in an ID number must not use up the
 // allowance of applications, and a script sending rubbish must not go on for ever either. So each form has two
@@ -19,6 +24,9 @@ import (
 // gives back the one that did not happen.
 type limiters struct {
 	mu sync.Mutex
+	// db holds the shared buckets; log records a database error, on which the memory's limit alone applies.
+	db  *store.DB
+	log *slog.Logger
 	// apply counts accepted online applications per client address (Config.ApplyLimit); applyFailed the rejected
 	// ones, 30 per 10 minutes.
 	apply, applyFailed *limitTable
@@ -32,6 +40,8 @@ type limiters struct {
 
 // limitTable is one rate limit kept per key (a client address, an e-mail address).
 type limitTable struct {
+	// name is the limit's bucket in the database.
+	name  string
 	limit rate.Limit
 	burst int
 	m     map[string]*rate.Limiter
@@ -41,16 +51,22 @@ type limitTable struct {
 // failedLimit, failedBurst bound the rejected submissions of a form per client address: 30 per 10 minutes.
 var failedLimit, failedBurst = rate.Every(20 * time.Second), 30
 
-func newLimitTable(limit rate.Limit, burst int) *limitTable {
-	return &limitTable{limit: limit, burst: burst, m: map[string]*rate.Limiter{}}
+func newLimitTable(name string, limit rate.Limit, burst int) *limitTable {
+	return &limitTable{name: name, limit: limit, burst: burst, m: map[string]*rate.Limiter{}}
 }
 
-func (l *limiters) init(applyLimit rate.Limit, applyBurst int) {
-	l.apply, l.applyFailed = newLimitTable(applyLimit, applyBurst), newLimitTable(failedLimit, failedBurst)
-	l.subscribeClient = newLimitTable(rate.Every(2*time.Minute), 5)
-	l.subscribeAddress = newLimitTable(rate.Every(10*time.Minute), 3)
-	l.subscribeFailed = newLimitTable(failedLimit, failedBurst)
-	l.track = newLimitTable(rate.Every(6*time.Second), 10)
+// interval is the time one unit of the limit takes to come back.
+func (t *limitTable) interval() time.Duration {
+	return time.Duration(float64(time.Second) / float64(t.limit))
+}
+
+func (l *limiters) init(db *store.DB, log *slog.Logger, applyLimit rate.Limit, applyBurst int) {
+	l.db, l.log = db, log
+	l.apply, l.applyFailed = newLimitTable("apply", applyLimit, applyBurst), newLimitTable("apply_failed", failedLimit, failedBurst)
+	l.subscribeClient = newLimitTable("subscribe_client", rate.Every(2*time.Minute), 5)
+	l.subscribeAddress = newLimitTable("subscribe_address", rate.Every(10*time.Minute), 3)
+	l.subscribeFailed = newLimitTable("subscribe_failed", failedLimit, failedBurst)
+	l.track = newLimitTable("track", rate.Every(6*time.Second), 10)
 }
 
 // limiter returns the key's limiter of the table; the caller holds l.mu.
@@ -73,32 +89,49 @@ func (l *limiters) limiter(t *limitTable, key string, now time.Time) *rate.Limit
 }
 
 // allow reports whether the key may act now under the table's limit, and counts it if so.
-func (l *limiters) allow(t *limitTable, key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.limiter(t, key, now).AllowN(now, 1)
+func (l *limiters) allow(ctx context.Context, t *limitTable, key string, now time.Time) bool {
+	_, ok := l.claim(ctx, t, key, now)
+	return ok
 }
 
 // claim is a submission's hold on one unit of a limit: taken before the work, given back if the work did not
 // count. The zero claim gives back nothing.
 type claim struct {
-	r  *rate.Reservation
-	at time.Time
+	r      *rate.Reservation
+	at     time.Time
+	shared store.RateClaim
+	l      *limiters
 }
 
-// claim takes one unit of the key's limit now, or reports false when none is left.
-func (l *limiters) claim(t *limitTable, key string, now time.Time) (claim, bool) {
+// claim takes one unit of the key's limit now — from this process's memory, then from the shared bucket in the
+// database — or reports false when none is left in either.
+func (l *limiters) claim(ctx context.Context, t *limitTable, key string, now time.Time) (claim, bool) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	r := l.limiter(t, key, now).ReserveN(now, 1)
 	if !r.OK() {
+		l.mu.Unlock()
 		return claim{}, false
 	}
 	if r.DelayFrom(now) > 0 {
 		r.CancelAt(now)
+		l.mu.Unlock()
 		return claim{}, false
 	}
-	return claim{r: r, at: now}, true
+	l.mu.Unlock()
+	c := claim{r: r, at: now, l: l}
+	if l.db == nil {
+		return c, true
+	}
+	shared, ok, err := l.db.TakeRate(ctx, t.name, key, t.interval(), t.burst)
+	switch {
+	case err != nil:
+		l.log.Error("shared rate limit: this process's limit alone applies", "limit", t.name, "err", err)
+	case !ok:
+		r.CancelAt(now)
+		return claim{}, false
+	}
+	c.shared = shared
+	return c, true
 }
 
 // giveBack returns the unit to the limit. It must be given back as of the time it was taken: the rate package
@@ -106,6 +139,11 @@ func (l *limiters) claim(t *limitTable, key string, now time.Time) (claim, bool)
 func (c claim) giveBack() {
 	if c.r != nil {
 		c.r.CancelAt(c.at)
+	}
+	if c.l != nil && c.l.db != nil {
+		if err := c.l.db.GiveBackRate(context.Background(), c.shared); err != nil {
+			c.l.log.Error("shared rate limit: give back", "err", err)
+		}
 	}
 }
 

@@ -95,7 +95,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "apply", a.Name+"政府信息公开申请", form)
 	}
 	// Every submission first claims a rejection; an accepted one gives it back.
-	strike, ok := s.limits.claim(s.limits.applyFailed, key, now)
+	strike, ok := s.limits.claim(r.Context(), s.limits.applyFailed, key, now)
 	if !ok {
 		fail(http.StatusTooManyRequests, msgFormFailures)
 		return
@@ -127,7 +127,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, msgFormTooFast)
 		return
 	}
-	accepted, ok := s.limits.claim(s.limits.apply, key, now)
+	accepted, ok := s.limits.claim(r.Context(), s.limits.apply, key, now)
 	if !ok {
 		strike.giveBack()
 		fail(http.StatusTooManyRequests, "您在短时间内提交的申请较多，请几分钟后再提交；如有多项信息需要申请，也可以在一份申请中写明")

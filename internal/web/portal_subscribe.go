@@ -93,7 +93,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "subscribe", "订阅政府信息更新", f)
 	}
 	// Every submission first claims a rejection; an accepted one gives it back.
-	strike, ok := s.limits.claim(s.limits.subscribeFailed, key, now)
+	strike, ok := s.limits.claim(r.Context(), s.limits.subscribeFailed, key, now)
 	if !ok {
 		fail(http.StatusTooManyRequests, msgFormFailures)
 		return
@@ -144,10 +144,10 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "请至少选择一个订阅条件：单位、主题分类或关键词")
 		return
 	}
-	byClient, ok := s.limits.claim(s.limits.subscribeClient, key, now)
+	byClient, ok := s.limits.claim(r.Context(), s.limits.subscribeClient, key, now)
 	var byAddress claim
 	if ok {
-		if byAddress, ok = s.limits.claim(s.limits.subscribeAddress, f.Email, now); !ok {
+		if byAddress, ok = s.limits.claim(r.Context(), s.limits.subscribeAddress, f.Email, now); !ok {
 			byClient.giveBack()
 		}
 	}

@@ -74,7 +74,7 @@ func (s *Server) trackLookup(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "track", "申请办理进度查询", trackForm{Code: code, Error: msg})
 	}
-	if !s.limits.allow(s.limits.track, limitKey(clientKey(r)), s.now()) {
+	if !s.limits.allow(r.Context(), s.limits.track, limitKey(clientKey(r)), s.now()) {
 		fail(http.StatusTooManyRequests, "查询次数过多，请一分钟后再试")
 		return
 	}

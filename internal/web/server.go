@@ -179,7 +179,7 @@ func newServer(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	s := &Server{db: db, log: log, cfg: cfg, tmpl: map[string]*template.Template{}, now: time.Now, hashes: newHashGate(cfg.HashSlots, cfg.HashWait)}
 	s.cache.budget = cfg.CacheBytes
-	s.limits.init(cfg.ApplyLimit, cfg.ApplyBurst)
+	s.limits.init(db, log, cfg.ApplyLimit, cfg.ApplyBurst)
 	s.initPortal()
 	key, err := db.Secret(context.Background(), formTokenSecret)
 	if err != nil {

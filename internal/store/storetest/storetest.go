@@ -883,4 +883,5 @@ func Run(t *testing.T, open Opener) {
 	runSignIn(t, open)
 	runOutbox(t, open)
 	runWatch(t, open)
+	runRateLimits(t, open)
 }

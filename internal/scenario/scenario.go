@@ -257,7 +257,7 @@ type replay struct {
 	tx     *memTx
 	res    *Result
 	appeal *disclosure.Appeal
-	// refusedOutcome remembers whether the reply refused disclosure (reconsideration first).
+	// reviewed remembers that a reconsideration was applied for, so a later lawsuit is one after review.
 	reviewed bool
 }
 

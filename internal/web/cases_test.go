@@ -72,16 +72,7 @@ func (f *fixture) mustCase(t *testing.T) caseFixture {
 
 func postForm(t *testing.T, f *fixture, c *http.Client, path string, form url.Values) (*http.Response, *goquery.Document) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", f.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", f.srv.URL)
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	doc, _ := goquery.NewDocumentFromReader(resp.Body)
-	return resp, doc
+	return postBody(t, f, c, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }
 
 func postMultipart(t *testing.T, f *fixture, c *http.Client, path string, form url.Values, file string, data []byte) (*http.Response, *goquery.Document) {
@@ -98,8 +89,14 @@ func postMultipart(t *testing.T, f *fixture, c *http.Client, path string, form u
 		fw.Write(data)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", f.srv.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return postBody(t, f, c, path, mw.FormDataContentType(), &body)
+}
+
+// postBody posts a body of the content type from this site (Origin set, as a browser does) and parses the answer.
+func postBody(t *testing.T, f *fixture, c *http.Client, path, contentType string, body io.Reader) (*http.Response, *goquery.Document) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", f.srv.URL+path, body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Origin", f.srv.URL)
 	resp, err := c.Do(req)
 	if err != nil {

@@ -461,16 +461,7 @@ func TestTrackRefusesOversizedBodies(t *testing.T) {
 	ctx := context.Background()
 	send := func(t *testing.T, c *http.Client, path, contentType string, body io.Reader) (*http.Response, *goquery.Document) {
 		t.Helper()
-		req, _ := http.NewRequest("POST", f.srv.URL+path, body)
-		req.Header.Set("Content-Type", contentType)
-		req.Header.Set("Origin", f.srv.URL)
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		doc, _ := goquery.NewDocumentFromReader(resp.Body)
-		return resp, doc
+		return postBody(t, f, c, path, contentType, body)
 	}
 	big := strings.Repeat("x", 2<<20)
 	t.Run("a lookup with a 2 MB password", func(t *testing.T) {

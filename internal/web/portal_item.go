@@ -123,11 +123,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	sw := &statusWriter{ResponseWriter: w}
-	s.cached(s.renderItem)(sw, r)
-	if r.Method == http.MethodGet && (sw.status == http.StatusOK || sw.status == http.StatusNotModified) {
-		s.portal.hits.Count(id)
-	}
+	s.cachedCounting(s.renderItem, func(*http.Request) func() { return func() { s.portal.hits.Count(id) } })(w, r)
 }
 
 type metaRow struct{ Name, Value, Href string }

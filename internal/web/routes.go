@@ -211,5 +211,6 @@ func (s *Server) routes() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusForbidden) }))
 	// Static files are answered before sessions, so that they carry no "Vary: Cookie" and touch no session.
-	return s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.staticFirst(s.sessions.LoadAndSave(csrf.Handler(mux)))))
+	// Cached public pages are answered first of all (fromCache): they need no session, address or router.
+	return s.fromCache(s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.staticFirst(s.sessions.LoadAndSave(csrf.Handler(mux))))))
 }

@@ -298,17 +298,29 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 // secureHeaders sets the headers every response carries; on a portal served over HTTPS (https, sets Secure
 // cookies) also Strict-Transport-Security, so that browsers never fall back to plain HTTP for it.
 func secureHeaders(https bool, next http.Handler) http.Handler {
+	sec := securityHeaders(https)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		if https {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		for k, v := range sec {
+			h[k] = v
 		}
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaders are the headers every response carries (HSTS only over HTTPS), in canonical form; the values are
+// shared and must not be changed.
+func securityHeaders(https bool) http.Header {
+	h := http.Header{
+		"X-Content-Type-Options":  {"nosniff"},
+		"X-Frame-Options":         {"DENY"},
+		"Referrer-Policy":         {"same-origin"},
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"},
+	}
+	if https {
+		h["Strict-Transport-Security"] = []string{"max-age=31536000"}
+	}
+	return h
 }
 
 // safeBack returns a path of this site to go back to, or "/". It judges the address as a browser will read it

@@ -107,10 +107,13 @@ func (db *DB) ExportItems(ctx context.Context, f ExportFilter, fn func(*ExportIt
 	out := make([]ExportItem, 0, batch)
 	for {
 		// The keyset: after (lastAt, lastID) in (updated_at, id) order. The first batch starts at Since itself.
-		where := `state IN ('published', 'withdrawn') AND (updated_at > $1 OR (updated_at = $1 AND id > $2))`
+		// A row-value comparison, which both engines turn into one range scan of items_export, in its order; state ||
+		// '' keeps the planners off the index of states, through which they read every public item and sorted them
+		// for each batch (764 items/s at 10⁵ items).
+		where := `state || '' IN ('published', 'withdrawn') AND (updated_at, id) > ($1, $2)`
 		args := []any{lastAt, lastID}
 		if first {
-			where = `state IN ('published', 'withdrawn') AND updated_at > $1`
+			where = `state || '' IN ('published', 'withdrawn') AND updated_at > $1`
 			args = args[:1]
 		}
 		if f.AgencyID != 0 {
@@ -239,4 +242,18 @@ func (db *DB) ExportAnnualReports(ctx context.Context, fn func(*ExportReport) er
 		}
 	}
 	return nil
+}
+
+// ExportCounts returns how many items the export gives (public items) and when the last of them changed, for the
+// DCAT description.
+func (db *DB) ExportCounts(ctx context.Context) (items int, modified time.Time, err error) {
+	var last int64
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM items WHERE state IN ('published', 'withdrawn')`).Scan(&items, &last)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: export counts: %w", err)
+	}
+	if last > 0 {
+		modified = time.UnixMicro(last).UTC()
+	}
+	return items, modified, nil
 }

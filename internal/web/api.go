@@ -14,8 +14,8 @@ import (
 	"github.com/gongkai/gongkai/internal/store"
 )
 
-// APIOperation declares one JSON API operation: its path, the token scope it needs and the roles whose accounts
-// may use it. The access matrix test reads this table.
+// APIOperation declares one JSON API operation: its path, the token scope it needs (none: open to everyone, without
+// a token) and the roles whose accounts may use it. The access matrix test reads this table.
 type APIOperation struct {
 	Method, Path, Scope string
 	Roles               []disclosure.Role // nil: any staff account
@@ -28,6 +28,10 @@ var APIOperations = []APIOperation{
 	{"GET", "/api/v1/audit", auth.ScopeAuditRead, grants[ViewAudit]},
 	{"POST", "/api/v1/reports/check", auth.ScopeReportsCheck, nil},
 	{"GET", "/api/v1/items/search", auth.ScopeCatalogueRead, nil},
+	// Open data: public, without a token (Scope ""), limited per client and per process.
+	{"GET", "/api/v1/export/items", "", nil},
+	{"GET", "/api/v1/export/annual-reports", "", nil},
+	{"GET", "/api/v1/export/catalog", "", nil},
 }
 
 type apiUserKey struct{}
@@ -47,8 +51,11 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 		ops[op.Method+" "+op.Path] = op
 	}
 	api.UseMiddleware(func(ctx huma.Context, next func(huma.Context)) {
+		r, _ := humago.Unwrap(ctx)
+		ctx = huma.WithValue(ctx, apiRequestKey{}, r)
 		op, ok := ops[ctx.Operation().Method+" "+ctx.Operation().Path]
-		if !ok {
+		// Operations without a scope are open data: no token.
+		if !ok || op.Scope == "" {
 			next(ctx)
 			return
 		}
@@ -133,6 +140,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 			return out, nil
 		})
 	s.registerSearchAPI(api, security)
+	s.registerExportAPI(api)
 	return api
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/document"
 	"github.com/gongkai/gongkai/internal/workday"
 )
 
@@ -241,5 +242,28 @@ func TestTheApplicationFormDownloadsAsDOCXAndPDF(t *testing.T) {
 	}
 	if resp, _ := get(t, f.client(t), f.srv.URL+"/agencies/999/guide/application-form.pdf"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown agency: %d", resp.StatusCode)
+	}
+}
+
+// BenchmarkApplicationFormPDF measures building the form's PDF (font subset embedded), which the server keeps per
+// agency instead of building it for every download.
+func BenchmarkApplicationFormPDF(b *testing.B) {
+	a := &disclosure.Agency{ID: 2, Name: "平阴县卫生健康局", Contacts: disclosure.Contacts{Office: "局办公室", Address: "平阴县榆山街道府前街31号", Phone: "0531-87883760"}}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := document.PDF(&buf, applicationForm(a, "https://www.example.gov.cn/agencies/2/apply")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkApplicationFormDOCX is BenchmarkApplicationFormPDF for the Word file.
+func BenchmarkApplicationFormDOCX(b *testing.B) {
+	a := &disclosure.Agency{ID: 2, Name: "平阴县卫生健康局", Contacts: disclosure.Contacts{Office: "局办公室", Address: "平阴县榆山街道府前街31号", Phone: "0531-87883760"}}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := document.DOCX(&buf, applicationForm(a, "https://www.example.gov.cn/agencies/2/apply")); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -67,6 +67,16 @@ func TestTheGuideShowsWhatIsGivenTheFeesAndTheForm(t *testing.T) {
 			t.Errorf("no link to the %s application form", ext)
 		}
 	}
+	// An agency that has fixed its method (gongkai agency set --fee-method) shows that one.
+	a, _ := f.db.GetAgency(context.Background(), 2)
+	a.Settings.Extra = map[string]string{"fee_method": "per_page"}
+	if err := f.db.UpdateAgency(context.Background(), disclosure.SystemActor, a); err != nil {
+		t.Fatal(err)
+	}
+	_, doc = get(t, f.client(t), f.srv.URL+"/agencies/2/guide")
+	if caps := doc.Find("table.fee-bands caption").Text(); caps != "按量计收" || !strings.Contains(doc.Find("h2#fees + p").Text(), "本机关采用按量计收方式") {
+		t.Errorf("fixed method: tables %q, %q", caps, doc.Find("h2#fees + p").Text())
+	}
 	// The officer's view lists what the public guide leaves out.
 	_, console := get(t, f.signedIn(t, "officer"), f.srv.URL+"/console/guide")
 	var missing []string

@@ -381,6 +381,9 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
+	if err := seedDemoSite(ctx, db, health, made["officer"], made["reviewer"]); err != nil {
+		return nil, err
+	}
 	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"], totp: totps}, nil
 }
 

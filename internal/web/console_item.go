@@ -189,6 +189,17 @@ func (s *Server) itemNewForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f.AgencyID = f.Agencies[0].ID
 	f.Item.Genre, f.Item.WrittenOn = disclosure.GenreNotice, s.today()
+	// A link may choose the agency and the genre (the guide page's "新建政府信息公开制度").
+	if g := disclosure.Genre(r.URL.Query().Get("genre")); g != "" {
+		if _, ok := g.Spec(); ok {
+			f.Item.Genre = g
+		}
+	}
+	for _, a := range f.Agencies {
+		if strconv.FormatInt(a.ID, 10) == r.URL.Query().Get("agency") {
+			f.AgencyID = a.ID
+		}
+	}
 	s.render(w, r, http.StatusOK, "item_edit", "新建主动公开信息", f)
 }
 

@@ -43,6 +43,8 @@ const (
 	// overdue applications, late publications and the region's summary. It reads, never changes; the system roles
 	// do not have it, as they do not read disclosure work (三员分立).
 	ViewSupervision Permission = "supervision.view"
+	// EditSite is changing the website's footer particulars (主办单位, 备案号 …): the system administrator's.
+	EditSite Permission = "site.edit"
 	// ViewItems is reading the catalogue's items (主动公开) in the console, unpublished ones included; what an account
 	// may do with an item is decided item by item from its roles for the item's agency (catalogue's transition
 	// table).
@@ -60,6 +62,7 @@ var grants = map[Permission][]disclosure.Role{
 	ViewAudit:    {disclosure.Auditor},
 	ViewUsers:    {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin},
 	ViewSettings: {disclosure.SysAdmin, disclosure.AgencyAdmin, disclosure.Supervisor},
+	EditSite:     {disclosure.SysAdmin},
 	// The three system roles do not read applicants' cases: they manage the system, not disclosure work.
 	ViewCases:     {disclosure.Officer, disclosure.Approver, disclosure.Supervisor},
 	HandleCases:   {disclosure.Officer, disclosure.Approver},
@@ -92,6 +95,8 @@ var Routes = []Route{
 	{"GET /{$}", Public, (*Server).home, true},
 	{"GET /agencies/{id}/{$}", Public, (*Server).agency, true},
 	{"GET /agencies/{id}/guide", Public, (*Server).guide, true},
+	{"GET /agencies/{id}/guide/application-form.docx", Public, (*Server).applicationFormFile, false},
+	{"GET /agencies/{id}/guide/application-form.pdf", Public, (*Server).applicationFormFile, false},
 	{"GET /agencies/{id}/reports/{year}", Public, (*Server).annualReport, true},
 	{"GET /agencies/{id}/reports/{year}/download/{format}", Public, (*Server).annualReportFile, false},
 	{"GET /prefs", Public, (*Server).prefs, false},
@@ -105,6 +110,8 @@ var Routes = []Route{
 	{"GET /console/audit", ViewAudit, (*Server).consoleAudit, false},
 	{"GET /console/users", ViewUsers, (*Server).consoleUsers, false},
 	{"GET /console/settings", ViewSettings, (*Server).consoleSettings, false},
+	{"POST /console/settings/site", EditSite, (*Server).siteSave, false},
+	{"GET /console/guide", ViewItems, (*Server).consoleGuide, false},
 
 	// 依申请公开: the applicant's side.
 	{"GET /agencies/{id}/apply", Public, (*Server).applyFormPage, false},

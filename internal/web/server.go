@@ -252,11 +252,13 @@ type page struct {
 	Prefs             Prefs
 	Sizes             []sizeOption
 	User              *disclosure.User
-	Data              any
+	// Footer holds the website's particulars every page's footer shows (site settings).
+	Footer disclosure.SiteSettings
+	Data   any
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Site: s.cfg.Site, Title: title, Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes, User: s.currentUser(r), Data: data}
+	p := page{Site: s.cfg.Site, Title: title, Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes, User: s.currentUser(r), Footer: s.siteSettings(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := s.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.serverError(w, r, err)

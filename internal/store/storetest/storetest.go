@@ -885,4 +885,5 @@ func Run(t *testing.T, open Opener) {
 	runWatch(t, open)
 	runRateLimits(t, open)
 	runExport(t, open)
+	runSiteSettings(t, open)
 }

@@ -1,0 +1,156 @@
+package document
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/signintech/gopdf"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func TestPDFSetsTheBodyInAnEmbeddedSerifSubset(t *testing.T) {
+	data := render(t, "pdf", notice())
+	fonts := poppler(t, "pdffonts", data)
+	// pdffonts columns: name type encoding emb sub uni; a subset's name carries a six-letter tag and "+".
+	for _, name := range []string{"NotoSerifSC-Regular", "NotoSerifSC-Bold"} {
+		if !regexp.MustCompile(`(?m)^[A-Z]{6}\+` + name + `\s.*yes\s+yes\s+yes`).MatchString(fonts) {
+			t.Errorf("%s is not embedded as a subset:\n%s", name, fonts)
+		}
+	}
+	if got := pdfText(t, data); strings.ContainsRune(got, '□') {
+		t.Errorf("a character of the notice was replaced by □:\n%s", got)
+	}
+}
+
+// gb2312Hanzi returns the 6763 characters of GB 2312's hanzi rows (0xB0A1–0xF7FE).
+func gb2312Hanzi(t *testing.T) []rune {
+	t.Helper()
+	dec := simplifiedchinese.GBK.NewDecoder()
+	var out []rune
+	for hi := 0xB0; hi <= 0xF7; hi++ {
+		for lo := 0xA1; lo <= 0xFE; lo++ {
+			s, err := dec.Bytes([]byte{byte(hi), byte(lo)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := []rune(string(s)); len(r) == 1 && r[0] != '\uFFFD' && r[0] >= 0x4E00 {
+				out = append(out, r[0])
+			}
+		}
+	}
+	if len(out) != 6763 {
+		t.Fatalf("%d GB 2312 hanzi decoded, want 6763", len(out))
+	}
+	return out
+}
+
+// newTestWriter is a pdfWriter with the fonts loaded, for measuring without writing a file.
+func newTestWriter(t *testing.T) *pdfWriter {
+	t.Helper()
+	fonts, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pdfWriter{widths: map[faceRune]float64{}, has: map[faceRune]bool{}, cur: -1}
+	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
+	for f := face(0); f < faceCount; f++ {
+		if err := p.pdf.AddTTFFontData(pdfFontNames[f], fonts[f]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.pdf.AddPage()
+	p.setFace(faceSerif, pdfBodySize)
+	return p
+}
+
+func TestTheSerifCoversGB2312AndTheMarksOfNotices(t *testing.T) {
+	p := newTestWriter(t)
+	marks := []rune("〔〕、，。；：！？（）《》〈〉“”‘’「」【】…—·～％‰℃№×÷±≤≥①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶ⅠⅡⅢⅣⅤ" +
+		"０１２３４５６７８９ＡＢＣ0123456789ABCXYZabcxyz□")
+	for _, f := range []face{faceSerif, faceTitle} {
+		var missing []rune
+		for _, r := range append(gb2312Hanzi(t), marks...) {
+			if !p.hasGlyph(f, r) {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s lacks %d characters: %q", pdfFontNames[f], len(missing), string(missing[:min(len(missing), 50)]))
+		}
+	}
+}
+
+func TestCharactersOutsideTheSerifComeFromTheSans(t *testing.T) {
+	// 喆 and 堃 are outside GB 2312 (so outside the serif subset) but common in names; WQY MicroHei has them.
+	d := &Doc{Title: "受理回执", Blocks: []Block{
+		{Kind: Addressee, Text: "张喆、王堃："},
+		{Kind: Paragraph, Text: "本机关已收到您提交的申请（申请人：张喆，代理人：王堃）。"},
+	}}
+	p := newTestWriter(t)
+	for _, r := range "喆堃" {
+		if p.hasGlyph(faceSerif, r) {
+			t.Fatalf("%c is in the serif subset; pick another character for this test", r)
+		}
+	}
+	got := squash(pdfText(t, render(t, "pdf", d)))
+	for _, want := range []string{"张喆、王堃：", "申请人：张喆，代理人：王堃"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q not read back from: %s", want, got)
+		}
+	}
+}
+
+// pageOf returns the 1-based page whose text (pdftotext's pages are separated by form feeds) holds s, or 0.
+func pageOf(pages []string, s string) int {
+	for i, p := range pages {
+		if strings.Contains(squash(p), squash(s)) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func TestAHeadingIsNeverLastOnAPage(t *testing.T) {
+	filler := func(n int) []Block {
+		bs := []Block{{Kind: Title, Text: "平阴县卫生健康局2026年政府信息公开工作年度报告"}}
+		for k := 1; k <= n; k++ {
+			bs = append(bs, Block{Kind: Paragraph, Text: fmt.Sprintf("第%d段，本段只有一行文字。", k)})
+		}
+		return bs
+	}
+	cases := []struct {
+		name  string
+		after []Block // what follows the heading
+		first string  // text of the first thing after the heading
+	}{
+		{"paragraph", []Block{{Kind: Paragraph, Text: "紧随标题的第一段正文。"}}, "紧随标题的第一段正文。"},
+		{"table", []Block{{Kind: Table, Table: feeTable()}}, feeTable().Caption},
+		{"subheading", []Block{{Kind: Heading, Text: "（一）主动公开情况"}, {Kind: Paragraph, Text: "紧随小标题的正文。"}}, "紧随小标题的正文。"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			moved := 0
+			// From 22 to 26 one-line paragraphs the heading passes the foot of the first page.
+			for n := 22; n <= 26; n++ {
+				d := &Doc{Title: "报告", Blocks: append(append(filler(n), Block{Kind: Heading, Text: "二、主动公开政府信息情况"}), tc.after...)}
+				data := render(t, "pdf", d)
+				pages := strings.Split(pdfText(t, data), "\f")
+				h, next := pageOf(pages, "二、主动公开政府信息情况"), pageOf(pages, tc.first)
+				if h == 0 || next == 0 {
+					t.Fatalf("%d paragraphs: heading on page %d, %q on page %d", n, h, tc.first, next)
+				}
+				if h != next {
+					t.Errorf("%d paragraphs: the heading is last on page %d, %q starts page %d", n, h, tc.first, next)
+				}
+				if h == 2 && pageOf(pages, fmt.Sprintf("第%d段", n)) == 1 {
+					moved++
+				}
+			}
+			if moved == 0 {
+				t.Error("the heading never fell at a page's foot: the test did not test anything")
+			}
+		})
+	}
+}

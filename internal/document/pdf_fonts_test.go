@@ -154,3 +154,42 @@ func TestAHeadingIsNeverLastOnAPage(t *testing.T) {
 		})
 	}
 }
+
+// The DOCX names the fonts every government PC has, so Word sets it as an official document: 仿宋_GB2312 for the
+// body (the default), 方正小标宋简体 for the title, 黑体 for headings; no paragraph overrides them.
+func TestDOCXNamesTheOfficialFonts(t *testing.T) {
+	d := notice()
+	d.Blocks = append(d.Blocks[:3], append([]Block{{Kind: Heading, Text: "一、答复内容"}}, d.Blocks[3:]...)...)
+	parts := docxParts(t, render(t, "docx", d))
+	styles := string(parts["word/styles.xml"])
+	eastAsia := func(xml string) string {
+		m := regexp.MustCompile(`w:eastAsia="([^"]+)"`).FindStringSubmatch(xml)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	section := func(start string) string {
+		i := strings.Index(styles, start)
+		if i < 0 {
+			t.Fatalf("styles.xml has no %s", start)
+		}
+		end := strings.Index(styles[i:], "</w:style>")
+		if end < 0 {
+			end = strings.Index(styles[i:], "</w:docDefaults>")
+		}
+		return styles[i : i+end]
+	}
+	for start, want := range map[string]string{
+		`<w:docDefaults>`:      "仿宋_GB2312",
+		`w:styleId="Title"`:    "方正小标宋简体",
+		`w:styleId="Heading1"`: "黑体",
+	} {
+		if got := eastAsia(section(start)); got != want {
+			t.Errorf("%s: East-Asian font %q, want %q", start, got, want)
+		}
+	}
+	if body := string(parts["word/document.xml"]); strings.Contains(body, "w:eastAsia=") {
+		t.Error("document.xml overrides the styles' East-Asian fonts")
+	}
+}

@@ -48,11 +48,13 @@ var pdfFontNames = [faceCount]string{
 var (
 	fontsOnce sync.Once
 	fontData  [faceCount][]byte
+	fonts     *gopdf.FontContainer
 	fontsErr  error
 )
 
-// loadFonts decompresses the embedded fonts once per process.
-func loadFonts() ([faceCount][]byte, error) {
+// loadFonts decompresses and parses the embedded fonts once per process. Every PDF then takes its own subset of
+// the parsed faces (gopdf's FontContainer gives each document a fresh glyph map), so a document costs no parsing.
+func loadFonts() (*gopdf.FontContainer, error) {
 	fontsOnce.Do(func() {
 		fontData[faceSans] = wqyMicroHei
 		for f, gz := range map[face][]byte{faceSerif: notoSerifRegularGz, faceTitle: notoSerifBoldGz} {
@@ -66,8 +68,16 @@ func loadFonts() ([faceCount][]byte, error) {
 				return
 			}
 		}
+		c := &gopdf.FontContainer{}
+		for f := face(0); f < faceCount; f++ {
+			if err := c.AddTTFFontData(pdfFontNames[f], fontData[f]); err != nil {
+				fontsErr = fmt.Errorf("%s: %w", pdfFontNames[f], err)
+				return
+			}
+		}
+		fonts = c
 	})
-	return fontData, fontsErr
+	return fonts, fontsErr
 }
 
 // A4 and the official-document margins (GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), in points.
@@ -111,11 +121,7 @@ func PDF(w io.Writer, d *Doc) error {
 	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
 	// A zero CreationDate is left out by gopdf, and the writer never reads the clock: the same Doc, the same bytes.
 	p.pdf.SetInfo(gopdf.PdfInfo{Title: docTitle(d), Author: d.Author, Subject: d.Subject, Creator: "gongkai", Producer: "gongkai", CreationDate: d.Created})
-	for f := face(0); f < faceCount; f++ {
-		if err := p.pdf.AddTTFFontData(pdfFontNames[f], fonts[f]); err != nil {
-			return fmt.Errorf("document: pdf: font %s: %w", pdfFontNames[f], err)
-		}
-	}
+	p.fonts = fonts
 	p.blocks = blocks
 	p.newPage()
 	for i, b := range blocks {
@@ -124,6 +130,9 @@ func PDF(w io.Writer, d *Doc) error {
 			prev = blocks[i-1].Kind
 		}
 		p.block(i, b, prev)
+	}
+	if p.err != nil {
+		return fmt.Errorf("document: pdf: %w", p.err)
 	}
 	if _, err := p.pdf.WriteTo(w); err != nil {
 		return fmt.Errorf("document: pdf: %w", err)
@@ -139,6 +148,9 @@ type faceRune struct {
 
 type pdfWriter struct {
 	pdf     gopdf.GoPdf
+	fonts   *gopdf.FontContainer
+	added   [faceCount]bool // faces added to the document: only those it uses are embedded
+	err     error           // the first font that could not be added
 	blocks  []Block
 	y       float64
 	page    int
@@ -171,6 +183,12 @@ func (p *pdfWriter) setFace(f face, s float64) {
 
 // use selects f at size s in gopdf when it is not selected already.
 func (p *pdfWriter) use(f face, s float64) {
+	if !p.added[f] {
+		if err := p.pdf.AddTTFFontFromFontContainer(pdfFontNames[f], p.fonts); err != nil && p.err == nil {
+			p.err = fmt.Errorf("font %s: %w", pdfFontNames[f], err)
+		}
+		p.added[f] = true
+	}
 	if p.cur != f || p.curSize != s {
 		_ = p.pdf.SetFont(pdfFontNames[f], "", s)
 		p.cur, p.curSize = f, s

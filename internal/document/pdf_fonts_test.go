@@ -1,9 +1,11 @@
 package document
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/signintech/gopdf"
@@ -53,13 +55,8 @@ func newTestWriter(t *testing.T) *pdfWriter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pdfWriter{widths: map[faceRune]float64{}, has: map[faceRune]bool{}, cur: -1}
+	p := &pdfWriter{widths: map[faceRune]float64{}, has: map[faceRune]bool{}, cur: -1, fonts: fonts}
 	p.pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
-	for f := face(0); f < faceCount; f++ {
-		if err := p.pdf.AddTTFFontData(pdfFontNames[f], fonts[f]); err != nil {
-			t.Fatal(err)
-		}
-	}
 	p.pdf.AddPage()
 	p.setFace(faceSerif, pdfBodySize)
 	return p
@@ -114,7 +111,7 @@ func pageOf(pages []string, s string) int {
 
 func TestAHeadingIsNeverLastOnAPage(t *testing.T) {
 	filler := func(n int) []Block {
-		bs := []Block{{Kind: Title, Text: "平阴县卫生健康局2026年政府信息公开工作年度报告"}}
+		bs := []Block{{Kind: Title, Text: "年度报告"}}
 		for k := 1; k <= n; k++ {
 			bs = append(bs, Block{Kind: Paragraph, Text: fmt.Sprintf("第%d段，本段只有一行文字。", k)})
 		}
@@ -132,8 +129,12 @@ func TestAHeadingIsNeverLastOnAPage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			moved := 0
-			// From 22 to 26 one-line paragraphs the heading passes the foot of the first page.
-			for n := 22; n <= 26; n++ {
+			// After the one-line title (30 pt and 12 pt of space) and n one-line paragraphs (21 pt each), the heading
+			// (8 pt of space and a 24 pt line) still fits on the first page for n up to last, with less room under
+			// it than any of the three cases needs; with one paragraph fewer a following paragraph fits too.
+			room := float64(pdfBottom - pdfTop - 42 - 32)
+			last := int(room / pdfBodyLeading)
+			for n := last - 1; n <= last; n++ {
 				d := &Doc{Title: "报告", Blocks: append(append(filler(n), Block{Kind: Heading, Text: "二、主动公开政府信息情况"}), tc.after...)}
 				data := render(t, "pdf", d)
 				pages := strings.Split(pdfText(t, data), "\f")
@@ -191,5 +192,34 @@ func TestDOCXNamesTheOfficialFonts(t *testing.T) {
 	}
 	if body := string(parts["word/document.xml"]); strings.Contains(body, "w:eastAsia=") {
 		t.Error("document.xml overrides the styles' East-Asian fonts")
+	}
+}
+
+// The parsed fonts are shared by every document: documents written at once come out as they do one by one.
+func TestPDFsWrittenAtOnceAreTheSameAsOneByOne(t *testing.T) {
+	docs := []*Doc{notice(), {Title: "受理回执", Blocks: []Block{{Kind: Heading, Text: "一、受理情况"}, {Kind: Paragraph, Text: "张喆：本机关已收到您的申请。"}}},
+		{Title: "收费通知书", Blocks: []Block{{Kind: Table, Table: feeTable()}}}}
+	want := make([][]byte, len(docs))
+	for i, d := range docs {
+		want[i] = render(t, "pdf", d)
+	}
+	got := make([][]byte, len(docs))
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			if err := PDF(&buf, docs[i%len(docs)]); err != nil {
+				t.Error(err)
+			}
+			got[i] = buf.Bytes()
+		}()
+	}
+	wg.Wait()
+	for i, b := range got {
+		if !bytes.Equal(b, want[i%len(docs)]) {
+			t.Errorf("document %d written alongside others differs from the one written alone", i%len(docs))
+		}
 	}
 }

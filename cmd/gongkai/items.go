@@ -53,9 +53,10 @@ func generateItems(ctx context.Context, db *store.DB, a *disclosure.Agency, seed
 	next := make(chan prepared, 1)
 	go func() {
 		defer close(next)
+		var numbers catalogue.DocNumbers // 文号 run on from batch to batch
 		for done := 0; done < count; {
 			s := seed + uint64(done)
-			items := catalogue.GenerateItems(s, a, year, min(itemBatch, count-done), today)
+			items := catalogue.GenerateMoreItems(s, a, year, min(itemBatch, count-done), today, &numbers)
 			if len(items) == 0 {
 				return
 			}

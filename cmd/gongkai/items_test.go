@@ -97,6 +97,7 @@ func TestTheDemoHasItemsInEveryQueue(t *testing.T) {
 	if hits, _, err := db.SearchItems(ctx, disclosure.SearchQuery{Q: "疫苗"}); err != nil || len(hits) == 0 {
 		t.Errorf("searching the demo: %d, %v", len(hits), err)
 	}
+	checkDemoReadsAsARealCounty(t, db)
 }
 
 // TestItemsExport: `items export` writes every public item once, as JSON Lines on stdout or CSV to a file — the same

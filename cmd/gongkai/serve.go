@@ -287,6 +287,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 	actor := disclosure.SystemActor
 	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "公开示范县人民政府", ShortName: "示范县政府", DivisionCode: "370124",
 		Contacts: disclosure.Contacts{Office: "县政府办公室（县政务公开办）", Address: "示范县府前街1号", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Phone: "0531-87880000", Postcode: "250400"}}
+	gov.USCC = demoAgencyUSCC(gov, gov.DivisionCode)
 	if err := db.CreateAgency(ctx, actor, gov); err != nil {
 		return nil, err
 	}
@@ -297,6 +298,9 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		{Name: "公开示范县民政局"}, {Name: "公开示范县教育和体育局"},
 	} {
 		a.Kind, a.ParentID = disclosure.Department, &gov.ID
+		if a.USCC == "" {
+			a.USCC = demoAgencyUSCC(a, gov.DivisionCode)
+		}
 		if err := db.CreateAgency(ctx, actor, a); err != nil {
 			return nil, err
 		}
@@ -305,6 +309,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		}
 	}
 	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
+	hospital.USCC = demoAgencyUSCC(hospital, gov.DivisionCode)
 	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
 		return nil, err
 	}

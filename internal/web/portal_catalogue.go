@@ -65,6 +65,7 @@ type memoKind int
 const (
 	followWrites memoKind = iota // the data version and the time to live, computed again by the visitor
 	inBackground                 // the data version and the time to live, refreshed in the background
+	byTime                       // the time to live only (the key says what it depends on), refreshed in the background
 )
 
 // memoCostFactor stretches the life of costly entries: one that took d to compute lives at least this many times d,
@@ -92,14 +93,14 @@ func memoized[T any](s *Server, ctx context.Context, key string, ttl time.Durati
 	if e := m.entries[key]; e != nil {
 		val := e.v.(T)
 		age := now.Sub(e.at)
-		current := e.version == v && age < max(ttl, memoCostFactor*e.cost)
+		current := (kind == byTime || e.version == v) && age < max(ttl, memoCostFactor*e.cost)
 		// A costly entry is not refreshed again before its cost allows, whatever changed meanwhile.
 		throttled := kind == inBackground && age < memoCostFactor*e.cost
 		if current || throttled {
 			m.mu.Unlock()
 			return val, nil
 		}
-		if kind == inBackground {
+		if kind != followWrites {
 			if !e.refreshing {
 				e.refreshing = true
 				go func() {

@@ -52,6 +52,8 @@ type DB struct {
 	now func() time.Time
 	// audit is how new audit entries are hashed (audit.go); set once after Open, before any write.
 	audit AuditConfig
+	// seq is this handle's share of chaining the audit trail (audit_seq.go).
+	seq auditSequencer
 	// version counts this process's committed write transactions, so caches of rendered pages know when to drop
 	// their copies.
 	version atomic.Uint64
@@ -340,7 +342,11 @@ func (db *DB) retryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool)
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = db.tryTx(ctx, fn, bump)
-		if err == nil || !db.d.retryable(err) {
+		if err == nil {
+			db.afterCommit(ctx)
+			return nil
+		}
+		if !db.d.retryable(err) {
 			return err
 		}
 		select {

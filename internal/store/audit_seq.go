@@ -298,8 +298,9 @@ func (db *DB) PendingAudit(ctx context.Context) (int64, error) {
 type AuditSequencer struct {
 	DB    *DB
 	Every time.Duration
-	// Report is told each pass's error (nil when the pass succeeded), to log it.
-	Report func(err error)
+	// Report is told each pass's result, to log it: how many entries it chained and its error. A pass that chained
+	// nothing without error may have skipped its turn (another sequencer was at work).
+	Report func(chained int, err error)
 }
 
 // Run sequences until ctx ends, and once more then, so that a stopping process leaves nothing of its own pending.
@@ -309,9 +310,9 @@ func (s *AuditSequencer) Run(ctx context.Context) {
 		every = time.Second
 	}
 	pass := func(ctx context.Context) {
-		_, err := s.DB.SequenceAudit(ctx)
+		n, err := s.DB.SequenceAudit(ctx)
 		if s.Report != nil && ctx.Err() == nil {
-			s.Report(err)
+			s.Report(n, err)
 		}
 	}
 	t := time.NewTicker(every)

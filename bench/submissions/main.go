@@ -102,7 +102,7 @@ func main() {
 	for w := range *conc {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
-			base, agency := servers[w%len(servers)], agencies[(w/len(servers))%len(agencies)]
+			base, agency := servers[w%len(servers)], agencies[w%len(agencies)]
 			path := fmt.Sprintf("%s/agencies/%d/apply", base, agency)
 			token := tokens[fmt.Sprint(base, agency)]
 			for ctx.Err() == nil {

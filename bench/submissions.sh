@@ -5,7 +5,7 @@
 # key, then for each fleet size submits applications through the public form at full speed from CLIENTS concurrent
 # clients (default 24) for SECONDS (default 20), spread over the processes and the agencies (bench/submissions).
 # After each run `gongkai audit verify` must pass.
-#   bench/submissions.sh [SECONDS] [CLIENTS]
+#   bench/submissions.sh [SECONDS] [CLIENTS]          (SRC=checkout to measure another version's gongkai)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
@@ -29,7 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-go build -o "$work/gongkai" ./cmd/gongkai
+# SRC=folder builds gongkai from another checkout (e.g. an older commit, to compare); the bench client is this one's.
+(cd "${SRC:-.}" && go build -o "$work/gongkai" ./cmd/gongkai)
 go build -o "$work/submissions" ./bench/submissions
 pgport=18750
 pg "$bindir/initdb" -D "$work/pgsock/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null

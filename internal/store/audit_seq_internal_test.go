@@ -179,3 +179,33 @@ func TestPostgresSequencerChainsLateCommitsLater(t *testing.T) {
 		t.Errorf("verify: %+v, %v", res, err)
 	}
 }
+
+// TestPostgresAWriteJustBeforeCloseIsAnnounced: the NOTIFY of a write is sent after its commit, by a goroutine; a
+// CLI command that writes and closes the database at once still announces its change to the serving processes.
+func TestPostgresAWriteJustBeforeCloseIsAnnounced(t *testing.T) {
+	db, health, _ := openPostgresAudit(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { db.Watch(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(300 * time.Millisecond) // the watcher is listening
+	for i := range 3 {
+		cli, err := db.OpenAnother(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := db.Version()
+		a := &disclosure.Agency{Kind: disclosure.Department, ParentID: health.ParentID, Name: "示范局" + string(rune('甲'+i))}
+		if err := cli.CreateAgency(context.Background(), disclosure.SystemActor, a); err != nil {
+			t.Fatal(err)
+		}
+		cli.Close()
+		start := time.Now()
+		for db.Version() == before && time.Since(start) < 3*time.Second {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if db.Version() == before {
+			t.Fatalf("write %d of a process that closed at once was never announced", i+1)
+		}
+	}
+}

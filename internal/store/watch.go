@@ -19,11 +19,13 @@ const changesChannel = "gongkai_changes"
 // every notifying transaction holds through its commit (WAL flush included) — every write of every agency would
 // queue there (issue 14, item 2; measured by bench/submissions.sh). Announcements made while one is being sent are
 // folded into one more after it, so a burst of writes sends a few notifications, never fewer than one after the
-// last write. A process that dies between a commit and its NOTIFY leaves the others' caches to their own expiry.
+// last write; Close sends the one still owed (a CLI command's write) before it closes the pool. A process that dies
+// between a commit and its NOTIFY leaves the others' caches to their own expiry.
 type announcer struct {
 	once    sync.Once
 	kick    chan struct{}
 	done    chan struct{}
+	exited  chan struct{}
 	mu      sync.Mutex
 	stopped bool
 }
@@ -32,7 +34,7 @@ type announcer struct {
 func (db *DB) announce() {
 	a := &db.announcer
 	a.once.Do(func() {
-		a.kick, a.done = make(chan struct{}, 1), make(chan struct{})
+		a.kick, a.done, a.exited = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go db.announceLoop()
 	})
 	select {
@@ -43,19 +45,29 @@ func (db *DB) announce() {
 
 func (db *DB) announceLoop() {
 	a := &db.announcer
+	defer close(a.exited)
 	for {
 		select {
 		case <-a.done:
+			select {
+			case <-a.kick:
+				db.notifyChanges()
+			default:
+			}
 			return
 		case <-a.kick:
+			db.notifyChanges()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		db.write.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`)
-		cancel()
 	}
 }
 
-// stop ends the announcer's goroutine, if it was started.
+func (db *DB) notifyChanges() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db.write.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`)
+}
+
+// stop sends the NOTIFY still owed, if any, and ends the announcer's goroutine, if it was started.
 func (a *announcer) stop() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -63,6 +75,7 @@ func (a *announcer) stop() {
 	if a.done != nil && !a.stopped {
 		close(a.done)
 		a.stopped = true
+		<-a.exited
 	}
 }
 

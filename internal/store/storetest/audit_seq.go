@@ -149,6 +149,33 @@ func runAuditSequencer(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("a case that fails after taking its number gives the number back", func(t *testing.T) {
+		db := MustMigrate(t, open)
+		if err := db.SetAuditConfig(store.AuditConfig{Key: testAuditKey}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.StartAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		gov := MustRegion(t, db)
+		health := mustAgency(t, db, disclosure.Department, gov, "平阴县卫生健康局")
+		// A process without the audit key fails at the audit entry, the last write of the case, after its number.
+		nokey := mustAnother(t, db)
+		nokey.SetAuditConfig(store.AuditConfig{})
+		if _, err := createCase(nokey, health, newApplication(day("2026-03-02"), 1, disclosure.NaturalPerson)); disclosure.ErrorCode(err) != disclosure.EConflict {
+			t.Fatalf("case without the key: %v", err)
+		}
+		for i, want := range []string{"2026-0001", "2026-0002"} {
+			ch, err := createCase(db, health, newApplication(day("2026-03-02"), i+2, disclosure.NaturalPerson))
+			if err != nil || ch.Case.Number != want {
+				t.Fatalf("case %d: %v, %v; want %s", i+1, ch, err, want)
+			}
+			if got, err := db.GetCase(ctx, ch.Case.ID); err != nil || got.Number != want {
+				t.Errorf("stored number %q, %v; want %s", got.Number, err, want)
+			}
+		}
+	})
+
 	t.Run("pending entries are listed and verified before the sequencer chains them, then chained in order", func(t *testing.T) {
 		db := MustMigrate(t, open)
 		if err := db.SetAuditConfig(store.AuditConfig{Key: testAuditKey, Hash: "sm3"}); err != nil {

@@ -873,6 +873,7 @@ func Run(t *testing.T, open Opener) {
 	})
 
 	runAudit(t, open)
+	runAuditSequencer(t, open)
 	runCases(t, open)
 	runItems(t, open)
 	runAnnual(t, open)

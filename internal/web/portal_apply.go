@@ -42,9 +42,8 @@ type applyForm struct {
 	App    disclosure.Application
 	// Error is a problem of the whole submission (a stale form, too many submissions …).
 	Error string
-	// Problems are the problems of single fields, in the form's order; each is shown next to its field (by the
-	// field's element id) and linked from the summary at the top.
-	Problems []fieldProblem
+	// FormProblems are the problems of single fields, in the form's order.
+	FormProblems
 	// FileNote tells that a file that was fine has to be chosen again (a browser never fills a file input in).
 	FileNote string
 	Types    any
@@ -60,8 +59,13 @@ type applyForm struct {
 // group), Message what to fix.
 type fieldProblem struct{ ID, Message string }
 
-func (f applyForm) problem(id string) string {
-	for _, p := range f.Problems {
+// FormProblems are the problems of a public form's fields, in the form's order: each is shown next to its field
+// (Msg, with Field's or Group's attributes on the field) and linked from the summary at the top (the
+// "error_summary" template).
+type FormProblems []fieldProblem
+
+func (ps FormProblems) problem(id string) string {
+	for _, p := range ps {
 		if p.ID == id {
 			return p.Message
 		}
@@ -71,8 +75,8 @@ func (f applyForm) problem(id string) string {
 
 // Msg is the message of the field with the element id, to show between its label and the field (empty when the
 // field is fine). Its id is the field's id with "-error", which the field's aria-describedby names.
-func (f applyForm) Msg(id string) template.HTML {
-	m := f.problem(id)
+func (ps FormProblems) Msg(id string) template.HTML {
+	m := ps.problem(id)
 	if m == "" {
 		return ""
 	}
@@ -81,10 +85,10 @@ func (f applyForm) Msg(id string) template.HTML {
 
 // Field are the attributes of the input with the element id: aria-invalid and aria-describedby naming its message
 // when it has a problem, and the hints that describe it in any case.
-func (f applyForm) Field(id string, hints ...string) template.HTMLAttr {
+func (ps FormProblems) Field(id string, hints ...string) template.HTMLAttr {
 	desc := hints
 	attr := ""
-	if f.problem(id) != "" {
+	if ps.problem(id) != "" {
 		desc = append([]string{id + "-error"}, hints...)
 		attr = ` aria-invalid="true"`
 	}
@@ -95,19 +99,24 @@ func (f applyForm) Field(id string, hints ...string) template.HTMLAttr {
 }
 
 // Group are the attributes of the fieldset of a group of choices: aria-describedby naming its message.
-func (f applyForm) Group(id string) template.HTMLAttr {
-	if f.problem(id) == "" {
+func (ps FormProblems) Group(id string) template.HTMLAttr {
+	if ps.problem(id) == "" {
 		return ""
 	}
 	return template.HTMLAttr(` aria-describedby="` + html.EscapeString(id) + `-error"`)
 }
 
 // Invalid marks each choice of a group that has a problem.
-func (f applyForm) Invalid(id string) template.HTMLAttr {
-	if f.problem(id) == "" {
+func (ps FormProblems) Invalid(id string) template.HTMLAttr {
+	if ps.problem(id) == "" {
 		return ""
 	}
 	return ` aria-invalid="true"`
+}
+
+// sortBy orders the problems as the fields' element ids are ordered on the form.
+func (ps FormProblems) sortBy(order []string) {
+	slices.SortStableFunc(ps, func(a, b fieldProblem) int { return slices.Index(order, a.ID) - slices.Index(order, b.ID) })
 }
 
 // pageTitle is the page's title: prefixed with 错误 when the form is shown again with problems, so that a screen
@@ -117,7 +126,7 @@ func (f applyForm) pageTitle() string {
 	if f.Kind == disclosure.CorrectionRequest {
 		t = f.Agency.Name + "政府信息更正申请"
 	}
-	if f.Error != "" || len(f.Problems) > 0 {
+	if f.Error != "" || len(f.FormProblems) > 0 {
 		t = "错误：" + t
 	}
 	return t
@@ -225,20 +234,18 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	// Every problem at once: the fields' (on a copy, which the checks normalise) and the file's.
 	check := app
 	for _, p := range check.Problems(casework.CheckID) {
-		form.Problems = append(form.Problems, fieldProblem{formFieldID(app.Applicant.Type, p.Field), p.Message})
+		form.FormProblems = append(form.FormProblems, fieldProblem{formFieldID(app.Applicant.Type, p.Field), p.Message})
 	}
 	proof, fileErr := body.proof.caseFile()
 	status := http.StatusUnprocessableEntity
 	if fileErr != nil {
-		form.Problems = append(form.Problems, fieldProblem{"id_proof", disclosure.ErrorMessage(fileErr)})
+		form.FormProblems = append(form.FormProblems, fieldProblem{"id_proof", disclosure.ErrorMessage(fileErr)})
 		if body.proof.tooLarge {
 			status = http.StatusRequestEntityTooLarge
 		}
 	}
-	if len(form.Problems) > 0 {
-		slices.SortStableFunc(form.Problems, func(a, b fieldProblem) int {
-			return slices.Index(applyFieldOrder, a.ID) - slices.Index(applyFieldOrder, b.ID)
-		})
+	if len(form.FormProblems) > 0 {
+		form.sortBy(applyFieldOrder)
 		accepted.giveBack()
 		if proof != nil {
 			form.FileNote = "您选择的文件“" + proof.Name + "”没有问题，但浏览器不会保留已选择的文件：修改其他内容后，请重新选择该文件再提交。"

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -72,5 +73,59 @@ func TestSubscribeAndTrackShowEveryProblemAtItsField(t *testing.T) {
 	wiredProblems(t, doc, "secret")
 	if v, _ := doc.Find("#code").Attr("value"); v != "ABCDEFGHJKMN" {
 		t.Errorf("the code is not kept: %q", v)
+	}
+}
+
+// TestApplyKeepsEverythingWhenTheFileIsTooLarge: the application form is read as a stream; a photo over the limit
+// is named with its size and the limit, and every field before it is shown again — also when the body goes past
+// what is read at all. An iPhone's HEIC picture is told apart from other formats.
+func TestApplyKeepsEverythingWhenTheFileIsTooLarge(t *testing.T) {
+	f := newFixture(t)
+	path := fmt.Sprintf("/agencies/%d/apply", f.health.ID)
+	for _, tc := range []struct {
+		name   string
+		size   int
+		data   []byte
+		status int
+		want   []string
+	}{
+		{"11.5 MB", 11_500_000 + 16, nil, 413, []string{"“证件.png”过大（11.0 MB），上限为 10 MB"}},
+		{"60 MB: past what is read", 60 << 20, nil, 413, []string{"“证件.png”过大（60.0 MB），上限为 10 MB"}},
+		{"HEIC", 0, append([]byte("\x00\x00\x00\x18ftypheic"), make([]byte, 64)...), 422, []string{"HEIC 格式", "导出或分享为 JPG"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := tc.data
+			if data == nil {
+				data = make([]byte, tc.size)
+				copy(data, pngBytes())
+			}
+			c := f.client(t)
+			v := applyValues()
+			v.Set("address", "平阴县榆山街道府前街1号")
+			resp, doc := postMultipart(t, f, c, path, withFormToken(t, f, c, path, v), "id_proof", data)
+			if resp.StatusCode != tc.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			msgs := wiredProblems(t, doc, "id_proof")
+			for _, w := range tc.want {
+				if !strings.Contains(msgs["id_proof"], w) {
+					t.Errorf("message %q, want %q", msgs["id_proof"], w)
+				}
+			}
+			for id, want := range map[string]string{"name": "王小明", "phone": "13800000000", "address": "平阴县榆山街道府前街1号"} {
+				if got, _ := doc.Find("#" + id).Attr("value"); got != want {
+					t.Errorf("#%s: %q, want %q kept", id, got, want)
+				}
+			}
+			if got := doc.Find("#description").Text(); got != v.Get("description") {
+				t.Errorf("description %q not kept", got)
+			}
+			if doc.Find("input[name=delivery][value=电子邮件][checked]").Length() != 1 {
+				t.Error("the way of delivery is not kept")
+			}
+		})
+	}
+	if n := countCases(t, f.db); n != 0 {
+		t.Errorf("%d cases stored", n)
 	}
 }

@@ -77,7 +77,7 @@ func halves(w, h int) *image.RGBA {
 	return img
 }
 
-func encodeJPEG(t *testing.T, img image.Image, q int) []byte {
+func encodeJPEG(t testing.TB, img image.Image, q int) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: q}); err != nil {
@@ -121,8 +121,8 @@ func TestNormalizeTurnsByOrientationAndStripsEXIF(t *testing.T) {
 	}
 }
 
-// phoneJPEG is a w×h photo-like JPEG (smooth gradients with noise) of a few MB.
-func phoneJPEG(t *testing.T, w, h int) []byte {
+// phoneJPEG is a w×h photo-like JPEG (smooth gradients with noise) of a few MB, with EXIF orientation and GPS.
+func phoneJPEG(t testing.TB, w, h int, orientation uint16) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	r := rand.New(rand.NewPCG(1, 2))
@@ -132,11 +132,11 @@ func phoneJPEG(t *testing.T, w, h int) []byte {
 			img.SetRGBA(x, y, color.RGBA{uint8(x*255/w) ^ n, uint8(y*255/h) + n, n * 3, 255})
 		}
 	}
-	return withEXIF(encodeJPEG(t, img, 92), exifAPP1(1))
+	return withEXIF(encodeJPEG(t, img, 92), exifAPP1(orientation))
 }
 
 func TestNormalizeScalesPhonePhotoDown(t *testing.T) {
-	in := phoneJPEG(t, 4000, 3000)
+	in := phoneJPEG(t, 4000, 3000, 1)
 	if len(in) < 3<<20 {
 		t.Fatalf("test photo only %d bytes, want a phone-sized one (≥ 3 MB)", len(in))
 	}
@@ -202,6 +202,19 @@ func TestNormalizeRefusesGarbage(t *testing.T) {
 		var pe *Error
 		if !errors.As(err, &pe) || pe.Message == "" {
 			t.Errorf("%q…: err %v, want a message", in[:8], err)
+		}
+	}
+}
+
+// BenchmarkNormalizePhonePhoto: an 8 MB, 4000×3000 phone photo turned (EXIF orientation 6), scaled to 2000 px and
+// stored without EXIF.
+func BenchmarkNormalizePhonePhoto(b *testing.B) {
+	in := phoneJPEG(b, 4000, 3000, 6)
+	b.SetBytes(int64(len(in)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := Normalize(in); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	mrand "math/rand/v2"
 	"os"
@@ -68,17 +67,17 @@ func fillApplyJS(fields map[string]string, choices ...string) string {
 	return b.String()
 }
 
-// photoWithEXIF is a phone-sized JPEG (4000×3000, some 8 MB) with an EXIF block: orientation 6 (taken upright,
-// stored turned) and a GPS position.
-func photoWithEXIF(t *testing.T) []byte {
+// photoWithEXIF is a photo-like w×h JPEG (4000×3000 is a phone's, some 8 MB) with an EXIF block: orientation 6
+// (taken upright, stored turned) and a GPS position.
+func photoWithEXIF(t *testing.T, w, h int) []byte {
 	t.Helper()
-	const w, h = 4000, 3000
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	r := mrand.New(mrand.NewPCG(3, 4))
 	for y := range h {
 		for x := range w {
 			n := uint8(r.IntN(64))
-			img.SetRGBA(x, y, color.RGBA{uint8(x*255/w) ^ n, uint8(y*255/h) + n, n * 3, 255})
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x*255/w)^n, uint8(y*255/h)+n, n*3, 255
 		}
 	}
 	var buf bytes.Buffer
@@ -106,23 +105,29 @@ func photoWithEXIF(t *testing.T) []byte {
 // its errors.
 func TestBrowserApplyFormForgives(t *testing.T) {
 	f := newFixture(t)
-	ctx := newBrowser(t)
 	dir := t.TempDir()
 	big := make([]byte, 12_900_000) // 12.3 MB
 	copy(big, []byte{0xFF, 0xD8, 0xFF, 0xE0})
 	rand.Read(big[4:])
 	bigPath := filepath.Join(dir, "IMG_2041.jpg")
-	phone := photoWithEXIF(t)
-	phonePath := filepath.Join(dir, "身份证正面.jpg")
 	if err := os.WriteFile(bigPath, big, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(phonePath, phone, 0o600); err != nil {
-		t.Fatal(err)
+	// The phone's own 8 MB photo on the phone; on the desktop, a scan-sized one (keeps the test quick).
+	photos := map[string]string{}
+	for vp, size := range map[string][2]int{"desktop": {1200, 900}, "phone 390px": {4000, 3000}} {
+		data := photoWithEXIF(t, size[0], size[1])
+		if size[0] == 4000 && (len(data) < 6<<20 || len(data) > maxProofUpload) {
+			t.Fatalf("the phone photo has %d bytes, want 6–10 MB", len(data))
+		}
+		photos[vp] = filepath.Join(dir, vp, "身份证正面.jpg")
+		os.Mkdir(filepath.Dir(photos[vp]), 0o700)
+		if err := os.WriteFile(photos[vp], data, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if len(phone) < 6<<20 || len(phone) > maxProofUpload {
-		t.Fatalf("the phone photo has %d bytes, want 6–10 MB", len(phone))
-	}
+	// The browser's time starts now.
+	ctx := newBrowser(t)
 	path := fmt.Sprintf("%s/agencies/%d/apply", f.srv.URL, f.health.ID)
 	submit := func(t *testing.T) int64 {
 		t.Helper()
@@ -225,11 +230,14 @@ func TestBrowserApplyFormForgives(t *testing.T) {
 			}
 
 			// The phone's own 8 MB photo is taken.
-			run(t, ctx, chromedp.SetUploadFiles(css("#id_proof"), []string{phonePath}))
+			run(t, ctx, chromedp.SetUploadFiles(css("#id_proof"), []string{photos[vp.name]}))
 			if status := submit(t); status != 200 {
 				t.Fatalf("status %d with the phone photo: %s", status, run(t, ctx, chromedp.Evaluate[string](`(document.querySelector(".error-summary, p.error")||{}).textContent||""`)))
 			}
 			code := run(t, ctx, chromedp.Text(css("#query-code")))
+			if note := run(t, ctx, chromedp.Text(css("#proof-note"))); !strings.Contains(note, "身份证正面.jpg") || !strings.Contains(note, "去除了照片中的拍摄地点") {
+				t.Errorf("receipt's note on the photo: %q", note)
+			}
 			c, err := f.db.GetCaseByCode(context.Background(), code)
 			if err != nil {
 				t.Fatal(err)
@@ -243,8 +251,12 @@ func TestBrowserApplyFormForgives(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg, err := jpeg.DecodeConfig(bytes.NewReader(stored.Data))
-			if err != nil || cfg.Width != 1500 || cfg.Height != 2000 || stored.ContentType != "image/jpeg" || stored.Name != "身份证正面.jpg" {
-				t.Errorf("stored %s %q %dx%d (%v), want image/jpeg 1500x2000 (turned upright, scaled down)", stored.Name, stored.ContentType, cfg.Width, cfg.Height, err)
+			wantW, wantH := 900, 1200 // turned upright
+			if vp.name != "desktop" {
+				wantW, wantH = 1500, 2000 // and scaled down
+			}
+			if err != nil || cfg.Width != wantW || cfg.Height != wantH || stored.ContentType != "image/jpeg" || stored.Name != "身份证正面.jpg" {
+				t.Errorf("stored %s %q %dx%d (%v), want image/jpeg %dx%d", stored.Name, stored.ContentType, cfg.Width, cfg.Height, err, wantW, wantH)
 			}
 			if len(stored.Data) > 2<<20 || bytes.Contains(stored.Data, []byte("Exif")) {
 				t.Errorf("stored %d bytes, EXIF kept: %v", len(stored.Data), bytes.Contains(stored.Data, []byte("Exif")))

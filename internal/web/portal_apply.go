@@ -286,7 +286,14 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	if dl := casework.ComputeDeadline(s.calendar(r.Context()), a.Settings, ch.Case.Clock, s.today()); dl.Provisional() {
 		provisional = "期限跨入节假日安排尚未公布的年份，按周一至周五工作、1月1日元旦放假推定；安排公布后可能调整，请以查询页面为准"
 	}
-	s.render(w, r, http.StatusOK, "apply_done", "申请已提交", map[string]any{"Agency": a, "Case": ch.Case, "Secret": secret, "Provisional": provisional})
+	proofNote := ""
+	if proof != nil {
+		proofNote = "已收到身份证明文件“" + proof.Name + "”。"
+		if strings.HasPrefix(proof.ContentType, "image/") {
+			proofNote += "照片已按拍摄方向摆正、缩小保存，并去除了照片中的拍摄地点、设备等信息。"
+		}
+	}
+	s.render(w, r, http.StatusOK, "apply_done", "申请已提交", map[string]any{"Agency": a, "Case": ch.Case, "Secret": secret, "Provisional": provisional, "ProofNote": proofNote})
 }
 
 // applyFieldOrder are the element ids of the application form's fields in the order the form shows them: the

@@ -30,8 +30,10 @@ const MaxPixels = 50_000_000
 // maxDimension is the longest side accepted in a header, whatever the other side.
 const maxDimension = 20_000
 
-// decodeSlots bounds the pictures decoded at once: each takes up to a few hundred MB while it is turned and scaled.
-var decodeSlots = make(chan struct{}, 2)
+// decodeSlots bounds the pictures decoded at once to one: a 50-megapixel picture takes some 300 MB while it is
+// decoded, turned and scaled (a phone's usual 12 megapixels, some 80 MB, in about a second). Uploads are rate-limited
+// per client, so the queue stays short.
+var decodeSlots = make(chan struct{}, 1)
 
 // Error is a picture refused, with a message (in Chinese) that says what to do.
 type Error struct{ Message string }

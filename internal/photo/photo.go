@@ -71,6 +71,11 @@ func Normalize(data []byte) ([]byte, string, error) {
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img)
 		return out.Bytes(), "image/png", err
 	}
+	if n, ok := img.(*image.NRGBA); ok && n.Opaque() {
+		// The same bytes as RGBA when every pixel is opaque (a JPEG's always are), which the encoder reads in rows
+		// rather than pixel by pixel through At (a quarter of the time of the whole).
+		img = &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
+	}
 	err = jpeg.Encode(&out, img, &jpeg.Options{Quality: JPEGQuality})
 	return out.Bytes(), "image/jpeg", err
 }

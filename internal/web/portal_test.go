@@ -916,8 +916,8 @@ func TestSubscriptionFormSaysWhatToFixAndLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, doc := postForm(t, f, cl, "/subscribe", withFormToken(t, f, cl, "/subscribe", tc.form))
-			if resp.StatusCode < 400 || !strings.Contains(text(doc, "p.error"), tc.want) {
-				t.Errorf("%d %q", resp.StatusCode, text(doc, "p.error"))
+			if resp.StatusCode < 400 || !strings.Contains(text(doc, ".error"), tc.want) {
+				t.Errorf("%d %q", resp.StatusCode, text(doc, ".error"))
 			}
 			if v, _ := doc.Find("#email").Attr("value"); v != strings.TrimSpace(tc.form.Get("email")) && tc.form.Get("email") != "" {
 				t.Errorf("the address is not kept: %q", v)

@@ -171,3 +171,15 @@ func TestDOCXRefusesWhatIsNotOne(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDOCX is the cost of one 导入Word正文 of the styled test document.
+func BenchmarkDOCX(b *testing.B) {
+	t := &testing.T{}
+	data := wpsDOCX(t)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := DOCX(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,3 +120,25 @@ func TestRenderKeepsOldBodies(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCleanWordPaste is the cost of one paste or save of the Word sample (8 KB of Word HTML).
+func BenchmarkCleanWordPaste(b *testing.B) {
+	raw, err := os.ReadFile("testdata/word-paste.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		Clean(string(raw))
+	}
+}
+
+// BenchmarkRenderStoredBody is the cost the public item page adds for a stored body (the page itself is cached).
+func BenchmarkRenderStoredBody(b *testing.B) {
+	raw, _ := os.ReadFile("testdata/word-paste.html")
+	stored := Clean(string(raw))
+	b.SetBytes(int64(len(stored)))
+	for b.Loop() {
+		Render(stored)
+	}
+}

@@ -29,16 +29,16 @@
       sync();
     },
     actions: [
-      { name: 'bold', icon: '<b>B</b>', title: '加粗' },
-      { name: 'italic', icon: '<i>I</i>', title: '斜体' },
-      { name: 'underline', icon: '<u>U</u>', title: '下划线' },
-      { name: 'h2', icon: '标题', title: '设为标题', result: function () { return exec('formatBlock', '<h2>'); } },
-      { name: 'h3', icon: '小标题', title: '设为小标题', result: function () { return exec('formatBlock', '<h3>'); } },
-      { name: 'paragraph', icon: '正文', title: '设为正文段落' },
-      { name: 'olist', icon: '1.', title: '编号列表' },
-      { name: 'ulist', icon: '•', title: '项目符号列表' },
+      { name: 'bold', icon: '<b>加粗</b>', title: '加粗（Ctrl+B）' },
+      { name: 'italic', icon: '<i>斜体</i>', title: '斜体（Ctrl+I）' },
+      { name: 'underline', icon: '<u>下划线</u>', title: '下划线（Ctrl+U）' },
+      { name: 'h2', icon: '标题', title: '标题：把所在段落设为标题', result: function () { return exec('formatBlock', '<h2>'); } },
+      { name: 'h3', icon: '小标题', title: '小标题：把所在段落设为小标题', result: function () { return exec('formatBlock', '<h3>'); } },
+      { name: 'paragraph', icon: '正文', title: '正文：把所在段落设为正文' },
+      { name: 'olist', icon: '编号列表', title: '编号列表（1. 2. 3.）' },
+      { name: 'ulist', icon: '符号列表', title: '项目符号列表（•）' },
       {
-        name: 'link', icon: '链接', title: '插入链接',
+        name: 'link', icon: '链接', title: '链接：把选中的文字设为链接',
         result: function () {
           var url = window.prompt('链接地址（以 https:// 开头，或本站地址）');
           return url ? exec('createLink', url) : false;
@@ -51,9 +51,6 @@
   bar.setAttribute('role', 'toolbar');
   bar.setAttribute('aria-label', '正文格式');
   bar.setAttribute('aria-controls', 'body-editable');
-  Array.prototype.forEach.call(bar.querySelectorAll('button'), function (b) {
-    b.setAttribute('aria-label', b.title);
-  });
   content.id = 'body-editable';
   content.setAttribute('role', 'textbox');
   content.setAttribute('aria-multiline', 'true');

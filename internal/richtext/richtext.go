@@ -48,7 +48,8 @@ func Policy() *bluemonday.Policy { return policy }
 // blockTags are the elements that make an input HTML rather than text with an odd tag in it.
 var blockTags = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Table: true, atom.Tr: true, atom.Td: true, atom.Br: true,
+	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Table: true, atom.Tr: true, atom.Td: true, atom.Th: true,
+	atom.Thead: true, atom.Tbody: true, atom.Br: true,
 	atom.Blockquote: true, atom.Pre: true, atom.Section: true, atom.Article: true, atom.Html: true, atom.Body: true,
 }
 

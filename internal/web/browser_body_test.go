@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,7 +14,8 @@ import (
 // An officer pastes a notice from Word into the body editor — headings, a nested list, a table with merged cells,
 // and an injected script — saves it and publishes it; the public page shows the headings, the list and the table,
 // with no script and no Word markup, and it fits a 390 px phone. The edit page passes axe-core with the editor in
-// it, on the desktop and at 390 px, where it fits the screen too.
+// it, on the desktop and at 390 px, where it fits the screen too. Then a DOCX imported with 导入Word正文 becomes the
+// body of a new item.
 func TestBrowserBodyEditorKeepsAPastedWordDocument(t *testing.T) {
 	word, err := os.ReadFile("../richtext/testdata/word-paste.html")
 	if err != nil {
@@ -96,5 +98,23 @@ func TestBrowserBodyEditorKeepsAPastedWordDocument(t *testing.T) {
 
 	if got.Width > 390 {
 		t.Errorf("the public page is %d px wide at 390 px", got.Width)
+	}
+
+	// 导入Word正文 from the same form: the DOCX's body replaces the editor's, and the officer checks it on the edit page.
+	docx := filepath.Join(t.TempDir(), "经费安排.docx")
+	if err := os.WriteFile(docx, wordNotice(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Navigate(base+"/console/items/new"))
+	run(t, ctx, chromedp.WaitVisible(css("#body-editable")))
+	run(t, ctx, chromedp.SendKeys(css("#title"), "关于春季爱国卫生运动经费安排的通知"))
+	run(t, ctx, chromedp.SetUploadFiles(css("#body_docx"), []string{docx}))
+	submit(t, ctx, `#item-form button[value="import"]`)
+	if msg := run(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("p.warning, #item-error")].map(p => p.textContent).join(" ")`)); !strings.Contains(msg, "已将 Word 文件“经费安排.docx”导入为正文") {
+		t.Errorf("after importing: %q", msg)
+	}
+	run(t, ctx, chromedp.WaitVisible(css("#body-editable table th[rowspan='2']")))
+	if h := run(t, ctx, chromedp.Text(css("#body-editable h2:nth-of-type(2)"))); h != "一、经费安排" {
+		t.Errorf("the imported heading: %q", h)
 	}
 }

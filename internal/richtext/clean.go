@@ -243,6 +243,15 @@ func (c *cleaner) node(n *html.Node) []*html.Node {
 	if r, ok := renamed[a]; ok {
 		a = r
 	}
+	if a == atom.P {
+		// Word writes its title styles as classes of a paragraph.
+		switch strings.ToLower(attr(n, "class")) {
+		case "msotitle":
+			a = atom.H2
+		case "msosubtitle":
+			a = atom.H3
+		}
+	}
 	if a == atom.Div || a == atom.Section || a == atom.Article || a == atom.Center || a == atom.Pre || a == atom.Address {
 		if hasBlock(n) {
 			return c.children(n)
@@ -262,7 +271,11 @@ func (c *cleaner) node(n *html.Node) []*html.Node {
 			el.Attr = append(el.Attr, html.Attribute{Key: at.Key, Val: strings.TrimSpace(at.Val)})
 		}
 	}
-	for _, ch := range c.children(n) {
+	kids := c.children(n)
+	if (a == atom.Td || a == atom.Th) && len(kids) == 1 && kids[0].DataAtom == atom.P {
+		kids = unwrap(kids[0]) // a cell of one paragraph holds its text directly
+	}
+	for _, ch := range kids {
 		el.AppendChild(ch)
 	}
 	if a == atom.P || isHeading(a) {
@@ -287,6 +300,18 @@ func (c *cleaner) node(n *html.Node) []*html.Node {
 		}
 	}
 	return []*html.Node{el}
+}
+
+// unwrap detaches the children of n and returns them.
+func unwrap(n *html.Node) []*html.Node {
+	var out []*html.Node
+	for ch := n.FirstChild; ch != nil; {
+		next := ch.NextSibling
+		n.RemoveChild(ch)
+		out = append(out, ch)
+		ch = next
+	}
+	return out
 }
 
 func attr(n *html.Node, key string) string {

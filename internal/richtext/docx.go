@@ -808,17 +808,10 @@ func (d *docx) renderTable(tb *docxTable, c *cleaner) *html.Node {
 			}
 			content := c.groupLists(d.render(p.cell.blocks, c))
 			if len(content) == 1 && content[0].DataAtom == atom.P {
-				// A cell of one paragraph holds its text directly.
-				for ch := content[0].FirstChild; ch != nil; {
-					next := ch.NextSibling
-					content[0].RemoveChild(ch)
-					td.AppendChild(ch)
-					ch = next
-				}
-			} else {
-				for _, n := range content {
-					td.AppendChild(n)
-				}
+				content = unwrap(content[0]) // a cell of one paragraph holds its text directly
+			}
+			for _, n := range content {
+				td.AppendChild(n)
 			}
 			tr.AppendChild(td)
 		}

@@ -22,11 +22,12 @@ func TestCleanWordPaste(t *testing.T) {
 		`<ol><li>清理卫生死角<ul><li>农贸市场</li><li>城乡结合部</li></ul></li><li>开展病媒生物防制</li></ol>`,
 		`<p>（一）加强组织领导</p>`,
 		`<h3>二、经费安排</h3>`,
-		`<table><tbody><tr><td rowspan="2"><p><strong>项目</strong></p></td><td colspan="2"><p><strong>金额（万元）</strong></p></td></tr>` +
-			`<tr><td><p>县级</p></td><td><p>镇级</p></td></tr><tr><td><p>环境整治</p></td><td><p>12.5</p></td><td><p>3</p></td></tr></tbody></table>`,
+		`<table><tbody><tr><td rowspan="2"><strong>项目</strong></td><td colspan="2"><strong>金额（万元）</strong></td></tr>` +
+			`<tr><td>县级</td><td>镇级</td></tr><tr><td>环境整治</td><td>12.5</td><td>3</td></tr></tbody></table>`,
 		`<p>详见<a href="https://www.gov.cn/zhengce/" rel="nofollow">国务院政策文件库</a>、这里，联系邮箱<a href="mailto:wjj@example.gov.cn" rel="nofollow">wjj@example.gov.cn</a>。</p>`,
 		`<p><img src="x"/>平阴县卫生健康局</p>`,
 		`<p>2026年3月2日</p>`,
+		`<h2>附件：经费明细</h2>`,
 	}, "\n")
 	got := Clean(string(raw))
 	if got != want {

@@ -92,7 +92,7 @@ func TestBrowserBodyEditorKeepsAPastedWordDocument(t *testing.T) {
 		})()`))
 	}
 	got := look()
-	if strings.Join(got.Headings, "|") != "关于开展2026年春季爱国卫生运动的通知|一、工作任务|二、经费安排" || got.Nested != 2 || got.Merged != 2 || got.Rows != 3 || got.Scripts != 0 || got.Markup {
+	if strings.Join(got.Headings, "|") != "关于开展2026年春季爱国卫生运动的通知|一、工作任务|二、经费安排|附件：经费明细" || got.Nested != 2 || got.Merged != 2 || got.Rows != 3 || got.Scripts != 0 || got.Markup {
 		t.Errorf("public page: %+v", got)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -28,6 +29,10 @@ import (
 // The result then passes the policy: no style, class, id or event attribute survives, links keep only http, https,
 // mailto and relative addresses.
 func Clean(s string) string {
+	if tooDeep(s) {
+		// No document nests so deep; a hostile one keeps its text, one paragraph a line.
+		return Clean(FromText(html.UnescapeString(textPolicy.Sanitize(s))))
+	}
 	doc, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return policy.Sanitize(s)
@@ -78,6 +83,45 @@ func paragraphs(nodes []*html.Node) []*html.Node {
 	return slices.DeleteFunc(out, func(n *html.Node) bool {
 		return n.DataAtom == atom.P && empty(n) && n.FirstChild != nil && n.FirstChild.DataAtom != atom.Img
 	})
+}
+
+// maxDepth is the deepest nesting of elements cleaned as a tree (the cleaner and the renderer recurse).
+const maxDepth = 256
+
+// textPolicy keeps only the text of an input.
+var textPolicy = bluemonday.StrictPolicy()
+
+// optionalEnd are the elements whose end tag HTML lets a document leave out; they do not count towards the depth.
+var optionalEnd = map[atom.Atom]bool{atom.P: true, atom.Li: true, atom.Td: true, atom.Th: true, atom.Tr: true,
+	atom.Thead: true, atom.Tbody: true, atom.Tfoot: true, atom.Dt: true, atom.Dd: true, atom.Option: true, atom.Colgroup: true}
+
+// voidTags have no end tag.
+var voidTags = map[atom.Atom]bool{atom.Br: true, atom.Img: true, atom.Hr: true, atom.Meta: true, atom.Link: true,
+	atom.Input: true, atom.Col: true, atom.Wbr: true, atom.Area: true, atom.Base: true, atom.Embed: true, atom.Source: true,
+	atom.Track: true, atom.Param: true}
+
+// tooDeep reports whether the elements of s nest deeper than maxDepth.
+func tooDeep(s string) bool {
+	z := html.NewTokenizer(strings.NewReader(s))
+	depth := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if a := atom.Lookup(name); !optionalEnd[a] && !voidTags[a] {
+				if depth++; depth > maxDepth {
+					return true
+				}
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if a := atom.Lookup(name); !optionalEnd[a] && !voidTags[a] && depth > 0 {
+				depth--
+			}
+		}
+	}
 }
 
 func findBody(n *html.Node) *html.Node {

@@ -90,6 +90,11 @@ func TestCleanWebAndEditorHTML(t *testing.T) {
 		`<div>第一段</div><div>第二段</div>`:           "<p>第一段</p>\n<p>第二段</p>",
 		`<div><p>甲</p><p>乙</p></div>`:            "<p>甲</p>\n<p>乙</p>",
 		`<h1>大标题</h1><h5>小</h5><b>粗</b><i>斜</i>`: "<h2>大标题</h2>\n<h4>小</h4>\n<p><strong>粗</strong><em>斜</em></p>",
+		// WPS writes the list markers in hidden conditional comments (<!--[if !supportLists]-->) rather than Word's
+		// revealed ones; a number with the Chinese comma stays text, as the document shows it.
+		`<p class=MsoNormal style="margin-left:21pt;mso-list:l0 level1 lfo1"><!--[if !supportLists]--><span style="font-family:Wingdings">·&nbsp;</span><!--[endif]--><span>甲</span></p>` +
+			`<p class=MsoNormal style="mso-list:l0 level1 lfo1"><!--[if !supportLists]--><span>·</span><!--[endif]-->乙</p>` +
+			`<p style="mso-list:l1 level1 lfo2"><!--[if !supportLists]--><span>1、</span><!--[endif]-->丙</p>`: "<ul><li>甲</li><li>乙</li></ul>\n<p>1、丙</p>",
 		// A line break Word or a site put between Chinese characters in the source is no space.
 		"<p>春季爱国\r\n卫生运动 and\nmore</p>":        "<p>春季爱国卫生运动 and more</p>",
 		"<p>\u3000\u3000首行缩进</p><p>&nbsp;</p>": "<p>首行缩进</p>",

@@ -584,7 +584,7 @@ func (d *docx) render(blocks []any, c *cleaner) []*html.Node {
 
 // orderedFormats are the numbering formats a browser's ordered list shows as Word does (near enough).
 var orderedFormats = map[string]bool{"decimal": true, "decimalZero": true, "lowerLetter": true, "upperLetter": true,
-	"lowerRoman": true, "upperRoman": true, "decimalEnclosedParen": false}
+	"lowerRoman": true, "upperRoman": true}
 
 func (d *docx) renderPara(p *docxPara, c *cleaner) *html.Node {
 	level := d.headingLevel(p.style)

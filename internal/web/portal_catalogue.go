@@ -10,17 +10,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
-// portalState is what the public side of the catalogue keeps in the process: the hit counter, the output policy for
-// item bodies and short-lived results of the heavier queries.
+// portalState is what the public side of the catalogue keeps in the process: the hit counter and short-lived
+// results of the heavier queries. (Item bodies pass richtext's sanitiser on the way out: see itemBodyHTML.)
 type portalState struct {
 	hits         *HitCounter
-	policy       *bluemonday.Policy
 	memo         memo
 	sitemapLimit int
 }
@@ -31,9 +28,6 @@ func (s *Server) initPortal() {
 	if p.hits == nil {
 		p.hits = NewHitCounter(s.db, s.log)
 	}
-	// Bodies were sanitised by the console when saved; they pass a sanitiser again on the way out, so that a body
-	// stored by another path (an import, a bug) still cannot carry script into the portal.
-	p.policy = bluemonday.UGCPolicy()
 	p.sitemapLimit = s.cfg.SitemapLimit
 	if p.sitemapLimit <= 0 || p.sitemapLimit > 50000 {
 		p.sitemapLimit = 50000

@@ -190,6 +190,7 @@ var Routes = []Route{
 	{"GET /console/items/search", ViewItems, (*Server).consoleItemSearch, false},
 	{"GET /console/items/new", EditItems, (*Server).itemNewForm, false},
 	{"POST /console/items/new", EditItems, (*Server).itemCreate, false},
+	{"POST /console/items/clean", EditItems, (*Server).itemCleanBody, false},
 	{"GET /console/items/{item}", ViewItems, (*Server).consoleItem, false},
 	{"GET /console/items/{item}/edit", EditItems, (*Server).itemEditForm, false},
 	{"POST /console/items/{item}/edit", EditItems, (*Server).itemSave, false},

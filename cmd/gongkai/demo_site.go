@@ -25,15 +25,15 @@ var demoSite = disclosure.SiteSettings{
 // demoRules are the health bureau's own 政府信息公开制度, which its column lists under that heading; the other demo
 // agencies have published none, so the portal shows both states.
 var demoRules = []struct{ title, docNumber, body string }{
-	{"平阴县卫生健康局政府信息公开保密审查制度", "平卫发〔2024〕12号",
+	{"平阴县卫生健康局政府信息公开保密审查制度", "平卫健发〔2019〕1号",
 		"<p>第一条 为规范本局政府信息公开保密审查工作，根据《中华人民共和国保守国家秘密法》《中华人民共和国政府信息公开条例》，制定本制度。</p>" +
 			"<p>第二条 拟公开的政府信息，由起草科室初审后提交局办公室保密审查；未经审查的，不得公开。</p>" +
 			"<p>第三条 对是否涉及国家秘密、商业秘密、个人隐私不能确定的，依照法律、法规和国家有关规定报有关主管部门或者保密行政管理部门确定。</p>"},
-	{"平阴县卫生健康局政府信息公开申请办理制度", "平卫发〔2024〕13号",
+	{"平阴县卫生健康局政府信息公开申请办理制度", "平卫健发〔2019〕2号",
 		"<p>第一条 本局办公室统一受理政府信息公开申请，登记后按规定期限办理。</p>" +
 			"<p>第二条 能够当场答复的，当场予以答复；不能当场答复的，自收到申请之日起20个工作日内予以答复；需要延长答复期限的，经办公室负责人同意并告知申请人，延长的期限最长不超过20个工作日。</p>" +
 			"<p>第三条 答复书面作出，告知申请人获取信息的方式、途径和救济渠道。</p>"},
-	{"平阴县卫生健康局政府信息主动公开发布审核制度", "平卫发〔2024〕14号",
+	{"平阴县卫生健康局政府信息主动公开发布审核制度", "平卫健发〔2019〕3号",
 		"<p>第一条 主动公开的政府信息，自形成或者变更之日起20个工作日内予以公开。</p>" +
 			"<p>第二条 信息发布前经科室负责人审核、保密审查后，由办公室在政府信息公开专栏发布。</p>" +
 			"<p>第三条 已公开的信息定期评估，失效或者废止的及时标注。</p>"},
@@ -45,8 +45,8 @@ func seedDemoSite(ctx context.Context, db *store.DB, health *disclosure.Agency, 
 	if err := db.SetSiteSettings(ctx, disclosure.SystemActor, demoSite); err != nil {
 		return err
 	}
-	today := workday.DateOf(time.Now().In(shanghai()))
-	written := workday.Date{Year: today.Year - 1, Month: time.March, Day: 15}
+	// The rules were made when the revised Regulation took effect (15 May 2019), numbered in that year's series.
+	written := workday.Date{Year: 2019, Month: time.May, Day: 15}
 	answers := map[string]bool{}
 	for _, q := range health.Settings.ReviewList() {
 		answers[q] = true

@@ -187,7 +187,7 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		d.Meta = itemMeta(it, cats)
-		d.Body = template.HTML(s.portal.policy.Sanitize(it.Body))
+		d.Body = template.HTML(scrollableTables(s.portal.policy.Sanitize(it.Body)))
 		files, _, err := s.db.ItemAttachments(ctx, it.ID, true)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -514,10 +514,7 @@ func (s *Server) popItemWarnings(r *http.Request) []string {
 // A table sits in a box that scrolls sideways, so that a wide table from a Word document does not make the page
 // wider than a phone's screen; the box takes the focus, so that it can be scrolled with the keyboard.
 func itemBodyHTML(body string) template.HTML {
-	out := richtext.Render(body)
-	if strings.Contains(out, "<table>") {
-		out = strings.ReplaceAll(out, "<table>", `<div class="table-wrap" tabindex="0" role="group" aria-label="表格（可左右滚动）"><table>`)
-		out = strings.ReplaceAll(out, "</table>", "</table></div>")
-	}
-	return template.HTML(out)
+	// Each top-level table in its own focusable scrolling box (scrollableTables), so that a wide one scrolls by
+	// itself on a phone instead of widening the page.
+	return template.HTML(scrollableTables(richtext.Render(body)))
 }

@@ -135,7 +135,7 @@ func TestItemBodyImportedFromWord(t *testing.T) {
 		t.Errorf("public body: %s", h)
 	}
 	// The body's table scrolls in its own box on a narrow screen, and the box can be reached with the keyboard.
-	if body.Find(`div.table-wrap[tabindex="0"][role="group"] > table`).Length() != 1 {
+	if body.Find(`div.table-wrap[tabindex="0"][role="region"] > table`).Length() != 1 {
 		t.Errorf("the table is not in a scrolling box")
 	}
 }

@@ -884,4 +884,5 @@ func Run(t *testing.T, open Opener) {
 	runOutbox(t, open)
 	runWatch(t, open)
 	runRateLimits(t, open)
+	runWebhooks(t, open)
 }

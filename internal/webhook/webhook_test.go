@@ -422,7 +422,9 @@ func TestRedirectsAreNotFollowedAndLongAnswersAreCut(t *testing.T) {
 	gov := mustAgency(t, db)
 	var followed bool
 	mux := http.NewServeMux()
-	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/final", http.StatusTemporaryRedirect) })
+	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/final", http.StatusTemporaryRedirect)
+	})
 	mux.HandleFunc("/final", func(w http.ResponseWriter, r *http.Request) { followed = true })
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(500)

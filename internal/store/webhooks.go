@@ -484,13 +484,14 @@ func (db *DB) WebhookFailed(ctx context.Context, d *WebhookDelivery, status int,
 	return nil
 }
 
-// RetryWebhookNow makes a waiting or given-up delivery due at once (a given-up one starts its retries afresh) and
-// audits it. Errors: ENotFound, EConflict (already delivered).
-func (db *DB) RetryWebhookNow(ctx context.Context, actor disclosure.Actor, deliveryID int64) error {
+// RetryWebhookNow makes a waiting or given-up delivery of a subscriber due at once (a given-up one starts its
+// retries afresh) and audits it. Errors: ENotFound (no such delivery of the subscriber), EConflict (already
+// delivered).
+func (db *DB) RetryWebhookNow(ctx context.Context, actor disclosure.Actor, subscriptionID, deliveryID int64) error {
 	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
 		var delivered sql.NullInt64
 		var failed bool
-		err := tx.QueryRowContext(ctx, `SELECT delivered_at, failed FROM webhook_deliveries WHERE id = $1`+db.d.forUpdate(), deliveryID).Scan(&delivered, &failed)
+		err := tx.QueryRowContext(ctx, `SELECT delivered_at, failed FROM webhook_deliveries WHERE id = $1 AND subscription_id = $2`+db.d.forUpdate(), deliveryID, subscriptionID).Scan(&delivered, &failed)
 		if errors.Is(err, sql.ErrNoRows) {
 			return disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的推送记录", deliveryID)
 		}

@@ -276,7 +276,10 @@ func runWebhooks(t *testing.T, open Opener) {
 		if s := mustWebhookStats(t, db); s.Failed != 1 {
 			t.Errorf("stats %+v", s)
 		}
-		if err := db.RetryWebhookNow(ctx, officer, list[0].ID); err != nil {
+		if err := db.RetryWebhookNow(ctx, officer, sub.ID+1, list[0].ID); code(err) != disclosure.ENotFound {
+			t.Errorf("retrying another subscriber's delivery: %v", err)
+		}
+		if err := db.RetryWebhookNow(ctx, officer, sub.ID, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		d, err = db.ClaimWebhook(ctx, time.Minute)
@@ -286,7 +289,7 @@ func runWebhooks(t *testing.T, open Opener) {
 		if ok, err := db.WebhookDelivered(ctx, d, 200, time.Millisecond); err != nil || !ok {
 			t.Fatal(ok, err)
 		}
-		if err := db.RetryWebhookNow(ctx, officer, d.ID); code(err) != disclosure.EConflict {
+		if err := db.RetryWebhookNow(ctx, officer, sub.ID, d.ID); code(err) != disclosure.EConflict {
 			t.Errorf("retrying a delivered one: %v", err)
 		}
 		// A stopped subscriber's waiting deliveries wait, it gets no new events, and resumed, the waiting ones go out.

@@ -113,7 +113,7 @@ func (d *Deliverer) deliver(ctx context.Context, dl *store.WebhookDelivery) (boo
 		return false, err
 	}
 	start := time.Now()
-	status, resp, sendErr := d.send(ctx, dl, body)
+	status, resp, after, sendErr := d.send(ctx, dl, body)
 	took := time.Since(start)
 	if sendErr == nil && status >= 200 && status < 300 {
 		held, err := d.DB.WebhookDelivered(ctx, dl, status, took)
@@ -144,27 +144,28 @@ func (d *Deliverer) deliver(ctx context.Context, dl *store.WebhookDelivery) (boo
 	if d.Jitter != nil {
 		jitter = d.Jitter
 	}
-	wait = time.Duration(float64(wait) * (0.8 + 0.4*jitter()))
+	wait = max(time.Duration(float64(wait)*(0.8+0.4*jitter())), after)
 	if d.Log != nil {
 		d.Log.Warn("webhook not delivered", "delivery", dl.ID, "event", dl.Event.UID, "attempt", attempts, "status", status, "err", cause, "retry_in", wait, "given_up", giveUp)
 	}
 	return false, d.DB.WebhookFailed(ctx, dl, status, took, cause, wait, giveUp)
 }
 
-// send POSTs a delivery, signed, and returns the status and the start of the answer's body (a failure's reason).
-func (d *Deliverer) send(ctx context.Context, dl *store.WebhookDelivery, body []byte) (int, string, error) {
+// send POSTs a delivery, signed, and returns the status, the start of the answer's body (a failure's reason) and
+// the wait a 429 or 503 answer asked for.
+func (d *Deliverer) send(ctx context.Context, dl *store.WebhookDelivery, body []byte) (int, string, time.Duration, error) {
 	u, local, err := parseURL(dl.URL)
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	ts := d.now()
 	sig, err := Sign(dl.Secret, dl.Event.UID, ts, body)
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, loopbackKey{}, local), http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "gongkai-webhooks/1")
@@ -177,7 +178,7 @@ func (d *Deliverer) send(ctx context.Context, dl *store.WebhookDelivery, body []
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, "", err
+		return 0, "", 0, err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -185,5 +186,5 @@ func (d *Deliverer) send(ctx context.Context, dl *store.WebhookDelivery, body []
 	for !utf8.ValidString(text) {
 		text = text[:len(text)-1]
 	}
-	return resp.StatusCode, text, nil
+	return resp.StatusCode, text, retryAfter(resp), nil
 }

@@ -504,3 +504,28 @@ func TestTwoProcessesOnPostgresDeliverEachEventOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterIsHonouredWhenLonger: a 503 asking for an hour is not tried again after 10 s.
+func TestRetryAfterIsHonouredWhenLonger(t *testing.T) {
+	ctx := context.Background()
+	db := openSQLite(t, t.TempDir())
+	defer db.Close()
+	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	db.SetClock(clk.Now)
+	gov := mustAgency(t, db)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	sub := mustSubscribe(t, db, srv.URL)
+	mustRegister(t, db, gov, 1)
+	d := &webhook.Deliverer{DB: db, Log: slog.New(slog.DiscardHandler), Now: clk.Now}
+	if _, err := d.DeliverDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := db.WebhookDeliveries(ctx, sub.ID, 1)
+	if len(list) != 1 || list[0].NextAttemptAt.Sub(clk.Now()) != time.Hour {
+		t.Errorf("next attempt %v after now, want 1h", list[0].NextAttemptAt.Sub(clk.Now()))
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/store"
@@ -120,5 +123,53 @@ func TestWebhooksConsole(t *testing.T) {
 	_, doc = get(t, sys, f.srv.URL+"/console/webhooks")
 	if !strings.Contains(doc.Text(), "oa.example.cn") || !strings.Contains(doc.Text(), recv.URL) || doc.Find("#hook-agency option[value='']").Length() != 1 {
 		t.Errorf("the system administrator's page: %s", doc.Find("main").Text())
+	}
+}
+
+// TestBrowserWebhooksPage: the page works in a browser — the form submitted with the kinds ticked, the secret
+// shown, a delivery logged — and has no serious accessibility violation (axe-core).
+func TestBrowserWebhooksPage(t *testing.T) {
+	f := newFixture(t)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer recv.Close()
+	ctx := newBrowser(t)
+	signIn(t, ctx, f.srv.URL, string(disclosure.AgencyAdmin), password)
+	run(t, ctx, chromedp.Navigate(f.srv.URL+"/console/"))
+	run(t, ctx, chromedp.WaitVisible(css("a[href='/console/webhooks']")))
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/console/webhooks"),
+		chromedp.WaitVisible(css("#hook-url")),
+		chromedp.SendKeys(css("#hook-url"), recv.URL+"/hook"),
+		chromedp.Click(css("input[value='case.step']")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(css("form.form button[type=submit]"))); err != nil {
+		t.Fatal(err)
+	}
+	secret := run(t, ctx, chromedp.Text(css("#hook-secret")))
+	if !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("secret %q", secret)
+	}
+	subs, _ := f.db.Webhooks(context.Background(), nil)
+	// Every kind is ticked at first; the one clicked was unticked.
+	if len(subs) != 1 || len(subs[0].Kinds) != len(store.WebhookKinds)-1 || slices.Contains(subs[0].Kinds, store.WebhookCaseStep) {
+		t.Fatalf("registered %+v", subs)
+	}
+	f.mustCase(t)
+	if n, err := (&webhook.Deliverer{DB: f.db, Log: slog.New(slog.DiscardHandler)}).DeliverDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("delivered %d, %v", n, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/console/webhooks"), chromedp.WaitVisible(css("main h1")), chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+		t.Fatal(err)
+	}
+	if log := run(t, ctx, chromedp.Text(css("table tbody"))); !strings.Contains(log, "已送达") || !strings.Contains(log, "申请登记") {
+		t.Errorf("log %q", log)
+	}
+	res := run(t, ctx, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ["violations"]})`, chromedp.EvalAwaitPromise))
+	for _, v := range res.Violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s (%s): %s", v.ID, v.Impact, v.Help)
+		}
 	}
 }

@@ -591,3 +591,35 @@ func (db *DB) WebhookStats(ctx context.Context) (WebhookStats, error) {
 	}
 	return s, nil
 }
+
+// WebhookRetention is how long delivered and given-up deliveries stay in the log.
+const WebhookRetention = 30 * 24 * time.Hour
+
+// PruneWebhooks deletes the deliveries delivered or given up more than WebhookRetention ago (last attempted, for
+// a given-up one), with their attempts, and the events left without a delivery. It returns how many deliveries
+// it deleted.
+func (db *DB) PruneWebhooks(ctx context.Context) (int, error) {
+	n := 0
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
+		before := db.now().UTC().Add(-WebhookRetention).UnixMicro()
+		old := `SELECT id FROM webhook_deliveries WHERE (delivered_at IS NOT NULL AND delivered_at < $1) OR (failed = $2 AND next_attempt_at < $3)`
+		if _, err := tx.ExecContext(ctx, `DELETE FROM webhook_attempts WHERE delivery_id IN (`+old+`)`, before, true, before); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE id IN (`+old+`)`, before, true, before)
+		if err != nil {
+			return err
+		}
+		deleted, _ := res.RowsAffected()
+		n = int(deleted)
+		if n == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune webhooks: %w", err)
+	}
+	return n, nil
+}

@@ -315,5 +315,22 @@ func runWebhooks(t *testing.T, open Opener) {
 		if s := mustWebhookStats(t, db); s != (store.WebhookStats{Events: n + 3, Delivered: n + 3}) {
 			t.Errorf("stats %+v", s)
 		}
+		// A month later the log is pruned; a delivery still waiting is kept with its event.
+		mustCreateCase(t, db, gov, newApplication(day("2026-03-02"), 103, disclosure.NaturalPerson))
+		if p, err := db.PruneWebhooks(ctx); err != nil || p != 0 {
+			t.Errorf("pruned %d at once, %v", p, err)
+		}
+		clock.Add(store.WebhookRetention + time.Hour)
+		if d, err := db.ClaimWebhook(ctx, time.Minute); err != nil || d == nil {
+			t.Fatal(d, err)
+		} else if err := db.WebhookFailed(ctx, d, 503, 0, "HTTP 503", time.Hour, false); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := db.PruneWebhooks(ctx); err != nil || p != n+3 {
+			t.Errorf("pruned %d, %v, want %d", p, err, n+3)
+		}
+		if s := mustWebhookStats(t, db); s != (store.WebhookStats{Events: 1, Waiting: 1}) {
+			t.Errorf("after pruning %+v", s)
+		}
 	})
 }

@@ -92,14 +92,25 @@ func runWebhooks(t *testing.T, open Opener) {
 		ch := mustCreateCase(t, db, health, newApplication(day("2026-02-10"), 1, disclosure.NaturalPerson))
 		mustStep(t, db, health, ch.Case.ID, "2026-02-11", casework.Command{Action: casework.Accept})
 		it := mustPublish(t, db, health, disclosure.Item{Title: "关于做好疫苗接种工作的通知", Body: "<p>各卫生院：请做好接种。</p>", Category: "health.public_health.vaccination", Genre: disclosure.GenreNotice}, "2026-03-02")
-		mustItemStep(t, db, health, it.ID, "2026-03-03", catalogue.Command{Action: catalogue.Withdraw, Actor: itemOfficer, Note: "内容已过时"})
+		mustItemStep(t, db, health, it.ID, "2026-03-03", catalogue.Command{Action: catalogue.Correct, Actor: itemOfficer})
+		fixed := *it
+		fixed.Body = "<p>各卫生院：请做好接种登记。</p>"
+		mustItemStep(t, db, health, it.ID, "2026-03-03", catalogue.Command{Action: catalogue.Save, Actor: itemOfficer, Content: &fixed})
+		mustItemStep(t, db, health, it.ID, "2026-03-03", catalogue.Command{Action: catalogue.Submit, Actor: itemOfficer})
+		answers := map[string]bool{}
+		for _, q := range disclosure.ReviewChecklist {
+			answers[q] = true
+		}
+		mustItemStep(t, db, health, it.ID, "2026-03-03", catalogue.Command{Action: catalogue.Pass, Actor: itemReviewer, Answers: answers})
+		mustItemStep(t, db, health, it.ID, "2026-03-04", catalogue.Command{Action: catalogue.Publish, Actor: itemOfficer})
+		mustItemStep(t, db, health, it.ID, "2026-03-05", catalogue.Command{Action: catalogue.Withdraw, Actor: itemOfficer, Note: "内容已过时"})
 
 		got := kindsOf(t, db, all.ID)
-		want := []string{store.WebhookCaseRegistered, store.WebhookCaseStep, store.WebhookItemPublished, store.WebhookItemWithdrawn}
+		want := []string{store.WebhookCaseRegistered, store.WebhookCaseStep, store.WebhookItemPublished, store.WebhookItemCorrected, store.WebhookItemWithdrawn}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("all kinds, any agency: %v, want %v (drafts, submissions and reviews send nothing)", got, want)
 		}
-		if got := kindsOf(t, db, region.ID); strings.Join(got, " ") != store.WebhookItemPublished {
+		if got := kindsOf(t, db, region.ID); strings.Join(got, " ") != store.WebhookItemPublished { // not the correction
 			t.Errorf("publications under the region: %v", got)
 		}
 		if got := kindsOf(t, db, school.ID); len(got) != 0 {
@@ -118,6 +129,12 @@ func runWebhooks(t *testing.T, open Opener) {
 				if strings.Contains(string(d.Event.Data), "申请人1") || strings.Contains(string(d.Event.Data), ch.Case.Applicant.IDNumber) {
 					t.Errorf("a case event carries the applicant: %s", d.Event.Data)
 				}
+			}
+			if d.Event.Kind == store.WebhookItemWithdrawn && !strings.Contains(string(d.Event.Data), "内容已过时") {
+				t.Errorf("the withdrawal's reason is missing: %s", d.Event.Data)
+			}
+			if d.Event.Kind == store.WebhookItemCorrected && !strings.Contains(string(d.Event.Data), `"url":"/items/`) {
+				t.Errorf("correction data %s", d.Event.Data)
 			}
 			if d.Event.AgencyID == nil || *d.Event.AgencyID != health.ID || !strings.HasPrefix(d.Event.UID, "msg_") {
 				t.Errorf("event %+v", d.Event)

@@ -43,7 +43,7 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func openSQLite(t *testing.T, dir string) *store.DB {
+func openSQLite(t testing.TB, dir string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), dir)
 	if err != nil {
@@ -55,7 +55,7 @@ func openSQLite(t *testing.T, dir string) *store.DB {
 	return db
 }
 
-func mustAgency(t *testing.T, db *store.DB) *disclosure.Agency {
+func mustAgency(t testing.TB, db *store.DB) *disclosure.Agency {
 	t.Helper()
 	a := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "平阴县人民政府", DivisionCode: "370124"}
 	if err := db.CreateAgency(context.Background(), admin, a); err != nil {
@@ -76,7 +76,7 @@ func residentID(n int) string {
 }
 
 // mustRegister registers an application at the agency: a case.registered event.
-func mustRegister(t *testing.T, db *store.DB, a *disclosure.Agency, n int) {
+func mustRegister(t testing.TB, db *store.DB, a *disclosure.Agency, n int) {
 	t.Helper()
 	received, _ := workday.ParseDate("2026-03-02")
 	app := disclosure.Application{Kind: disclosure.DisclosureRequest, Channel: disclosure.Letter, ReceivedOn: received, SecretHash: "h",
@@ -95,7 +95,7 @@ func mustRegister(t *testing.T, db *store.DB, a *disclosure.Agency, n int) {
 	}
 }
 
-func mustSubscribe(t *testing.T, db *store.DB, url string) *store.WebhookSubscription {
+func mustSubscribe(t testing.TB, db *store.DB, url string) *store.WebhookSubscription {
 	t.Helper()
 	s := &store.WebhookSubscription{URL: url, Kinds: []string{store.WebhookCaseRegistered}}
 	if err := db.CreateWebhook(context.Background(), admin, s); err != nil {

@@ -452,8 +452,8 @@ func TestRedirectsAreNotFollowedAndLongAnswersAreCut(t *testing.T) {
 	}
 }
 
-// TestTwoProcessesOnPostgresDeliverEachEventOnce: two deliverers on one PostgreSQL database, running at once,
-// send each event once.
+// TestTwoProcessesOnPostgresDeliverEachEventOnce: the webhook lanes of two processes' runners on one PostgreSQL
+// database (two lanes each), running at once, send each event once.
 func TestTwoProcessesOnPostgresDeliverEachEventOnce(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, pgtest.NewDatabase(t))
@@ -484,7 +484,7 @@ func TestTwoProcessesOnPostgresDeliverEachEventOnce(t *testing.T) {
 	total := 0
 	for _, h := range []*store.DB{db, other, db, other} {
 		wg.Go(func() {
-			n, err := (&webhook.Deliverer{DB: h, Log: slog.New(slog.DiscardHandler)}).DeliverDue(ctx)
+			n, err := (&jobs.Runner{DB: h, Log: slog.New(slog.DiscardHandler)}).DeliverWebhooks(ctx)
 			if err != nil {
 				t.Error(err)
 			}

@@ -111,6 +111,7 @@ func (r *Runner) Run(ctx context.Context) {
 	lane("subscriptions", every, func(ctx context.Context) error { _, err := r.NotifySubscribers(ctx); return err })
 	lane("scheduled publication", every, func(ctx context.Context) error { _, err := r.ReleaseScheduled(ctx); return err })
 	lane("reminders", every, r.remindAll)
+	lane("webhooks", every, func(ctx context.Context) error { _, err := r.DeliverWebhooks(ctx); return err })
 	lane("cleanup", every, func(ctx context.Context) error { _, err := r.Purge(ctx); return err })
 	// The audit sequencer: every process runs one, and one at a time works (the others skip their turn). It makes a
 	// last pass when ctx ends.

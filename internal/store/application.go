@@ -475,6 +475,9 @@ func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, actor disclosure.Acto
 			return err
 		}
 	}
+	if err := db.emitCase(ctx, tx, ch, before); err != nil {
+		return err
+	}
 	action := "case." + ch.Event.Action
 	return db.appendAudit(ctx, tx, actor, action, "application", strconv.FormatInt(ch.Case.ID, 10), auditCase(before), auditCase(&ch.Case))
 }

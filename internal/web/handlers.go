@@ -472,6 +472,9 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, ViewItems) {
 		links = append(links, link{"/console/guide", "公开指南和制度"})
 	}
+	if allowed(u, ManageWebhooks) {
+		links = append(links, link{"/console/webhooks", "事件推送"})
+	}
 	links = append(links, link{"/console/calendar", "节假日安排"}, link{"/console/password", "修改密码"})
 	all, err := s.db.ListAgencies(r.Context(), nil)
 	if err != nil {

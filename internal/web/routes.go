@@ -53,6 +53,9 @@ const (
 	EditItems Permission = "items.edit"
 	// StepItems is taking workflow steps on items: submitting and publishing, the secrecy review, approval.
 	StepItems Permission = "items.step"
+	// ManageWebhooks is registering, stopping and retrying the webhooks (事件推送) that send events to other
+	// systems: the system administrator for every agency, an agency administrator for its own.
+	ManageWebhooks Permission = "webhooks.manage"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -78,6 +81,8 @@ var grants = map[Permission][]disclosure.Role{
 	ViewItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver, disclosure.Supervisor},
 	EditItems: {disclosure.Officer},
 	StepItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver},
+	// Webhooks connect systems: they are administration, not disclosure work.
+	ManageWebhooks: {disclosure.SysAdmin, disclosure.AgencyAdmin},
 }
 
 // Route is one entry of the URL map.
@@ -199,6 +204,12 @@ var Routes = []Route{
 	{"GET /console/items/{item}/attachments/{att}", ViewItems, (*Server).itemAttachment, false},
 	{"POST /console/items/{item}/attachments/{att}/remove", EditItems, (*Server).itemRemoveAttachment, false},
 	{"POST /console/cases/{id}/item", EditItems, (*Server).caseToItem, false},
+
+	// 事件推送 (webhooks): subscribers, their delivery log, retry and stop.
+	{"GET /console/webhooks", ManageWebhooks, (*Server).consoleWebhooks, false},
+	{"POST /console/webhooks", ManageWebhooks, (*Server).webhookCreate, false},
+	{"POST /console/webhooks/{hook}/disable", ManageWebhooks, (*Server).webhookDisable, false},
+	{"POST /console/webhooks/{hook}/deliveries/{delivery}/retry", ManageWebhooks, (*Server).webhookRetry, false},
 }
 
 func (s *Server) routes() http.Handler {

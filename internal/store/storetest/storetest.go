@@ -887,4 +887,5 @@ func Run(t *testing.T, open Opener) {
 	runRateLimits(t, open)
 	runExport(t, open)
 	runSiteSettings(t, open)
+	runWebhooks(t, open)
 }

@@ -27,7 +27,7 @@ type caseRow struct {
 
 // caseViews are the ready-made lists of the officer's dashboard and the case list.
 var caseViews = []struct{ Key, Name string }{
-	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "3个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
+	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "5个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
 }
 
 // caseFilterOf reads the list's filters from the query, limited to the agencies the account may read.
@@ -76,7 +76,7 @@ func (s *Server) caseFilterOf(r *http.Request, u *disclosure.User, visible []int
 	case "mine":
 		f.Open, f.AssigneeID = true, &u.ID
 	case "due":
-		f.DueFrom, f.DueBy = today, cal.Due(today, 3, nil).Due
+		f.DueFrom, f.DueBy = today, cal.Due(today, dashSoonDays, nil).Due
 	case "overdue":
 		f.DueBy = today.AddDays(-1)
 	case "approval":

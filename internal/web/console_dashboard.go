@@ -21,7 +21,8 @@ import (
 // dashLimit is how many lines a dashboard list shows; its count and its "查看全部" link give the rest.
 const dashLimit = 10
 
-// dashSoonDays is how many working days ahead an application's reply deadline puts it on the "due soon" list.
+// dashSoonDays is how many working days ahead an application's reply deadline puts it on the "due soon" list
+// (the dashboard's and the case list's view=due).
 const dashSoonDays = 5
 
 // dashEntry is one line of a dashboard list.
@@ -159,7 +160,7 @@ func (s *Server) officerLists(e *dashEnv, ids []int64) ([]dashList, error) {
 			return "", c.ReceivedOn.Chinese() + "收到" + prefixComma(when), late
 		}},
 		{"overdue", "已超过答复期限的申请", store.CaseQueueQuery{Queue: store.QueueOverdue, On: e.today}, "/console/cases?view=overdue", reply},
-		{"due", fmt.Sprintf("%d个工作日内到期的申请", dashSoonDays), store.CaseQueueQuery{Queue: store.QueueDueSoon, On: e.today, By: soon}, "/console/cases?view=open", reply},
+		{"due", fmt.Sprintf("%d个工作日内到期的申请", dashSoonDays), store.CaseQueueQuery{Queue: store.QueueDueSoon, On: e.today, By: soon}, "/console/cases?view=due", reply},
 		{"applicant", "等待申请人补正或缴费", store.CaseQueueQuery{Queue: store.QueueApplicant}, "/console/cases?view=open", func(c *disclosure.Case) (string, string, bool) {
 			what := "补正"
 			if c.State == disclosure.AwaitingPayment {

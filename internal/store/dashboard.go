@@ -14,8 +14,8 @@ import (
 
 // The console's dashboard (工作台): each list of work to do is a count and one statement that returns its first
 // rows, oldest first, both read through an index over the work still open (migration 00027): open applications by
-// agency and state or by agency and reply deadline, unpublished items by the day they were formed; the workflow
-// queues through items_agency_published, the periodic reviews through items_review.
+// agency and state or by agency and reply deadline, unpublished items by agency and formed date, published ones by
+// agency and review date; the workflow queues through items_agency_published.
 
 // maxQueue bounds the rows a dashboard list returns; the count is of the whole list.
 const maxQueue = 100

@@ -2,13 +2,17 @@
 -- The dashboard's lists (store/dashboard.go), each counted and its first rows read through an index over the work
 -- still open, which is a small part of the data: open applications by agency and state (new, waiting on the
 -- applicant, to approve) and by agency and reply deadline (overdue, due soon; closed_on is a column so that the
--- count reads the index alone), and items not yet published by the day they were formed (Art 26; also the items
--- list's "late" view).
+-- count reads the index alone), items not yet published by agency and the day they were formed (Art 26; also the
+-- items list's "late" view), and published items by agency and periodic review date. Each index holds the columns
+-- its conditions name, so that SQLite counts from the index alone and, without statistics, prefers it to the
+-- agency's whole range of items_agency_published or applications_report (10⁵ items: 16–38 ms → under 1 ms).
 CREATE INDEX applications_open_state ON applications (agency_id, state, received_on, closed_on) WHERE closed_on IS NULL;
 CREATE INDEX applications_open_due_agency ON applications (agency_id, paused, due, closed_on) WHERE closed_on IS NULL;
-CREATE INDEX items_unpublished ON items (formed_on, agency_id) WHERE state NOT IN ('published', 'withdrawn');
+CREATE INDEX items_unpublished ON items (agency_id, formed_on, state) WHERE state NOT IN ('published', 'withdrawn');
+CREATE INDEX items_review_due ON items (agency_id, review_on, state) WHERE state = 'published';
 
 -- +goose Down
+DROP INDEX items_review_due;
 DROP INDEX items_unpublished;
 DROP INDEX applications_open_due_agency;
 DROP INDEX applications_open_state;

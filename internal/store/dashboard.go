@@ -253,10 +253,20 @@ func (db *DB) AnnualStandings(ctx context.Context, agencyIDs []int64, year int, 
 }
 
 // LockedUsers returns the accounts locked at the moment (after repeated failed sign-ins), the lock ending first
-// first, at most limit, and how many there are.
-func (db *DB) LockedUsers(ctx context.Context, now time.Time, limit int) ([]*disclosure.User, int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+`, COUNT(*) OVER () FROM users WHERE locked_until > $1 AND disabled = $2 ORDER BY locked_until, id LIMIT $3`,
-		now.UnixMicro(), false, queueLimit(limit))
+// first, at most limit, and how many there are: all of them when agencyIDs is nil, else those holding a role in one
+// of the agencies.
+func (db *DB) LockedUsers(ctx context.Context, now time.Time, agencyIDs []int64, limit int) ([]*disclosure.User, int, error) {
+	var w where
+	w.add("locked_until > $%d", now.UnixMicro())
+	w.add("disabled = $%d", false)
+	if agencyIDs != nil {
+		var in where
+		in.args = w.args
+		agencyIn(&in, agencyIDs)
+		w.args = in.args
+		w.clauses = append(w.clauses, "id IN (SELECT user_id FROM role_grants WHERE "+in.clauses[0]+")")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+`, COUNT(*) OVER () FROM users`+w.sql()+` ORDER BY locked_until, id LIMIT `+w.next(queueLimit(limit)), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: locked users: %w", err)
 	}

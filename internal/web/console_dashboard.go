@@ -95,12 +95,23 @@ func (s *Server) dashboard(r *http.Request, u *disclosure.User, agencies []*disc
 		}
 		out = append(out, dashGroup{Key: string(p.role), Name: p.name, Lists: lists})
 	}
-	if hasRole(u, disclosure.SysAdmin) || hasRole(u, disclosure.SecAdmin) {
-		lists, err := s.adminLists(env, u)
+	switch {
+	case hasRole(u, disclosure.SysAdmin) || hasRole(u, disclosure.SecAdmin):
+		lists, err := s.adminLists(env, u, nil)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, dashGroup{Key: "admin", Name: "系统管理", Lists: lists})
+	case hasRole(u, disclosure.AgencyAdmin):
+		ids, err := s.roleAgencies(r, u, disclosure.AgencyAdmin)
+		if err != nil {
+			return nil, err
+		}
+		lists, err := s.adminLists(env, u, ids)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dashGroup{Key: "admin", Name: "本单位账号", Lists: lists})
 	}
 	return out, nil
 }
@@ -443,17 +454,21 @@ func (s *Server) supervisorLists(e *dashEnv, ids []int64) ([]dashList, error) {
 	return []dashList{overdue, late, reports}, nil
 }
 
-// adminLists are the system administrators': accounts locked after failed sign-ins, and next year's holiday
-// arrangement when it is missing (deadlines into that year then assume only 1 January a holiday).
-func (s *Server) adminLists(e *dashEnv, u *disclosure.User) ([]dashList, error) {
-	users, total, err := s.db.LockedUsers(e.ctx, s.now(), dashLimit)
+// adminLists are the administrators': accounts locked after failed sign-ins (for an agency administrator, those of
+// its agencies, agencyIDs), and for the system administrators next year's holiday arrangement when it is missing
+// (deadlines into that year then assume only 1 January a holiday).
+func (s *Server) adminLists(e *dashEnv, u *disclosure.User, agencyIDs []int64) ([]dashList, error) {
+	users, total, err := s.db.LockedUsers(e.ctx, s.now(), agencyIDs, dashLimit)
 	if err != nil {
 		return nil, err
 	}
-	locked := dashList{Key: "locked", Name: "已锁定的账号", Total: total, Note: "解除锁定：gongkai user passwd --username 用户名（重置密码同时解除锁定），或等待锁定期满。"}
+	locked := dashList{Key: "locked", Name: "已锁定的账号", Total: total, Note: "解除锁定：安全管理员运行 gongkai user passwd --username 用户名（重置密码同时解除锁定），或等待锁定期满。"}
 	for _, x := range users {
 		locked.Entries = append(locked.Entries, dashEntry{Href: "/console/users", Label: x.Username, Text: x.DisplayName,
 			When: "锁定至 " + beijingTime(*x.LockedUntil, s.now()) + "（北京时间）"})
+	}
+	if agencyIDs != nil {
+		return []dashList{locked}, nil
 	}
 	cal := dashList{Key: "calendar", Name: "节假日安排"}
 	next := e.today.Year + 1

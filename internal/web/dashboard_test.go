@@ -228,10 +228,11 @@ func TestDashboardPerRole(t *testing.T) {
 		checkBoard(t, doc, "sup_reports", "1", fmt.Sprintf("/console/annual/%d/2025", f.health.ID), "已逾期 48 天")
 	})
 
-	t.Run("the agency administrator has no work lists", func(t *testing.T) {
+	t.Run("the agency administrator sees its accounts, no disclosure work", func(t *testing.T) {
 		doc := dash("agency_admin")
-		if n := doc.Find("section.board").Length(); n != 0 || doc.Find("main h1").Text() != "工作台" {
-			t.Errorf("%d lists, heading %q", n, doc.Find("main h1").Text())
+		checkBoard(t, doc, "locked", "0", "", "")
+		if n := doc.Find("section.board").Length(); n != 1 {
+			t.Errorf("%d lists, want the locked accounts alone", n)
 		}
 	})
 }
@@ -262,5 +263,13 @@ func TestDashboardForAdministrators(t *testing.T) {
 	checkBoard(t, doc, "calendar", "1", "/console/calendar", fmt.Sprintf("尚未录入%d年的节假日安排", last+1))
 	if doc.Find("#board-new, #board-secrecy").Length() != 0 {
 		t.Error("the security administrator sees disclosure work")
+	}
+	// The health bureau's administrator sees its locked account too, and not the calendar.
+	ac := f.client(t)
+	f.signIn(t, ac, "agency_admin", password)
+	_, doc = get(t, ac, f.srv.URL+"/console/")
+	checkBoard(t, doc, "locked", "1", "/console/users", "锁定至")
+	if doc.Find("#board-calendar").Length() != 0 {
+		t.Error("the agency administrator is asked to enter the holiday arrangement")
 	}
 }

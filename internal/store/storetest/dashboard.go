@@ -229,11 +229,14 @@ func runDashboard(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("locked accounts are listed while locked, the lock ending first first", func(t *testing.T) {
+	t.Run("locked accounts are listed while locked, the lock ending first first, and by agency", func(t *testing.T) {
 		db := MustMigrate(t, open)
-		long := mustUser(t, db, "long")
-		short := mustUser(t, db, "short")
-		mustUser(t, db, "free")
+		gov := MustRegion(t, db)
+		health := mustAgency(t, db, disclosure.Department, gov, "平阴县卫生健康局")
+		civil := mustAgency(t, db, disclosure.Department, gov, "平阴县民政局")
+		long := mustUser(t, db, "long", disclosure.Grant{Role: disclosure.Officer, AgencyID: &health.ID}, disclosure.Grant{Role: disclosure.Reviewer, AgencyID: &health.ID})
+		short := mustUser(t, db, "short", disclosure.Grant{Role: disclosure.Officer, AgencyID: &civil.ID})
+		mustUser(t, db, "free", disclosure.Grant{Role: disclosure.Officer, AgencyID: &health.ID})
 		for _, x := range []struct {
 			u   *disclosure.User
 			dur time.Duration
@@ -242,12 +245,19 @@ func runDashboard(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		}
-		list, total, err := db.LockedUsers(ctx, time.Now(), 10)
+		list, total, err := db.LockedUsers(ctx, time.Now(), nil, 10)
 		if err != nil || total != 2 || len(list) != 2 || list[0].ID != short.ID || list[1].ID != long.ID {
 			t.Fatalf("locked now: %d %v", total, err)
 		}
-		if list, total, _ := db.LockedUsers(ctx, time.Now().Add(30*time.Minute), 10); total != 1 || list[0].ID != long.ID {
+		if list, total, _ := db.LockedUsers(ctx, time.Now().Add(30*time.Minute), nil, 10); total != 1 || list[0].ID != long.ID {
 			t.Errorf("locked in 30 minutes: %d", total)
+		}
+		// An agency's administrator sees its own accounts, each once however many roles it holds there.
+		if list, total, err := db.LockedUsers(ctx, time.Now(), []int64{health.ID}, 10); err != nil || total != 1 || len(list) != 1 || list[0].ID != long.ID {
+			t.Errorf("locked in the health bureau: %d %v", total, err)
+		}
+		if list, total, _ := db.LockedUsers(ctx, time.Now(), []int64{}, 10); total != 0 || len(list) != 0 {
+			t.Errorf("no agencies: %d", total)
 		}
 	})
 }

@@ -273,3 +273,28 @@ func TestDashboardForAdministrators(t *testing.T) {
 		t.Error("the agency administrator is asked to enter the holiday arrangement")
 	}
 }
+
+// A list longer than the dashboard shows gives its first ten, oldest first, its whole count and a link to the rest.
+func TestDashboardLongListLinksToTheRest(t *testing.T) {
+	f := newFixture(t)
+	f.server.now = func() time.Time { return dashToday }
+	var items []*disclosure.Item
+	for i := range 12 {
+		formed := workday.NewDate(2026, 3, 1).AddDays(i)
+		items = append(items, &disclosure.Item{AgencyID: f.health.ID, Title: fmt.Sprintf("待审查的第%d条信息", 12-i), Genre: disclosure.GenreNotice,
+			WrittenOn: formed, FormedOn: formed, State: disclosure.ItemInReview, CreatedAt: dashToday.Add(-time.Duration(i) * time.Hour), UpdatedAt: dashToday.Add(-time.Duration(i) * time.Hour)})
+	}
+	if err := f.db.ImportItems(context.Background(), disclosure.SystemActor, items); err != nil {
+		t.Fatal(err)
+	}
+	c := f.client(t)
+	f.signIn(t, c, "reviewer", password)
+	_, doc := get(t, c, f.srv.URL+"/console/")
+	// The last imported waited longest (submitted 11 hours before the others' last).
+	checkBoard(t, doc, "secrecy", "12", itemHref(items[11].ID), "待审查的第1条信息")
+	_, hrefs, _ := dashBoard(t, doc, "secrecy")
+	more, _ := doc.Find("#board-secrecy .dash-more a").Attr("href")
+	if len(hrefs) != 10 || hrefs[9] != itemHref(items[2].ID) || more != "/console/items?view=review" {
+		t.Errorf("%d lines, the tenth %v, more %q", len(hrefs), hrefs, more)
+	}
+}

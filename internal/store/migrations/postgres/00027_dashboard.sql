@@ -10,7 +10,7 @@
 -- cases to approve have an index whose condition is the list's own: it tests the extension JSON column.
 CREATE INDEX applications_open_state ON applications (agency_id, state, received_on, id, closed_on) WHERE closed_on IS NULL;
 CREATE INDEX applications_open_due_agency ON applications (agency_id, paused, due, id, closed_on) WHERE closed_on IS NULL;
-CREATE INDEX applications_open_approval ON applications (agency_id, received_on, id) WHERE closed_on IS NULL AND (state = 'awaiting_approval' OR extension <> '');
+CREATE INDEX applications_open_approval ON applications (agency_id, closed_on, received_on, id) WHERE closed_on IS NULL AND (state = 'awaiting_approval' OR extension <> '');
 CREATE INDEX items_unpublished ON items (agency_id, formed_on, id, state) WHERE state NOT IN ('published', 'withdrawn');
 CREATE INDEX items_review_due ON items (agency_id, review_on, id, state) WHERE state = 'published';
 

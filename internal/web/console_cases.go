@@ -27,7 +27,7 @@ type caseRow struct {
 
 // caseViews are the ready-made lists of the officer's dashboard and the case list.
 var caseViews = []struct{ Key, Name string }{
-	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "3个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
+	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "5个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
 }
 
 // caseFilterOf reads the list's filters from the query, limited to the agencies the account may read.
@@ -76,7 +76,7 @@ func (s *Server) caseFilterOf(r *http.Request, u *disclosure.User, visible []int
 	case "mine":
 		f.Open, f.AssigneeID = true, &u.ID
 	case "due":
-		f.DueFrom, f.DueBy = today, cal.Due(today, 3, nil).Due
+		f.DueFrom, f.DueBy = today, cal.Due(today, dashSoonDays, nil).Due
 	case "overdue":
 		f.DueBy = today.AddDays(-1)
 	case "approval":
@@ -612,48 +612,4 @@ func (s *Server) caseAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#appeals", c.ID), http.StatusSeeOther)
-}
-
-// board is one list of the officer's dashboard.
-type board struct {
-	Key, Name string
-	Total     int
-	Rows      []caseRow
-}
-
-// dashboard lists what needs doing: the account's own open cases, cases due within 3 working days, overdue cases,
-// and those waiting for the approver.
-func (s *Server) dashboard(r *http.Request, u *disclosure.User) ([]board, error) {
-	visible, err := s.caseAgencies(r, u)
-	if err != nil {
-		return nil, err
-	}
-	cal := s.calendar(r.Context())
-	today := s.today()
-	filters := []struct {
-		key, name string
-		f         disclosure.CaseFilter
-	}{
-		{"overdue", "已超期", disclosure.CaseFilter{DueBy: today.AddDays(-1)}},
-		{"due", "3个工作日内到期", disclosure.CaseFilter{DueFrom: today, DueBy: cal.Due(today, 3, nil).Due}},
-		{"approval", "待审批", disclosure.CaseFilter{PendingApproval: true, Open: true}},
-		{"mine", "我承办的", disclosure.CaseFilter{AssigneeID: &u.ID, Open: true}},
-	}
-	var out []board
-	for _, x := range filters {
-		if x.key == "approval" && !hasRole(u, disclosure.Approver) {
-			continue
-		}
-		x.f.AgencyIDs, x.f.Limit = visible, 10
-		list, total, err := s.db.FindCases(r.Context(), x.f)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := s.caseRows(r.Context(), list)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, board{Key: x.key, Name: x.name, Total: total, Rows: rows})
-	}
-	return out, nil
 }

@@ -481,15 +481,12 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	data := map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)}
-	if allowed(u, ViewCases) {
-		boards, err := s.dashboard(r, u)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		data["Boards"] = boards
+	groups, err := s.dashboard(r, u, all)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
+	data := map[string]any{"Roles": roles, "Links": links, "Agencies": len(all), "Groups": groups}
 	s.render(w, r, http.StatusOK, "console", "工作台", data)
 }
 

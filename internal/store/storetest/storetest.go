@@ -880,6 +880,7 @@ func Run(t *testing.T, open Opener) {
 	runSubscriptions(t, open)
 	runSearchQuality(t, open)
 	runSupervision(t, open)
+	runDashboard(t, open)
 	runLists(t, open)
 	runSignIn(t, open)
 	runOutbox(t, open)

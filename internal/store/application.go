@@ -247,31 +247,35 @@ func NewQueryCode() string {
 // Errors: those of build, EInvalid.
 func (db *DB) CreateCase(ctx context.Context, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
 	var out *disclosure.CaseChange
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		ct := caseTx{db, tx}
-		ch, err := build(ctx, ct)
-		if err != nil {
-			return err
-		}
-		if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
-		}
-		if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event); err != nil {
-			return err
-		}
-		if ch.AfterNumbering != nil {
-			ch.AfterNumbering(ch)
-		}
-		if err := db.writeChange(ctx, tx, actor, ch, nil); err != nil {
-			return err
-		}
-		out = ch
-		return nil
+	err := db.withTx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = db.createCaseTx(ctx, tx, actor, build)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: create case: %w", err)
 	}
 	return out, nil
+}
+
+// createCaseTx is CreateCase inside the transaction tx.
+func (db *DB) createCaseTx(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
+	ch, err := build(ctx, caseTx{db, tx})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
+		return nil, disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
+	}
+	if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event); err != nil {
+		return nil, err
+	}
+	if ch.AfterNumbering != nil {
+		ch.AfterNumbering(ch)
+	}
+	if err := db.writeChange(ctx, tx, actor, ch, nil); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 // CaseBuildTx is what building a new case may ask of the store: the CaseTx and the applicant's earlier

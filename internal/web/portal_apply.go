@@ -13,6 +13,7 @@ import (
 	_ "image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gongkai/gongkai/internal/casework"
@@ -207,7 +208,13 @@ func applicationFromForm(r *http.Request) (disclosure.Application, error) {
 	if errors.Is(err, http.ErrNotMultipart) {
 		err = r.ParseForm()
 	}
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	r.PostFormValue("") // fills PostForm even when the body could not be read
+	return applicationFromValues(r.PostForm), err
+}
+
+// applicationFromValues reads the application form's fields (the portal's and the staff intake's, by their names).
+func applicationFromValues(form url.Values) disclosure.Application {
+	v := func(k string) string { return strings.TrimSpace(form.Get(k)) }
 	app := disclosure.Application{Kind: disclosure.DisclosureRequest}
 	if v("kind") == string(disclosure.CorrectionRequest) {
 		app.Kind = disclosure.CorrectionRequest
@@ -219,9 +226,9 @@ func applicationFromForm(r *http.Request) (disclosure.Application, error) {
 		p.Name, p.IDType, p.IDNumber = v("name"), v("id_type"), v("id_number")
 	}
 	app.Applicant = p
-	app.Request = disclosure.Request{Title: v("title"), DocNumber: v("doc_number"), Description: r.PostFormValue("description"), Purpose: r.PostFormValue("purpose"),
-		Forms: r.PostForm["forms"], Delivery: r.PostForm["delivery"], AcceptOther: v("accept_other") != ""}
-	return app, err
+	app.Request = disclosure.Request{Title: v("title"), DocNumber: v("doc_number"), Description: form.Get("description"), Purpose: form.Get("purpose"),
+		Forms: form["forms"], Delivery: form["delivery"], AcceptOther: v("accept_other") != ""}
+	return app
 }
 
 // uploadedFile reads an optional uploaded file and checks it is what it claims: a JPEG or PNG image that decodes,

@@ -278,10 +278,13 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 		Description: "登记以邮寄、平常信函、当面、传真或电子邮件提出的申请，与管理后台“登记申请”相同（按《条例》第三十一条确定收到申请之日）。" +
 			"请求须带 Idempotency-Key：同一账号以同一键重发相同的请求，答复第一次登记的申请（201，不再登记，也不再给出查询密码）；同一键用于不同的请求，答复 422。"},
 		func(ctx context.Context, in *struct {
-			Key  string `header:"Idempotency-Key" required:"true" minLength:"1" maxLength:"200" doc:"幂等键：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
+			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
 			Body intakeBody
 		}) (*createdCaseOutput, error) {
 			u, r := apiCaller(ctx)
+			if strings.TrimSpace(in.Key) == "" {
+				return nil, huma.Error400BadRequest("请在 Idempotency-Key 请求头中提供幂等键（如一个 UUID）：网络中断后用同一个键重试，不会重复登记")
+			}
 			agencies, err := s.intakeAgencies(r, u)
 			if err != nil {
 				return nil, s.apiError(err)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if resp, _, _ := apiCall(t, f, "POST", "/api/v1/cases", f.tokenFor(t, "approver", auth.ScopeCasesWrite), key, json1, body); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("approver intake: %d", resp.StatusCode)
 	}
-	if resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, nil, json1, body); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(jsonBody(out)), "Idempotency-Key") {
+	if resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, nil, json1, body); resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(fmt.Sprint(out["detail"]), "请在 Idempotency-Key 请求头中提供幂等键") {
 		t.Errorf("intake without a key: %d %v", resp.StatusCode, out)
 	}
 	// The intake's checks are the console's, with its words.
@@ -111,6 +112,46 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, map[string]string{"Idempotency-Key": "intake-bad"}, json1, jsonBody(bad)); resp.StatusCode != http.StatusUnprocessableEntity ||
 		out["detail"] != "工作人员登记的申请，申请方式应为邮寄、平常信函、当面、传真或电子邮件" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		t.Errorf("online channel: %d %s %v", resp.StatusCode, resp.Header.Get("Content-Type"), out)
+	}
+
+	// Retries racing with one key make one case: every answer is that case, or 409 while the first is in flight.
+	race := jsonBody(intakeJSON(f, "同一幂等键的并发重试"))
+	ids := make(chan string, 6)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, map[string]string{"Idempotency-Key": "race"}, json1, race)
+			switch c, _ := out["case"].(map[string]any); {
+			case resp.StatusCode == http.StatusCreated && c != nil:
+				ids <- fmt.Sprint(c["id"])
+			case resp.StatusCode == http.StatusConflict:
+				ids <- "409"
+			default:
+				ids <- fmt.Sprintf("%d %v", resp.StatusCode, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[string]int{}
+	for x := range ids {
+		seen[x]++
+	}
+	if _, total, _ := f.db.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: []int64{f.health.ID}}); total != 2 || len(seen) > 2 || len(seen) == 2 && seen["409"] == 0 {
+		t.Errorf("racing retries: %d cases, answers %v", total, seen)
+	}
+	raceID, _ := strconv.ParseInt(func() string {
+		for k := range seen {
+			if k != "409" {
+				return k
+			}
+		}
+		return ""
+	}(), 10, 64)
+	if raceID == 0 {
+		t.Fatalf("no racing retry made the case: %v", seen)
 	}
 
 	// The case with its ledger and deadline, ETag = version.
@@ -264,7 +305,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 		}
 		return int(out["total"].(float64)), got, out
 	}
-	if total, got, _ := numbers("view=all"); total != 3 || len(got) != 3 {
+	if total, got, _ := numbers("view=all"); total != 4 || len(got) != 4 {
 		t.Errorf("all: %d %v", total, got)
 	}
 	if total, got, _ := numbers("view=all&state=handling"); total != 1 || got[0] != "2025年度本县疫苗接种点名单" {
@@ -273,7 +314,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if total, got, _ := numbers("view=all&q=" + url.QueryEscape("食堂")); total != 1 || got[0] != "2025年度学校食堂检查结果" {
 		t.Errorf("q: %d %v", total, got)
 	}
-	if total, _, _ := numbers(fmt.Sprintf("view=all&agency=%d", f.health.ID)); total != 3 {
+	if total, _, _ := numbers(fmt.Sprintf("view=all&agency=%d", f.health.ID)); total != 4 {
 		t.Errorf("agency: %d", total)
 	}
 	// Received today, a reply is due in 20 working days: none is due within 3, none overdue.
@@ -283,7 +324,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if total, _, _ := numbers("view=overdue"); total != 0 {
 		t.Errorf("overdue: %d", total)
 	}
-	if total, got, out := numbers("view=all&offset=2"); total != 3 || len(got) != 1 || out["next_offset"] != nil || out["offset"] != float64(2) {
+	if total, got, out := numbers("view=all&offset=3"); total != 4 || len(got) != 1 || out["next_offset"] != nil || out["offset"] != float64(3) {
 		t.Errorf("offset: %d %v %v", total, got, out)
 	}
 	if resp, _, out := apiCall(t, f, "GET", "/api/v1/cases?from=2026-13-01", officer, nil, "", nil); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "日期“2026-13-01”格式不正确，应为 2026-03-02" {

@@ -103,6 +103,16 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if resp, _, _ := apiCall(t, f, "POST", "/api/v1/cases", f.tokenFor(t, "approver", auth.ScopeCasesWrite), key, json1, body); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("approver intake: %d", resp.StatusCode)
 	}
+	// Keys are kept per account: another officer's "intake-0001" is a key of its own.
+	hash, _ := auth.HashPassword(password, cheap)
+	if err := f.db.CreateUser(ctx, disclosure.SystemActor, &disclosure.User{Username: "officer2", DisplayName: "第二公开专员", PasswordHash: hash,
+		Grants: []disclosure.Grant{{Role: disclosure.Officer, AgencyID: &f.health.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, _, second := apiCall(t, f, "POST", "/api/v1/cases", f.tokenFor(t, "officer2", auth.ScopeCasesWrite, auth.ScopeCasesRead), key, json1, body)
+	if secondID, _ := caseOf(t, second); resp.StatusCode != http.StatusCreated || secondID == id || resp.Header.Get("Idempotent-Replayed") != "" {
+		t.Errorf("another account's key: %d, case %d", resp.StatusCode, secondID)
+	}
 	if resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, nil, json1, body); resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(fmt.Sprint(out["detail"]), "请在 Idempotency-Key 请求头中提供幂等键") {
 		t.Errorf("intake without a key: %d %v", resp.StatusCode, out)
 	}
@@ -139,7 +149,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	for x := range ids {
 		seen[x]++
 	}
-	if _, total, _ := f.db.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: []int64{f.health.ID}}); total != 2 || len(seen) > 2 || len(seen) == 2 && seen["409"] == 0 {
+	if _, total, _ := f.db.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: []int64{f.health.ID}}); total != 3 || len(seen) > 2 || len(seen) == 2 && seen["409"] == 0 {
 		t.Errorf("racing retries: %d cases, answers %v", total, seen)
 	}
 	raceID, _ := strconv.ParseInt(func() string {
@@ -171,9 +181,20 @@ func testCaseAPI(t *testing.T, f *fixture) {
 		out["detail"] != "该申请已被他人更新，请刷新页面查看最新情况后再操作" {
 		t.Errorf("stale If-Match: %d %v", resp.StatusCode, out)
 	}
+	mailsBefore, _, _, _ := f.db.OutboxStats(ctx)
 	resp, _, stepped := apiCall(t, f, "POST", path+"/steps", officer, map[string]string{"If-Match": `"1"`}, json1, step)
 	if _, v := caseOf(t, stepped); resp.StatusCode != 200 || v != 2 || resp.Header.Get("ETag") != `"2"` || stepped["case"].(map[string]any)["state"] != "handling" {
 		t.Fatalf("accept: %d %q %v", resp.StatusCode, resp.Header.Get("ETag"), stepped)
+	}
+	// The acceptance notice goes to the applicant by e-mail, as from the console.
+	if mails, _, _, _ := f.db.OutboxStats(ctx); mails != mailsBefore+1 {
+		t.Errorf("e-mails waiting: %d, want %d", mails, mailsBefore+1)
+	}
+	// The approver reads the identity number masked, as on the case page (disclosure.ViewFor).
+	approver := f.tokenFor(t, "approver", auth.ScopeCasesRead)
+	if resp, _, out := apiCall(t, f, "GET", path, approver, nil, "", nil); resp.StatusCode != 200 ||
+		out["case"].(map[string]any)["applicant"].(map[string]any)["id_number"] == residentID("37012419800101001") {
+		t.Errorf("approver read: %d %v", resp.StatusCode, out["case"])
 	}
 	// A step the state does not allow is refused with the console's words.
 	if resp, _, out := apiCall(t, f, "POST", path+"/steps", officer, map[string]string{"If-Match": `"2"`}, json1, step); resp.StatusCode != http.StatusConflict ||
@@ -262,7 +283,6 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if err := f.db.CreateAgency(ctx, disclosure.SystemActor, edu); err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := auth.HashPassword(password, cheap)
 	if err := f.db.CreateUser(ctx, disclosure.SystemActor, &disclosure.User{Username: "edu-officer", DisplayName: "教体局公开专员", PasswordHash: hash,
 		Grants: []disclosure.Grant{{Role: disclosure.Officer, AgencyID: &edu.ID}}}); err != nil {
 		t.Fatal(err)
@@ -305,7 +325,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 		}
 		return int(out["total"].(float64)), got, out
 	}
-	if total, got, _ := numbers("view=all"); total != 4 || len(got) != 4 {
+	if total, got, _ := numbers("view=all"); total != 5 || len(got) != 5 {
 		t.Errorf("all: %d %v", total, got)
 	}
 	if total, got, _ := numbers("view=all&state=handling"); total != 1 || got[0] != "2025年度本县疫苗接种点名单" {
@@ -314,7 +334,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if total, got, _ := numbers("view=all&q=" + url.QueryEscape("食堂")); total != 1 || got[0] != "2025年度学校食堂检查结果" {
 		t.Errorf("q: %d %v", total, got)
 	}
-	if total, _, _ := numbers(fmt.Sprintf("view=all&agency=%d", f.health.ID)); total != 4 {
+	if total, _, _ := numbers(fmt.Sprintf("view=all&agency=%d", f.health.ID)); total != 5 {
 		t.Errorf("agency: %d", total)
 	}
 	// Received today, a reply is due in 20 working days: none is due within 3, none overdue.
@@ -324,7 +344,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if total, _, _ := numbers("view=overdue"); total != 0 {
 		t.Errorf("overdue: %d", total)
 	}
-	if total, got, out := numbers("view=all&offset=3"); total != 4 || len(got) != 1 || out["next_offset"] != nil || out["offset"] != float64(3) {
+	if total, got, out := numbers("view=all&offset=4"); total != 5 || len(got) != 1 || out["next_offset"] != nil || out["offset"] != float64(4) {
 		t.Errorf("offset: %d %v %v", total, got, out)
 	}
 	if resp, _, out := apiCall(t, f, "GET", "/api/v1/cases?from=2026-13-01", officer, nil, "", nil); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "日期“2026-13-01”格式不正确，应为 2026-03-02" {

@@ -35,11 +35,11 @@ func apiCaller(ctx context.Context) (*disclosure.User, *http.Request) {
 
 // intakeBody is a staff intake: the fields of the console's intake form (/console/cases/new), by the same names.
 type intakeBody struct {
-	Agency        int64    `json:"agency" doc:"受理申请的单位编号（本账号为公开专员的单位或其下属单位）"`
-	Channel       string   `json:"channel" doc:"申请方式：post（邮寄）、letter（平常信函）、in_person（当面）、fax（传真）、email（电子邮件）" example:"letter"`
-	ReceivedOn    string   `json:"received_on" doc:"收到申请的日期" example:"2026-03-02"`
+	Agency        int64    `json:"agency,omitempty" required:"false" doc:"（必填）受理申请的单位编号（本账号为公开专员的单位或其下属单位）"`
+	Channel       string   `json:"channel,omitempty" required:"false" doc:"（必填）申请方式：letter（邮寄，需签收）、ordinary（平常信函）、in_person（当面）、fax（传真）、email（电子邮件）" example:"letter"`
+	ReceivedOn    string   `json:"received_on,omitempty" required:"false" doc:"（必填）收到申请的日期" example:"2026-03-02"`
 	Kind          string   `json:"kind,omitempty" doc:"disclosure（政府信息公开申请，默认）或 correction（更正申请）"`
-	ApplicantType string   `json:"applicant_type" doc:"申请人类型：natural_person、legal_person 等" example:"natural_person"`
+	ApplicantType string   `json:"applicant_type,omitempty" required:"false" doc:"（必填）申请人类型：natural_person（自然人）、commercial（商业企业）、research（科研机构）、public_interest（社会公益组织）、legal_service（法律服务机构）、other_org（其他）" example:"natural_person"`
 	Name          string   `json:"name,omitempty" doc:"自然人姓名"`
 	IDType        string   `json:"id_type,omitempty" doc:"证件类型"`
 	IDNumber      string   `json:"id_number,omitempty" doc:"证件号码"`
@@ -54,7 +54,7 @@ type intakeBody struct {
 	Fax           string   `json:"fax,omitempty"`
 	Title         string   `json:"title,omitempty" doc:"所需信息的名称"`
 	DocNumber     string   `json:"doc_number,omitempty" doc:"文号"`
-	Description   string   `json:"description" doc:"所需信息的内容描述"`
+	Description   string   `json:"description,omitempty" required:"false" doc:"（必填）所需信息的内容描述"`
 	Purpose       string   `json:"purpose,omitempty"`
 	Forms         []string `json:"forms,omitempty" doc:"信息的指定提供载体形式"`
 	Delivery      []string `json:"delivery,omitempty" doc:"获取信息的方式"`
@@ -81,7 +81,7 @@ func (b *intakeBody) application() disclosure.Application {
 
 // stepBody is one workflow step: the action and its fields as the case page's forms name them.
 type stepBody struct {
-	Action          string `json:"action" doc:"操作，如 accept（受理）、request_fix（补正）、draft_reply（拟定答复）、send_reply（发出答复）；可用的操作见 GET /api/v1/cases/{id} 的 actions" example:"add_note"`
+	Action          string `json:"action,omitempty" required:"false" doc:"（必填）操作，如 accept（受理）、request_fix（补正）、draft_reply（拟定答复）、send_reply（发出答复）；可用的操作见 GET /api/v1/cases/{id} 的 actions" example:"note"`
 	Note            string `json:"note,omitempty" doc:"说明"`
 	Items           string `json:"items,omitempty" doc:"需补正或征求意见的事项"`
 	Via             string `json:"via,omitempty" doc:"送达方式"`

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
@@ -164,6 +165,12 @@ func testCaseAPI(t *testing.T, f *fixture) {
 		t.Fatalf("no racing retry made the case: %v", seen)
 	}
 
+	// A body without its fields is refused by the console's checks, in their words, not by the schema.
+	if resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, map[string]string{"Idempotency-Key": "empty"}, json1, []byte(`{}`)); resp.StatusCode != http.StatusUnprocessableEntity ||
+		out["detail"] != "请选择受理申请的单位" {
+		t.Errorf("empty intake: %d %v", resp.StatusCode, out)
+	}
+
 	// The case with its ledger and deadline, ETag = version.
 	path := fmt.Sprintf("/api/v1/cases/%d", id)
 	resp, _, got := apiCall(t, f, "GET", path, officer, nil, "", nil)
@@ -180,6 +187,9 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	if resp, _, out := apiCall(t, f, "POST", path+"/steps", officer, map[string]string{"If-Match": `"7"`}, json1, step); resp.StatusCode != http.StatusPreconditionFailed ||
 		out["detail"] != "该申请已被他人更新，请刷新页面查看最新情况后再操作" {
 		t.Errorf("stale If-Match: %d %v", resp.StatusCode, out)
+	}
+	if resp, _, out := apiCall(t, f, "POST", path+"/steps", officer, map[string]string{"If-Match": `"1"`}, json1, []byte(`{}`)); resp.StatusCode/100 != 4 || !hasHan(fmt.Sprint(out["detail"])) {
+		t.Errorf("empty step: %d %v", resp.StatusCode, out)
 	}
 	mailsBefore, _, _, _ := f.db.OutboxStats(ctx)
 	resp, _, stepped := apiCall(t, f, "POST", path+"/steps", officer, map[string]string{"If-Match": `"1"`}, json1, step)
@@ -359,4 +369,14 @@ func testCaseAPI(t *testing.T, f *fixture) {
 func stepForm(t *testing.T, f *fixture, c *http.Client, caseID int64, form url.Values) {
 	t.Helper()
 	step(t, f, c, caseID, form)
+}
+
+// hasHan reports whether s contains a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }

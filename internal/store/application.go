@@ -247,45 +247,9 @@ func NewQueryCode() string {
 // Errors: those of build, EInvalid.
 func (db *DB) CreateCase(ctx context.Context, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
 	var out *disclosure.CaseChange
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		ct := caseTx{db, tx}
-		ch, err := build(ctx, ct)
-		if err != nil {
-			return err
-		}
-		if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
-		}
-		// The number is taken as late as the case allows: its row, its event and its corrections are written
-		// first (under a provisional number), so that the agency's number series stays locked only for the
-		// numbering itself, the e-mails and the audit entry that show the number, and the commit. Notices (which
-		// may quote the number) and a forwarded case make it take the number first, as before.
-		late := len(ch.Notices) == 0 && ch.Transfer == nil
-		if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, !late); err != nil {
-			return err
-		}
-		number := func() error {
-			if late {
-				if err := db.numberCase(ctx, tx, &ch.Case); err != nil {
-					return err
-				}
-			}
-			if ch.AfterNumbering != nil {
-				ch.AfterNumbering(ch)
-			}
-			return nil
-		}
-		if !late {
-			if err := number(); err != nil {
-				return err
-			}
-			number = nil
-		}
-		if err := db.writeChange(ctx, tx, actor, ch, nil, number); err != nil {
-			return err
-		}
-		out = ch
-		return nil
+	err := db.withTx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = db.createCaseTx(ctx, tx, actor, build)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: create case: %w", err)
@@ -320,6 +284,46 @@ func (db *DB) numberCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case) er
 		return fmt.Errorf("number application: %w", err)
 	}
 	return nil
+}
+
+// createCaseTx is CreateCase inside the transaction tx.
+func (db *DB) createCaseTx(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
+	ch, err := build(ctx, caseTx{db, tx})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
+		return nil, disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
+	}
+	// The number is taken as late as the case allows: its row, its event and its corrections are written first
+	// (under a provisional number), so that the agency's number series stays locked only for the numbering itself,
+	// the e-mails and the audit entry that show the number, and the commit. Notices (which may quote the number)
+	// and a forwarded case make it take the number first, as before.
+	late := len(ch.Notices) == 0 && ch.Transfer == nil
+	if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, !late); err != nil {
+		return nil, err
+	}
+	number := func() error {
+		if late {
+			if err := db.numberCase(ctx, tx, &ch.Case); err != nil {
+				return err
+			}
+		}
+		if ch.AfterNumbering != nil {
+			ch.AfterNumbering(ch)
+		}
+		return nil
+	}
+	if !late {
+		if err := number(); err != nil {
+			return nil, err
+		}
+		number = nil
+	}
+	if err := db.writeChange(ctx, tx, actor, ch, nil, number); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 // CaseBuildTx is what building a new case may ask of the store: the CaseTx and the applicant's earlier

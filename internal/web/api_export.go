@@ -172,6 +172,5 @@ func (s *Server) exportBase(ctx context.Context) string {
 	return s.cfg.BaseURL
 }
 
-
 // exportLimit is the open-data export's per-client limit: 10 at once, then one every 3 minutes.
 var exportLimit, exportBurst = rate.Every(3 * time.Minute), 10

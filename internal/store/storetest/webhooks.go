@@ -159,12 +159,13 @@ func runWebhooks(t *testing.T, open Opener) {
 		if _, err := db.SubmitAnnualReport(ctx, off, rep.ID, 1); err != nil {
 			t.Fatal(err)
 		}
-		// The audit row is written after the event in the same transaction: make it fail once.
+		// The audit entry (audit_pending, chained later by the sequencer) is written after the event in the same
+		// transaction: make it fail once.
 		if db.Dialect() == "postgres" {
 			mustExec(t, db, `CREATE FUNCTION refuse_publish() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`)
-			mustExec(t, db, `CREATE TRIGGER refuse_publish BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'annual_report.publish') EXECUTE FUNCTION refuse_publish()`)
+			mustExec(t, db, `CREATE TRIGGER refuse_publish BEFORE INSERT ON audit_pending FOR EACH ROW WHEN (NEW.action = 'annual_report.publish') EXECUTE FUNCTION refuse_publish()`)
 		} else {
-			mustExec(t, db, `CREATE TRIGGER refuse_publish BEFORE INSERT ON audit_log WHEN NEW.action = 'annual_report.publish' BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+			mustExec(t, db, `CREATE TRIGGER refuse_publish BEFORE INSERT ON audit_pending WHEN NEW.action = 'annual_report.publish' BEGIN SELECT RAISE(ABORT, 'refused'); END`)
 		}
 		if _, err := db.PublishAnnualReport(ctx, appr, rep.ID, 2, nil); err == nil {
 			t.Fatal("the publication committed despite its failed audit row")
@@ -172,7 +173,7 @@ func runWebhooks(t *testing.T, open Opener) {
 		if s := mustWebhookStats(t, db); s != (store.WebhookStats{}) {
 			t.Errorf("a rolled-back publication left %+v", s)
 		}
-		mustExec(t, db, `DROP TRIGGER refuse_publish`+map[bool]string{true: ` ON audit_log`}[db.Dialect() == "postgres"])
+		mustExec(t, db, `DROP TRIGGER refuse_publish`+map[bool]string{true: ` ON audit_pending`}[db.Dialect() == "postgres"])
 		if _, err := db.PublishAnnualReport(ctx, appr, rep.ID, 2, nil); err != nil {
 			t.Fatal(err)
 		}

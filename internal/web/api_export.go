@@ -64,8 +64,9 @@ func (s *Server) registerExportAPI(api huma.API) {
 		}
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
 			defer release()
-			r, _ := humago.Unwrap(hctx)
+			r, rw := humago.Unwrap(hctx)
 			base := s.baseURL(r)
+			extendStream(rw)
 			hctx.SetHeader("Content-Type", format.ContentType())
 			hctx.SetHeader("Cache-Control", "no-store")
 			name := "gongkai-items." + string(format)
@@ -80,8 +81,8 @@ func (s *Server) registerExportAPI(api huma.API) {
 						if err := w.Flush(); err != nil {
 							return err
 						}
-						_, rw := humago.Unwrap(hctx)
 						http.NewResponseController(rw).Flush()
+						extendStream(rw)
 					}
 					return nil
 				})

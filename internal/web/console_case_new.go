@@ -70,6 +70,7 @@ func (s *Server) renderIntake(w http.ResponseWriter, r *http.Request, status int
 
 // caseCreate registers an application entered by staff, with the receipt date Art 31 gives for its channel.
 func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	u := s.currentUser(r)
 	agencies, err := s.intakeAgencies(r, u)
 	if err != nil {

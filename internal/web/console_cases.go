@@ -538,6 +538,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
 
 // caseUpload attaches a file to the case (the material of a correction, the information provided, a document).
 func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	c, a, who, ok := s.loadCase(w, r)
 	if !ok {
 		return

@@ -331,6 +331,7 @@ func itemClip(s string, n int) string {
 
 // itemCreate stores a new draft and opens its page.
 func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	u := s.currentUser(r)
 	perr := parseItemForm(w, r)
 	agencies, err := s.itemOfficerAgencies(r, u)
@@ -446,6 +447,7 @@ func (s *Server) renderItemEdit(w http.ResponseWriter, r *http.Request, it *disc
 
 // itemSave saves the edit form onto the draft or the correction being prepared.
 func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	it, a, who, ok := s.loadConsoleItem(w, r)
 	if !ok {
 		return

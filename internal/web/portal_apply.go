@@ -179,6 +179,7 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request) {
 // everything is valid. Accepted applications count against the client's limit; rejected ones against a separate,
 // more generous one.
 func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	a, ok := s.agencyFromPath(w, r)
 	if !ok {
 		return

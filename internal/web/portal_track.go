@@ -179,6 +179,7 @@ func (s *Server) renderTrackCase(w http.ResponseWriter, r *http.Request, c *disc
 
 // trackFix submits the applicant's online correction (在线补正).
 func (s *Server) trackFix(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	s.trackStep(casework.SubmitFix)(w, r)
 }
 

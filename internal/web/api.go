@@ -41,6 +41,7 @@ var APIOperations = []APIOperation{
 	{"GET", "/api/v1/cases/{id}/files", auth.ScopeCasesRead, grants[ViewCases], nil},
 	{"POST", "/api/v1/cases/{id}/files", auth.ScopeCasesWrite, grants[HandleCases], []string{"POST /console/cases/{id}/files"}},
 	{"GET", "/api/v1/cases/{id}/files/{fid}", auth.ScopeCasesRead, grants[ViewCases], nil},
+	{"GET", "/api/v1/case-report", auth.ScopeCasesRead, grants[ViewCases], nil},
 
 	// Open data: public, without a token (Scope ""), limited per client and per process.
 	{"GET", "/api/v1/export/items", "", nil, nil},
@@ -159,6 +160,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 		})
 	s.registerSearchAPI(api, security)
 	s.registerCaseAPI(api, security)
+	s.registerCaseReportAPI(api, security)
 	s.registerExportAPI(api)
 	return api
 }

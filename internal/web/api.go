@@ -42,6 +42,8 @@ var APIOperations = []APIOperation{
 	{"POST", "/api/v1/cases/{id}/files", auth.ScopeCasesWrite, grants[HandleCases], []string{"POST /console/cases/{id}/files"}},
 	{"GET", "/api/v1/cases/{id}/files/{fid}", auth.ScopeCasesRead, grants[ViewCases], nil},
 	{"GET", "/api/v1/case-report", auth.ScopeCasesRead, grants[ViewCases], nil},
+	// The holiday calendar (节假日安排), as the console's page enters it.
+	{"POST", "/api/v1/calendar", auth.ScopeAdmin, grants[EditCalendar], []string{"POST /console/calendar"}},
 
 	// Open data: public, without a token (Scope ""), limited per client and per process.
 	{"GET", "/api/v1/export/items", "", nil, nil},
@@ -161,6 +163,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 	s.registerSearchAPI(api, security)
 	s.registerCaseAPI(api, security)
 	s.registerCaseReportAPI(api, security)
+	s.registerCalendarAPI(api, security)
 	s.registerExportAPI(api)
 	return api
 }

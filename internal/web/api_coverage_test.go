@@ -14,7 +14,6 @@ var apiPending = []string{
 	"POST /console/cases/import",
 	"POST /console/cases/{id}/appeals",
 	"POST /console/templates/{key}",
-	"POST /console/calendar",
 	"POST /console/annual/{agency}/{year}/save",
 	"POST /console/annual/{agency}/{year}/check",
 	"POST /console/annual/{agency}/{year}/submit",

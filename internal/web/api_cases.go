@@ -64,17 +64,7 @@ type intakeBody struct {
 
 // application is the intake's application, read as applicationFromForm reads the console's form.
 func (b *intakeBody) application() disclosure.Application {
-	v := url.Values{}
-	for k, x := range map[string]string{"kind": b.Kind, "applicant_type": b.ApplicantType, "name": b.Name, "id_type": b.IDType, "id_number": b.IDNumber,
-		"org_name": b.OrgName, "uscc": b.USCC, "legal_rep": b.LegalRep, "contact": b.Contact, "phone": b.Phone, "email": b.Email, "address": b.Address,
-		"postcode": b.Postcode, "fax": b.Fax, "title": b.Title, "doc_number": b.DocNumber, "description": b.Description, "purpose": b.Purpose} {
-		v.Set(k, x)
-	}
-	v["forms"], v["delivery"] = b.Forms, b.Delivery
-	if b.AcceptOther {
-		v.Set("accept_other", "1")
-	}
-	app := applicationFromValues(v)
+	app := applicationFromValues(bodyValues(b))
 	app.Channel = disclosure.Channel(strings.TrimSpace(b.Channel))
 	return app
 }
@@ -104,14 +94,31 @@ type stepBody struct {
 }
 
 // values are the step's fields as the case page's form posts them.
-func (b *stepBody) values() url.Values {
+func (b *stepBody) values() url.Values { return bodyValues(b) }
+
+// bodyValues are a JSON body's fields as the console's form posts them, under their JSON names: text as it is, a
+// list as repeated values, true as "1"; empty fields are left out.
+func bodyValues(body any) url.Values {
 	v := url.Values{}
-	t := reflect.TypeOf(*b)
-	x := reflect.ValueOf(*b)
+	t, x := reflect.TypeOf(body).Elem(), reflect.ValueOf(body).Elem()
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "-" && x.Field(i).String() != "" {
-			v.Set(name, x.Field(i).String())
+		if name == "-" || name == "" {
+			continue
+		}
+		switch f := x.Field(i); f.Kind() {
+		case reflect.String:
+			if f.String() != "" {
+				v.Set(name, f.String())
+			}
+		case reflect.Slice:
+			if s, ok := f.Interface().([]string); ok && len(s) > 0 {
+				v[name] = s
+			}
+		case reflect.Bool:
+			if f.Bool() {
+				v.Set(name, "1")
+			}
 		}
 	}
 	return v

@@ -221,29 +221,21 @@ func cacheKey(r *http.Request, sessionCookie string) (string, bool) {
 	if r.URL.RawQuery != "" {
 		return "", false
 	}
-	size, care := "medium", false
+	p := Prefs{Size: "medium"}
 	for _, line := range r.Header["Cookie"] {
 		cookies, err := http.ParseCookie(line)
 		if err != nil {
 			continue
 		}
 		for _, c := range cookies {
-			switch c.Name {
-			case sessionCookie:
+			if c.Name == sessionCookie {
 				return "", false
-			case "care":
-				care = c.Value == "1"
-			case "size":
-				for _, sz := range sizes {
-					if c.Value == sz.Key {
-						size = sz.Key
-					}
-				}
 			}
+			p.read(c)
 		}
 	}
-	key := r.URL.Path + "|" + size
-	if care {
+	key := r.URL.Path + "|" + p.Size
+	if p.Care {
 		key += "|care"
 	}
 	return key, true

@@ -233,17 +233,28 @@ var sizes = []sizeOption{{"small", "小"}, {"medium", "中"}, {"large", "大"}}
 
 func prefsOf(r *http.Request) Prefs {
 	p := Prefs{Size: "medium"}
-	if c, err := r.Cookie("care"); err == nil && c.Value == "1" {
-		p.Care = true
+	if c, err := r.Cookie("care"); err == nil {
+		p.read(c)
 	}
 	if c, err := r.Cookie("size"); err == nil {
+		p.read(c)
+	}
+	return p
+}
+
+// read takes a reading-setting cookie (care, size) into the settings; an unknown size or any other cookie changes
+// nothing.
+func (p *Prefs) read(c *http.Cookie) {
+	switch c.Name {
+	case "care":
+		p.Care = c.Value == "1"
+	case "size":
 		for _, s := range sizes {
 			if c.Value == s.Key {
 				p.Size = s.Key
 			}
 		}
 	}
-	return p
 }
 
 // page is what every template receives.

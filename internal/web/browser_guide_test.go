@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +41,7 @@ func TestBrowserGuideAndColumnOnDesktopAndPhone(t *testing.T) {
 				if path == "/console/guide" && vp.name == "desktop" {
 					signIn(t, b, f.srv.URL, "officer", password)
 				}
-				if err := chromedp.Do(b, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(css("footer.site")), chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+				if err := chromedp.Do(b, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(css("footer.site"))); err != nil {
 					t.Fatal(err)
 				}
 				text := run(t, b, chromedp.Evaluate[string](`document.body.innerText`))
@@ -77,16 +76,7 @@ func TestBrowserGuideAndColumnOnDesktopAndPhone(t *testing.T) {
 						t.Errorf("column's rules section: %q", rules)
 					}
 				}
-				res := run(t, b, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ["violations"]})`, chromedp.EvalAwaitPromise))
-				for _, v := range res.Violations {
-					if v.Impact == "serious" || v.Impact == "critical" {
-						var where []string
-						for _, n := range v.Nodes {
-							where = append(where, fmt.Sprint(n.Target))
-						}
-						t.Errorf("%s: %s (%s): %s at %s", path, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-					}
-				}
+				axeCheck(t, b, path)
 			}
 		})
 	}

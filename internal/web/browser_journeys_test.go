@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -91,15 +90,5 @@ func checkFitsAndAxe(t *testing.T, b context.Context, what string, width int64) 
 	if wide := run(t, b, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 		t.Errorf("%s: the page is wider than the %d px screen", what, width)
 	}
-	run(t, b, chromedp.Evaluate[chromedp.Void](axeSource))
-	res := run(t, b, chromedp.Evaluate[axeResult](`axe.run(document, {resultTypes: ["violations"]})`, chromedp.EvalAwaitPromise))
-	for _, v := range res.Violations {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			var where []string
-			for _, n := range v.Nodes {
-				where = append(where, fmt.Sprint(n.Target))
-			}
-			t.Errorf("%s: %s (%s): %s at %s", what, v.ID, v.Impact, v.Help, strings.Join(where, ", "))
-		}
-	}
+	axeCheck(t, b, what)
 }

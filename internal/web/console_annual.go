@@ -476,14 +476,15 @@ func (s *Server) annualSave(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Path[:len(r.URL.Path)-len("/save")]+"?done=saved", http.StatusSeeOther)
 		return
 	}
-	s.annualPage(w, r, http.StatusOK, st, rep, entered, nil, annualView{Message: refreshMessage(st, changes), Changes: changes})
+	s.annualPage(w, r, http.StatusOK, st, rep, entered, nil, annualView{Message: refreshMessage(st.version(), changes), Changes: changes})
 }
 
-func refreshMessage(st *annualState, changes []annual.Change) string {
+// refreshMessage says what a refresh saved as version.
+func refreshMessage(version int, changes []annual.Change) string {
 	if len(changes) == 0 {
-		return fmt.Sprintf("计算数据与实时数据一致，无需更新；已保存（第 %d 版）。", st.version())
+		return fmt.Sprintf("计算数据与实时数据一致，无需更新；已保存（第 %d 版）。", version)
 	}
-	return fmt.Sprintf("已按实时数据刷新计算数据并保存（第 %d 版），共更新 %d 处。", st.version(), len(changes))
+	return fmt.Sprintf("已按实时数据刷新计算数据并保存（第 %d 版），共更新 %d 处。", version, len(changes))
 }
 
 // saveAnnualEdit saves rep, the edited contents of the draft made from version (problems: the inputs that could

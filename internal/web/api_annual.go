@@ -225,8 +225,8 @@ func (s *Server) annualWriteStep(ctx context.Context, in AnnualReportWrite, step
 	return nil
 }
 
-// annualAPIError answers a refused step: its problems as the detail and, each in errors, the problems and the
-// findings behind them.
+// annualAPIError answers a refused step: its problems as the detail and, in errors, the errors among the findings
+// behind it, or else each problem.
 func (s *Server) annualAPIError(err error) error {
 	var se huma.StatusError
 	if errors.As(err, &se) {
@@ -237,32 +237,17 @@ func (s *Server) annualAPIError(err error) error {
 		return s.apiError(err)
 	}
 	var details []error
-	for _, p := range refusal.Problems {
-		details = append(details, &huma.ErrorDetail{Message: p, Location: "body.report"})
-	}
 	for _, f := range refusal.Findings {
 		if f.Severity == report.Error {
-			details = append(details, &huma.ErrorDetail{Message: findingText(f), Location: "findings." + f.Rule})
+			details = append(details, &huma.ErrorDetail{Message: f.Message, Location: "findings." + f.Rule})
+		}
+	}
+	if refusal.Findings == nil {
+		for _, p := range refusal.Problems {
+			details = append(details, &huma.ErrorDetail{Message: p, Location: "body.report"})
 		}
 	}
 	return huma.NewError(errorStatus(err), disclosure.ErrorMessage(err), details...)
-}
-
-// findingText is a finding as one line: where, then what.
-func findingText(f report.Finding) string {
-	var where []string
-	if f.Section != "" {
-		where = append(where, "第"+f.Section+"部分")
-	}
-	for _, x := range []string{f.Row, f.Column} {
-		if x != "" {
-			where = append(where, x)
-		}
-	}
-	if len(where) == 0 {
-		return f.Message
-	}
-	return strings.Join(where, " › ") + "：" + f.Message
 }
 
 // annualEditOf reads edited contents sent as report JSON the way the editor's form is read: the report becomes the
@@ -302,6 +287,11 @@ func annualEditOf(st *annualState, in *annualEdit) (*report.Report, []string, []
 		return nil, nil, nil, huma.Error422UnprocessableEntity("以下字段由系统维护，不能通过接口修改，请保持与查看报告时答复的内容相同：" + strings.Join(fixed, "、"))
 	}
 	f, _ := report.FormatOf(base.Era)
+	for _, sec := range posted.Sections {
+		if spec, ok := f.Section(sec.ID); ok && !spec.Narrative && (strings.TrimSpace(sec.Text) != "" || len(sec.Items) > 0) {
+			return nil, nil, nil, huma.Error422UnprocessableEntity(fmt.Sprintf("第%s部分（%s）由表格组成，没有文字内容：其数字请写在 tables 中，文字请写在第一、五、六部分", sec.ID, spec.Heading))
+		}
+	}
 	for _, e := range in.Entered {
 		if _, ok := f.Table(e); !ok && e != annual.FeeItem {
 			return nil, nil, nil, huma.Error422UnprocessableEntity(fmt.Sprintf("entered 中的“%s”不是该报告格式的表格编号（如 s4），也不是 %s", truncate(e, 20), annual.FeeItem))

@@ -145,6 +145,11 @@ func testAnnualAPI(t *testing.T, f *fixture) {
 		t.Errorf("an unknown entered table: %d %v", resp.StatusCode, out)
 	}
 	delete(edit, "entered")
+	rep["sections"] = append(rep["sections"].([]any), map[string]any{"id": "三", "text": "表格以外的说明"})
+	if resp, _, out := apiCall(t, f, "PUT", base, officer, ifMatch(`"1"`), js, jsonBody(edit)); resp.StatusCode != http.StatusUnprocessableEntity || !strings.HasPrefix(fmt.Sprint(out["detail"]), "第三部分（收到和处理政府信息公开申请情况）由表格组成") {
+		t.Errorf("text in a section of tables: %d %v", resp.StatusCode, out)
+	}
+	rep["sections"] = rep["sections"].([]any)[:len(rep["sections"].([]any))-1]
 	// The check answers the findings of the edited report without saving it.
 	resp, _, out = apiCall(t, f, "POST", base+"/check", officer, nil, js, jsonBody(edit))
 	if resp.StatusCode != 200 || out["errors"] != 0.0 {

@@ -45,6 +45,18 @@ var APIOperations = []APIOperation{
 	// The holiday calendar (节假日安排), as the console's page enters it.
 	{"POST", "/api/v1/calendar", auth.ScopeAdmin, grants[EditCalendar], []string{"POST /console/calendar"}},
 
+	// 政府信息公开工作年度报告: the console's editor and its review (console_annual.go), through the same functions.
+	{"GET", "/api/v1/annual-reports", auth.ScopeReportsRead, grants[ViewAnnual], nil},
+	{"GET", "/api/v1/annual-reports/{agency}/{year}", auth.ScopeReportsRead, grants[ViewAnnual], nil},
+	{"PUT", "/api/v1/annual-reports/{agency}/{year}", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/save"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/refresh", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/save"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/check", auth.ScopeReportsRead, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/check"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/submit", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/submit"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/approve", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/approve"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/return", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/return"}},
+	{"POST", "/api/v1/annual-reports/{agency}/{year}/correct", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/correct"}},
+	{"GET", "/api/v1/annual-reports/{agency}/{year}/files/{format}", auth.ScopeReportsRead, grants[ViewAnnual], nil},
+
 	// Open data: public, without a token (Scope ""), limited per client and per process.
 	{"GET", "/api/v1/export/items", "", nil, nil},
 	{"GET", "/api/v1/export/annual-reports", "", nil, nil},
@@ -164,6 +176,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 	s.registerCaseAPI(api, security)
 	s.registerCaseReportAPI(api, security)
 	s.registerCalendarAPI(api, security)
+	s.registerAnnualAPI(api, security)
 	s.registerExportAPI(api)
 	return api
 }

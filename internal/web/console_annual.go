@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -71,6 +72,7 @@ type annualListRow struct {
 	Agency             *disclosure.Agency
 	Year               int
 	Status, StatusName string
+	Version            int
 	Late               bool
 	Deadline           string
 	DaysLeft           int
@@ -79,24 +81,31 @@ type annualListRow struct {
 
 // consoleAnnual lists the account's agencies and years with each report's state and deadline.
 func (s *Server) consoleAnnual(w http.ResponseWriter, r *http.Request) {
-	u := s.currentUser(r)
-	visible, err := s.caseAgencies(r, u)
+	rows, err := s.annualRows(r, s.currentUser(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.render(w, r, http.StatusOK, "annual_list", "政府信息公开工作年度报告", map[string]any{"Rows": rows})
+}
+
+// annualRows are the agencies the account works for and their years, with each report's state and deadline: the
+// console's list and the API's.
+func (s *Server) annualRows(r *http.Request, u *disclosure.User) ([]annualListRow, error) {
+	visible, err := s.caseAgencies(r, u)
+	if err != nil {
+		return nil, err
+	}
 	agencies, err := s.agenciesByID(r.Context(), visible)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
 	today := s.today()
 	var rows []annualListRow
 	for _, a := range agencies {
 		stored, err := s.db.ListAnnualReports(r.Context(), a.ID)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return nil, err
 		}
 		byYear := map[int]disclosure.AnnualReport{}
 		for _, rep := range stored {
@@ -107,13 +116,13 @@ func (s *Server) consoleAnnual(w http.ResponseWriter, r *http.Request) {
 			row := annualListRow{Agency: a, Year: y, Status: "none", StatusName: "未开始", Deadline: due.Chinese(),
 				DaysLeft: annual.DaysBetween(today, due), Href: fmt.Sprintf("/console/annual/%d/%d", a.ID, y)}
 			if rep, ok := byYear[y]; ok {
-				row.Status, row.StatusName = rep.Status, disclosure.AnnualStatusNames[rep.Status]
+				row.Status, row.StatusName, row.Version = rep.Status, disclosure.AnnualStatusNames[rep.Status], rep.Version
 			}
 			row.Late = row.Status != disclosure.AnnualPublished && row.DaysLeft < 0
 			rows = append(rows, row)
 		}
 	}
-	s.render(w, r, http.StatusOK, "annual_list", "政府信息公开工作年度报告", map[string]any{"Rows": rows})
+	return rows, nil
 }
 
 // annualState is everything the editor shows of one agency's year.
@@ -142,8 +151,8 @@ func (st *annualState) version() int {
 	return st.Stored.Version
 }
 
-// loadAnnual reads the agency and year of the path, checks the account may read them, and loads the stored report
-// (or drafts one), the live figures and last year's published report.
+// loadAnnual reads the agency and year of the path, checks the account may read them, and loads the state
+// (annualAt); it answers the error page itself when it cannot.
 func (s *Server) loadAnnual(w http.ResponseWriter, r *http.Request) (*annualState, bool) {
 	id, ok := parseID(r.PathValue("agency"))
 	if !ok {
@@ -151,46 +160,77 @@ func (s *Server) loadAnnual(w http.ResponseWriter, r *http.Request) (*annualStat
 		return nil, false
 	}
 	year, err := strconv.Atoi(r.PathValue("year"))
-	if err != nil || year < annual.MinYear || year > s.today().Year {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, false
-	}
-	a, err := s.db.GetAgency(r.Context(), id)
-	if disclosure.ErrorCode(err) == disclosure.ENotFound {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, false
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.errorPage(w, r, http.StatusNotFound)
 		return nil, false
 	}
-	st := &annualState{Agency: a, Year: year, Access: s.annualAccessFor(r.Context(), s.currentUser(r), a)}
-	if !st.Access.read {
+	st, err := s.annualAt(r.Context(), s.currentUser(r), id, year)
+	switch disclosure.ErrorCode(err) {
+	case "":
+		return st, true
+	case disclosure.ENotFound:
+		s.errorPage(w, r, http.StatusNotFound)
+	case disclosure.EForbidden:
 		s.errorPage(w, r, http.StatusForbidden)
-		return nil, false
-	}
-	if st.Live, err = annual.Collect(r.Context(), s.annualSources(), a.ID, year); err != nil {
+	default:
 		s.userError(w, r, err)
-		return nil, false
 	}
-	stored, err := s.db.GetAnnualReport(r.Context(), a.ID, year)
+	return nil, false
+}
+
+// annualAt loads an agency's year for the account: the stored report (or a fresh draft from the year's figures),
+// the live figures and last year's published report. Errors: ENotFound (no such agency, or a year without a report
+// to work on), EForbidden (the account may not read the agency's reports).
+func (s *Server) annualAt(ctx context.Context, u *disclosure.User, agencyID int64, year int) (*annualState, error) {
+	if year < annual.MinYear || year > s.today().Year {
+		return nil, disclosure.Errorf(disclosure.ENotFound, "没有%d年度的报告：年度报告的年度应在 %d 年至今年（%d年）之间", year, annual.MinYear, s.today().Year)
+	}
+	a, err := s.db.GetAgency(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	st := &annualState{Agency: a, Year: year, Access: s.annualAccessFor(ctx, u, a)}
+	if !st.Access.read {
+		return nil, disclosure.Errorf(disclosure.EForbidden, "您无权查看该单位的年度报告")
+	}
+	if st.Live, err = annual.Collect(ctx, s.annualSources(), a.ID, year); err != nil {
+		return nil, err
+	}
+	stored, err := s.db.GetAnnualReport(ctx, a.ID, year)
 	switch {
 	case disclosure.ErrorCode(err) == disclosure.ENotFound:
 		st.Report = annual.DraftFrom(st.Live, a)
 	case err != nil:
-		s.serverError(w, r, err)
-		return nil, false
+		return nil, err
 	default:
 		if st.Report, err = report.Decode(stored.Data); err != nil {
-			s.serverError(w, r, fmt.Errorf("stored report %d: %w", stored.ID, err))
-			return nil, false
+			return nil, fmt.Errorf("stored report %d: %w", stored.ID, err)
 		}
 		st.Stored, st.Entered = stored, stored.Entered
 	}
-	if prev, err := s.db.GetAnnualReport(r.Context(), a.ID, year-1); err == nil && prev.Status == disclosure.AnnualPublished {
+	if prev, err := s.db.GetAnnualReport(ctx, a.ID, year-1); err == nil && prev.Status == disclosure.AnnualPublished {
 		st.Prev, _ = report.Decode(prev.Data)
 	}
-	return st, true
+	return st, nil
+}
+
+// annualSteps are the steps the account may take on the report now, as the editor offers them.
+type annualSteps struct {
+	// Edit is saving (and refreshing) the draft; Submit, Approve (and return) and Correct the workflow's steps.
+	Edit, Submit, Approve, Correct bool
+	// Submitter marks the account that submitted the version under review, which may not approve it.
+	Submitter bool
+}
+
+func (st *annualState) steps(u *disclosure.User) annualSteps {
+	status := st.status()
+	var out annualSteps
+	out.Submitter = st.Stored != nil && st.Stored.SubmittedBy != nil && u != nil && *st.Stored.SubmittedBy == u.ID
+	out.Edit = st.Access.edit && (status == "" || status == disclosure.AnnualDraft)
+	out.Submit = st.Access.edit && status == disclosure.AnnualDraft
+	out.Approve = st.Access.approve && status == disclosure.AnnualInReview && !out.Submitter
+	out.Correct = st.Access.edit && status == disclosure.AnnualPublished
+	return out
 }
 
 func (s *Server) annualFindings(st *annualState, rep *report.Report, entered []string) []report.Finding {
@@ -281,10 +321,8 @@ func (s *Server) annualPage(w http.ResponseWriter, r *http.Request, status int, 
 	} else {
 		v.Form = buildAnnualForm(rep, st, entered, raw)
 	}
-	v.Submitter = st.Stored != nil && st.Stored.SubmittedBy != nil && *st.Stored.SubmittedBy == u.ID
-	v.CanSubmit = st.Access.edit && v.Status == disclosure.AnnualDraft
-	v.CanApprove = st.Access.approve && v.Status == disclosure.AnnualInReview && !v.Submitter
-	v.CanCorrect = st.Access.edit && v.Status == disclosure.AnnualPublished
+	steps := st.steps(u)
+	v.Submitter, v.CanSubmit, v.CanApprove, v.CanCorrect = steps.Submitter, steps.Submit, steps.Approve, steps.Correct
 	if v.Status == disclosure.AnnualPublished {
 		v.PortalHref = fmt.Sprintf("/agencies/%d/reports/%d", st.Agency.ID, st.Year)
 	}
@@ -345,13 +383,42 @@ func (s *Server) annualPost(w http.ResponseWriter, r *http.Request) (*annualStat
 	return st, true
 }
 
-// postedVersion checks that the form was made from the current version, so nobody saves over another's change.
-func postedVersion(r *http.Request, st *annualState) error {
+// postedVersion is the version the form was made from.
+func postedVersion(r *http.Request) int {
 	v, _ := strconv.Atoi(r.PostFormValue("version"))
-	if v != st.version() {
+	return v
+}
+
+// checkVersion checks that a change was made from the current version, so nobody saves over another's change.
+func checkVersion(version int, st *annualState) error {
+	if version != st.version() {
 		return disclosure.Errorf(disclosure.EConflict, "该报告已被他人更新（当前为第 %d 版），请刷新页面后再操作", st.version())
 	}
 	return nil
+}
+
+// annualRefusal is a step refused for what the report holds: the problems to fix, and the findings when they are
+// the reason. The editor shows them above the report; the API answers them as problem details.
+type annualRefusal struct {
+	err      *disclosure.Error
+	Problems []string
+	Findings []report.Finding
+}
+
+func (e *annualRefusal) Error() string { return e.err.Message }
+
+func (e *annualRefusal) Unwrap() error { return e.err }
+
+func refuse(code string, problems []string, findings []report.Finding) *annualRefusal {
+	return &annualRefusal{err: disclosure.Errorf(code, "%s", strings.Join(problems, "；")), Problems: problems, Findings: findings}
+}
+
+// refusalOf is a store's refusal of a step as an annualRefusal; unexpected errors stay as they are.
+func refusalOf(err error) error {
+	if code := disclosure.ErrorCode(err); code != "" && code != disclosure.EInternal {
+		return refuse(code, []string{disclosure.ErrorMessage(err)}, nil)
+	}
+	return err
 }
 
 // annualCheck runs the checks on the posted form and answers the findings list alone: the editor posts to it as
@@ -362,7 +429,7 @@ func (s *Server) annualCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, entered, problems := parseAnnualForm(r.PostForm, st.Report)
-	fs := append(problemFindings(problems), s.annualFindings(st, rep, entered)...)
+	fs := s.checkAnnualEdit(st, rep, entered, problems)
 	v := annualView{Findings: fs}
 	v.Errors, v.Warnings = countSeverity(fs)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -370,6 +437,12 @@ func (s *Server) annualCheck(w http.ResponseWriter, r *http.Request) {
 	if err := s.tmpl["annual_edit"].ExecuteTemplate(w, "annual_findings", v); err != nil {
 		s.log.Error("annual findings", "err", err)
 	}
+}
+
+// checkAnnualEdit checks edited contents of the report without saving them: the inputs that could not be read,
+// then the findings.
+func (s *Server) checkAnnualEdit(st *annualState, rep *report.Report, entered, problems []string) []report.Finding {
+	return append(problemFindings(problems), s.annualFindings(st, rep, entered)...)
 }
 
 func problemFindings(problems []string) []report.Finding {
@@ -387,41 +460,59 @@ func (s *Server) annualSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if st.status() == disclosure.AnnualInReview || st.status() == disclosure.AnnualPublished {
-		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "该报告%s，不能直接修改", disclosure.AnnualStatusNames[st.status()]))
-		return
-	}
 	rep, entered, problems := parseAnnualForm(r.PostForm, st.Report)
-	if err := postedVersion(r, st); err != nil {
-		s.annualPage(w, r, http.StatusConflict, st, rep, entered, r.PostForm, annualView{Problems: []string{disclosure.ErrorMessage(err)}})
-		return
-	}
-	if len(problems) > 0 {
-		s.annualPage(w, r, http.StatusUnprocessableEntity, st, rep, entered, r.PostForm, annualView{Problems: problems})
-		return
-	}
-	var changes []annual.Change
 	refresh := r.PostFormValue("action") == "refresh"
-	if refresh {
-		changes = annual.Refresh(rep, st.Live, entered)
-	}
-	if err := s.saveAnnual(r, st, rep, entered); err != nil {
-		if errorStatus(err) == http.StatusInternalServerError {
-			s.serverError(w, r, err)
-			return
-		}
-		s.annualPage(w, r, errorStatus(err), st, rep, entered, r.PostForm, annualView{Problems: []string{disclosure.ErrorMessage(err)}})
+	changes, err := s.saveAnnualEdit(r, s.currentUser(r), st, rep, entered, problems, postedVersion(r), refresh)
+	var refusal *annualRefusal
+	switch {
+	case errors.As(err, &refusal):
+		s.annualPage(w, r, errorStatus(err), st, rep, entered, r.PostForm, annualView{Problems: refusal.Problems})
+		return
+	case err != nil:
+		s.userError(w, r, err)
 		return
 	}
 	if !refresh {
 		http.Redirect(w, r, r.URL.Path[:len(r.URL.Path)-len("/save")]+"?done=saved", http.StatusSeeOther)
 		return
 	}
-	msg := fmt.Sprintf("已按实时数据刷新计算数据并保存（第 %d 版），共更新 %d 处。", st.version(), len(changes))
+	s.annualPage(w, r, http.StatusOK, st, rep, entered, nil, annualView{Message: refreshMessage(st.version(), changes), Changes: changes})
+}
+
+// refreshMessage says what a refresh saved as version.
+func refreshMessage(version int, changes []annual.Change) string {
 	if len(changes) == 0 {
-		msg = fmt.Sprintf("计算数据与实时数据一致，无需更新；已保存（第 %d 版）。", st.version())
+		return fmt.Sprintf("计算数据与实时数据一致，无需更新；已保存（第 %d 版）。", version)
 	}
-	s.annualPage(w, r, http.StatusOK, st, rep, entered, nil, annualView{Message: msg, Changes: changes})
+	return fmt.Sprintf("已按实时数据刷新计算数据并保存（第 %d 版），共更新 %d 处。", version, len(changes))
+}
+
+// saveAnnualEdit saves rep, the edited contents of the draft made from version (problems: the inputs that could
+// not be read), as the draft's next version, creating the draft on the first save; with refresh, it first re-takes
+// the computed figures from the live data (annual.Refresh) and returns what changed. It updates st. A draft under
+// review or published is refused; so are a stale version, unreadable inputs and contents the store refuses
+// (*annualRefusal).
+func (s *Server) saveAnnualEdit(r *http.Request, u *disclosure.User, st *annualState, rep *report.Report, entered, problems []string, version int, refresh bool) ([]annual.Change, error) {
+	if !st.Access.edit {
+		return nil, disclosure.Errorf(disclosure.EForbidden, "您无权修改该单位的年度报告")
+	}
+	if st.status() == disclosure.AnnualInReview || st.status() == disclosure.AnnualPublished {
+		return nil, disclosure.Errorf(disclosure.EConflict, "该报告%s，不能直接修改", disclosure.AnnualStatusNames[st.status()])
+	}
+	if err := checkVersion(version, st); err != nil {
+		return nil, refusalOf(err)
+	}
+	if len(problems) > 0 {
+		return nil, refuse(disclosure.EInvalid, problems, nil)
+	}
+	var changes []annual.Change
+	if refresh {
+		changes = annual.Refresh(rep, st.Live, entered)
+	}
+	if err := s.saveAnnual(r, u, st, rep, entered); err != nil {
+		return nil, refusalOf(err)
+	}
+	return changes, nil
 }
 
 func encodeReport(rep *report.Report) (json.RawMessage, error) {
@@ -429,17 +520,16 @@ func encodeReport(rep *report.Report) (json.RawMessage, error) {
 }
 
 // saveAnnual stores rep as the next version of the state's draft (the first, if none is stored) and updates st.
-func (s *Server) saveAnnual(r *http.Request, st *annualState, rep *report.Report, entered []string) error {
+func (s *Server) saveAnnual(r *http.Request, u *disclosure.User, st *annualState, rep *report.Report, entered []string) error {
 	data, err := encodeReport(rep)
 	if err != nil {
 		return err
 	}
-	actor := actorOf(s.currentUser(r), r)
 	stored := &disclosure.AnnualReport{AgencyID: st.Agency.ID, Year: st.Year, Era: string(rep.Era), Source: "console", Data: data, Entered: entered}
 	if st.Stored != nil {
 		stored.ID, stored.Version = st.Stored.ID, st.Stored.Version
 	}
-	if err := s.db.SaveAnnualDraft(r.Context(), actor, stored); err != nil {
+	if err := s.db.SaveAnnualDraft(r.Context(), actorOf(u, r), stored); err != nil {
 		return err
 	}
 	st.Stored, st.Report, st.Entered = stored, rep, entered
@@ -452,25 +542,44 @@ func (s *Server) annualSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if st.Stored == nil {
-		s.userError(w, r, disclosure.Errorf(disclosure.EInvalid, "请先保存报告，再提交审核"))
-		return
-	}
-	if err := postedVersion(r, st); err != nil {
-		s.userError(w, r, err)
-		return
-	}
-	if fs := s.annualFindings(st, st.Report, st.Entered); report.HasErrors(fs) {
-		errs, _ := countSeverity(fs)
-		s.annualPage(w, r, http.StatusConflict, st, st.Report, st.Entered, nil, annualView{Findings: fs,
-			Problems: []string{fmt.Sprintf("报告还有 %d 处错误（见检查结果），改正并保存后才能提交审核。", errs)}})
-		return
-	}
-	if _, err := s.db.SubmitAnnualReport(r.Context(), actorOf(s.currentUser(r), r), st.Stored.ID, st.Stored.Version); err != nil {
-		s.userError(w, r, err)
+	if !s.annualStepDone(w, r, st, s.submitAnnual(r, s.currentUser(r), st, postedVersion(r))) {
 		return
 	}
 	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/submit")+"?done=submitted", http.StatusSeeOther)
+}
+
+// annualStepDone answers a refused step of the review: the editor with the findings when they are the reason, the
+// error page otherwise. It reports whether the step was done.
+func (s *Server) annualStepDone(w http.ResponseWriter, r *http.Request, st *annualState, err error) bool {
+	var refusal *annualRefusal
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &refusal) && refusal.Findings != nil:
+		s.annualPage(w, r, errorStatus(err), st, st.Report, st.Entered, nil, annualView{Findings: refusal.Findings, Problems: refusal.Problems})
+	default:
+		s.userError(w, r, err)
+	}
+	return false
+}
+
+// submitAnnual submits the saved draft, made from version, for review, if it has no error left.
+func (s *Server) submitAnnual(r *http.Request, u *disclosure.User, st *annualState, version int) error {
+	if !st.Access.edit {
+		return disclosure.Errorf(disclosure.EForbidden, "您无权修改该单位的年度报告")
+	}
+	if st.Stored == nil {
+		return disclosure.Errorf(disclosure.EInvalid, "请先保存报告，再提交审核")
+	}
+	if err := checkVersion(version, st); err != nil {
+		return err
+	}
+	if fs := s.annualFindings(st, st.Report, st.Entered); report.HasErrors(fs) {
+		errs, _ := countSeverity(fs)
+		return refuse(disclosure.EConflict, []string{fmt.Sprintf("报告还有 %d 处错误（见检查结果），改正并保存后才能提交审核。", errs)}, fs)
+	}
+	_, err := s.db.SubmitAnnualReport(r.Context(), actorOf(u, r), st.Stored.ID, st.Stored.Version)
+	return err
 }
 
 // annualApprove publishes the report under review: an approver other than the submitter, and no error left. The
@@ -480,27 +589,32 @@ func (s *Server) annualApprove(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !st.Access.approve {
-		s.userError(w, r, disclosure.Errorf(disclosure.EForbidden, "年度报告须由审批领导审批发布"))
+	if !s.annualStepDone(w, r, st, s.approveAnnual(r, s.currentUser(r), st, postedVersion(r))) {
 		return
+	}
+	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/approve")+"?done=published", http.StatusSeeOther)
+}
+
+// approveAnnual approves and publishes the report under review, made from version: an approver other than the
+// submitter, once the year has ended, and no error left. The publication date (and the signature's, if none) is
+// the day of approval. Publishing puts it in the portal's 年报 room and sends the report's event to webhooks (the
+// store's PublishAnnualReport).
+func (s *Server) approveAnnual(r *http.Request, u *disclosure.User, st *annualState, version int) error {
+	if !st.Access.approve {
+		return disclosure.Errorf(disclosure.EForbidden, "年度报告须由审批领导审批发布")
 	}
 	if st.status() != disclosure.AnnualInReview {
-		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "只有审核中的报告可以发布"))
-		return
+		return disclosure.Errorf(disclosure.EConflict, "只有审核中的报告可以发布")
 	}
 	if err := annual.Publishable(st.Year, s.today()); err != nil {
-		s.userError(w, r, err)
-		return
+		return err
 	}
-	if err := postedVersion(r, st); err != nil {
-		s.userError(w, r, err)
-		return
+	if err := checkVersion(version, st); err != nil {
+		return err
 	}
 	if fs := s.annualFindings(st, st.Report, st.Entered); report.HasErrors(fs) {
 		errs, _ := countSeverity(fs)
-		s.annualPage(w, r, http.StatusConflict, st, st.Report, st.Entered, nil, annualView{Findings: fs,
-			Problems: []string{fmt.Sprintf("报告还有 %d 处错误，不能发布；请退回修改。", errs)}})
-		return
+		return refuse(disclosure.EConflict, []string{fmt.Sprintf("报告还有 %d 处错误，不能发布；请退回修改。", errs)}, fs)
 	}
 	rep := *st.Report
 	today := s.today().String()
@@ -510,14 +624,10 @@ func (s *Server) annualApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := encodeReport(&rep)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	if _, err := s.db.PublishAnnualReport(r.Context(), actorOf(s.currentUser(r), r), st.Stored.ID, st.Stored.Version, data); err != nil {
-		s.userError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/approve")+"?done=published", http.StatusSeeOther)
+	_, err = s.db.PublishAnnualReport(r.Context(), actorOf(u, r), st.Stored.ID, st.Stored.Version, data)
+	return err
 }
 
 // annualReturn returns the report under review to the officer with the approver's comment.
@@ -526,23 +636,27 @@ func (s *Server) annualReturn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !st.Access.approve {
-		s.userError(w, r, disclosure.Errorf(disclosure.EForbidden, "年度报告须由审批领导审核"))
-		return
-	}
-	if st.Stored == nil {
-		s.errorPage(w, r, http.StatusNotFound)
-		return
-	}
-	if err := postedVersion(r, st); err != nil {
-		s.userError(w, r, err)
-		return
-	}
-	if _, err := s.db.ReturnAnnualReport(r.Context(), actorOf(s.currentUser(r), r), st.Stored.ID, st.Stored.Version, r.PostFormValue("comment")); err != nil {
+	if err := s.returnAnnual(r, s.currentUser(r), st, postedVersion(r), r.PostFormValue("comment")); err != nil {
 		s.userError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/return")+"?done=returned", http.StatusSeeOther)
+}
+
+// returnAnnual returns the report under review, made from version, to its draft state with the approver's comment
+// (required), which is kept and shown to the officer.
+func (s *Server) returnAnnual(r *http.Request, u *disclosure.User, st *annualState, version int, comment string) error {
+	if !st.Access.approve {
+		return disclosure.Errorf(disclosure.EForbidden, "年度报告须由审批领导审核")
+	}
+	if st.Stored == nil {
+		return disclosure.Errorf(disclosure.ENotFound, "该报告尚未保存，没有可退回的内容")
+	}
+	if err := checkVersion(version, st); err != nil {
+		return err
+	}
+	_, err := s.db.ReturnAnnualReport(r.Context(), actorOf(u, r), st.Stored.ID, st.Stored.Version, comment)
+	return err
 }
 
 // annualCorrect publishes a correction of a published report: the posted contents, with a mandatory reason, and
@@ -552,14 +666,33 @@ func (s *Server) annualCorrect(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if st.status() != disclosure.AnnualPublished {
-		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "只有已发布的报告需要更正；未发布的报告请直接修改"))
-		return
-	}
 	rep, entered, problems := parseAnnualForm(r.PostForm, st.Report)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	view := annualView{Mode: "correct", Reason: reason}
-	if err := postedVersion(r, st); err != nil {
+	err := s.correctAnnual(r, s.currentUser(r), st, rep, entered, problems, reason, postedVersion(r))
+	var refusal *annualRefusal
+	switch {
+	case errors.As(err, &refusal):
+		s.annualPage(w, r, errorStatus(err), st, rep, entered, r.PostForm, annualView{Mode: "correct", Reason: reason, Problems: refusal.Problems, Findings: refusal.Findings})
+		return
+	case err != nil:
+		s.userError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/correct")+"?done=corrected", http.StatusSeeOther)
+}
+
+// correctAnnual publishes a correction of the published report, made from version: rep, the corrected contents
+// (problems: the inputs that could not be read), with the reason (更正说明, published with it), and no error left.
+// The earlier version stays readable in the portal.
+func (s *Server) correctAnnual(r *http.Request, u *disclosure.User, st *annualState, rep *report.Report, entered, problems []string, reason string, version int) error {
+	if !st.Access.edit {
+		return disclosure.Errorf(disclosure.EForbidden, "您无权修改该单位的年度报告")
+	}
+	if st.status() != disclosure.AnnualPublished {
+		return disclosure.Errorf(disclosure.EConflict, "只有已发布的报告需要更正；未发布的报告请直接修改")
+	}
+	reason = strings.TrimSpace(reason)
+	if err := checkVersion(version, st); err != nil {
 		problems = append(problems, disclosure.ErrorMessage(err))
 	}
 	if reason == "" {
@@ -571,25 +704,14 @@ func (s *Server) annualCorrect(w http.ResponseWriter, r *http.Request) {
 		problems = append(problems, fmt.Sprintf("更正后的报告还有 %d 处错误，不能发布", errs))
 	}
 	if len(problems) > 0 {
-		view.Problems, view.Findings = problems, fs
-		s.annualPage(w, r, http.StatusUnprocessableEntity, st, rep, entered, r.PostForm, view)
-		return
+		return refuse(disclosure.EInvalid, problems, fs)
 	}
 	data, err := encodeReport(rep)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
-	if _, err := s.db.CorrectAnnualReport(r.Context(), actorOf(s.currentUser(r), r), st.Stored.ID, st.Stored.Version, data, entered, reason); err != nil {
-		if errorStatus(err) == http.StatusInternalServerError {
-			s.serverError(w, r, err)
-			return
-		}
-		view.Problems = []string{disclosure.ErrorMessage(err)}
-		s.annualPage(w, r, errorStatus(err), st, rep, entered, r.PostForm, view)
-		return
-	}
-	http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/correct")+"?done=corrected", http.StatusSeeOther)
+	_, err = s.db.CorrectAnnualReport(r.Context(), actorOf(u, r), st.Stored.ID, st.Stored.Version, data, entered, reason)
+	return refusalOf(err)
 }
 
 // The editor's form: every text section and every figure, each input labelled by its row and column.

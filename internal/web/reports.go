@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -90,18 +91,32 @@ func (s *Server) annualReportFile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	name, contentType, data, err := reportFile(rep, r.PathValue("format"))
+	switch {
+	case errors.Is(err, errNoSuchFormat):
+		s.errorPage(w, r, http.StatusNotFound)
+	case err != nil:
+		s.serverError(w, r, err)
+	default:
+		sendFile(w, name, contentType, "", data)
+	}
+}
+
+// errNoSuchFormat is a download format that is not one of reportFormats.
+var errNoSuchFormat = errors.New("no such report format")
+
+// reportFile renders a published report as one of reportFormats (by key): the file's name, type and contents, as
+// the portal offers them.
+func reportFile(rep *report.Report, key string) (name, contentType string, data []byte, err error) {
 	for _, f := range reportFormats {
-		if f.Key != r.PathValue("format") {
+		if f.Key != key {
 			continue
 		}
 		var buf bytes.Buffer
 		if err := f.Render(&buf, rep); err != nil {
-			s.serverError(w, r, err)
-			return
+			return "", "", nil, err
 		}
-		name := render.DocumentTitle(rep) + "." + f.Key
-		sendFile(w, name, f.Type, "", buf.Bytes())
-		return
+		return render.DocumentTitle(rep) + "." + f.Key, f.Type, buf.Bytes(), nil
 	}
-	s.errorPage(w, r, http.StatusNotFound)
+	return "", "", nil, errNoSuchFormat
 }

@@ -60,10 +60,10 @@ func (e itemEventRow) StateName() string { return disclosure.ItemStateNames[e.To
 
 // itemVersionRow is a published version a correction replaced.
 type itemVersionRow struct {
-	Version int
-	At      time.Time
-	Actor   string
-	Item    *disclosure.Item
+	Version int              `json:"version" doc:"被替换的版本号"`
+	At      time.Time        `json:"at" doc:"被替换的时间"`
+	Actor   string           `json:"actor" doc:"发布更正的人员"`
+	Item    *disclosure.Item `json:"item" doc:"当时公开的内容"`
 }
 
 // itemPage is an item's page in the console: the item as published and the correction being prepared, side by

@@ -520,7 +520,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 
 	huma.Register(api, huma.Operation{OperationID: "get-item-attachment", Method: http.MethodGet, Path: "/api/v1/items/{id}/attachments/{att}", Summary: "下载信息的附件", Security: security,
 		Description: "附件文件（已公开的和尚未公开的），与管理后台下载的相同。",
-		Responses: map[string]*huma.Response{"200": {Description: "附件文件", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}},
+		Responses:   map[string]*huma.Response{"200": {Description: "附件文件", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}},
 		func(ctx context.Context, in *struct {
 			ID  int64 `path:"id" doc:"信息编号"`
 			Att int64 `path:"att" doc:"附件编号"`

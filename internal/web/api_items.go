@@ -321,7 +321,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			"待办列表（草稿、待保密审查、待审批、待发布）的第一页先列出处于该状态的更正稿。"},
 		func(ctx context.Context, in *struct {
 			View     string `query:"view" enum:"all,draft,review,approval,ready,published,late,review_due,withdrawn" doc:"all 全部、draft 草稿、review 待保密审查、approval 待审批、ready 待发布、published 已发布、late 逾期和即将逾期（《条例》第二十六条）、review_due 待定期评估、withdrawn 已撤回；不填为本账号的待办（公开专员为全部，审查人为待保密审查，审批人为待审批）"`
-			State    string `query:"state" doc:"状态：draft、review、approval、ready、scheduled、published、withdrawn"`
+			State    string `query:"state" doc:"状态：draft（草稿）、in_review（保密审查中）、approval（待审批）、ready（已审核待发布）、scheduled（定时发布）、published（已发布）、withdrawn（已撤回）"`
 			Genre    string `query:"genre" doc:"体裁，如 normative"`
 			Category string `query:"category" doc:"主题分类代码（含其下级分类）"`
 			Year     string `query:"year" doc:"发布年度"`

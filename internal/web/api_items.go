@@ -38,12 +38,34 @@ type ItemContent struct {
 	Validity    string   `json:"validity,omitempty" doc:"有效性（规章、规范性文件等有有效性的体裁）：in_force（有效）、expired（失效）、repealed（废止）"`
 	EffectiveOn string   `json:"effective_on,omitempty" doc:"施行日期"`
 	EndedOn     string   `json:"ended_on,omitempty" doc:"失效（废止）日期"`
+	// BodyDOCX is the console's “导入Word正文”.
+	BodyDOCX     []byte `json:"body_docx,omitempty" doc:"以 Word 文件（.docx，base64 编码，不超过 20 MB）导入正文：给出时代替 body，与管理后台的“导入Word正文”相同地转换和清理；文件中的图片不导入（答复的 warnings 说明）"`
+	BodyDOCXName string `json:"body_docx_name,omitempty" doc:"导入正文的 Word 文件名，用于提示" example:"管理办法.docx"`
+}
+
+// maxItemAPIBody bounds a create's or an edit's JSON: the console's form's limits, a Word document in base64.
+const maxItemAPIBody = maxItemPaste + maxItemDOCX/3*4 + 1<<20
+
+// item reads the content as the edit form's fields are read, the body imported from body_docx when one is given;
+// imported says what the import did.
+func (b *ItemContent) item() (it disclosure.Item, imported string, err error) {
+	it, _, err = itemFromValues(b.values())
+	if err != nil || len(b.BodyDOCX) == 0 {
+		return it, "", err
+	}
+	name := cleanFileName(b.BodyDOCXName)
+	if strings.TrimSpace(b.BodyDOCXName) == "" {
+		name = "正文.docx"
+	}
+	imported, err = importItemDOCX(name, b.BodyDOCX, &it)
+	return it, imported, err
 }
 
 // values are the content's fields as the edit form posts them.
 func (b *ItemContent) values() url.Values {
 	v := bodyValues(b)
 	v.Del("keywords")
+	v.Del("body_docx_name")
 	if len(b.Keywords) > 0 {
 		v.Set("keywords", strings.Join(b.Keywords, "，"))
 	}
@@ -275,8 +297,8 @@ func (s *Server) apiItemAnswer(ctx context.Context, id int64, warnings []string)
 
 // apiCreatedItem answers a create: 201 with the item made (or, replayed, the one the key's first request made), 200
 // with an item that was there before.
-func (s *Server) apiCreatedItem(ctx context.Context, id int64, status int, replayed bool) (*createdItemOutput, error) {
-	ans, err := s.apiItemAnswer(ctx, id, nil)
+func (s *Server) apiCreatedItem(ctx context.Context, id int64, status int, replayed bool, warnings []string) (*createdItemOutput, error) {
+	ans, err := s.apiItemAnswer(ctx, id, warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +378,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "create-item", Method: http.MethodPost, Path: "/api/v1/items", DefaultStatus: http.StatusCreated,
-		Summary: "新建主动公开信息（草稿）", Security: security, MaxBodyBytes: maxItemPaste,
+		Summary: "新建主动公开信息（草稿）", Security: security, MaxBodyBytes: maxItemAPIBody,
 		Description: "新建一条草稿，与管理后台“新建主动公开信息”相同：同样的检查，正文同样地清理，同样的审计记录。之后提交保密审查（POST /api/v1/items/{id}/steps，action 为 submit）。" +
 			"请求须带 Idempotency-Key：同一账号以同一键重发相同的请求，答复第一次新建的信息（201，不再新建）；同一键用于不同的请求，答复 422。"},
 		func(ctx context.Context, in *struct {
@@ -378,19 +400,23 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			case a == nil:
 				return nil, huma.Error403Forbidden("您不是该单位的公开专员，不能为其新建信息")
 			}
-			content, _, err := itemFromValues(in.Body.values())
+			content, imported, err := in.Body.item()
 			if err != nil {
 				return nil, s.apiError(err)
+			}
+			var warnings []string
+			if imported != "" {
+				warnings = []string{imported}
 			}
 			var replayed int64
 			it, err := s.createItem(r, u, a, content, s.itemCreateOnce(ctx, "item.create", in.Key, in.Body, &replayed))
 			switch {
 			case errors.Is(err, errReplayed):
-				return s.apiCreatedItem(ctx, replayed, http.StatusCreated, true)
+				return s.apiCreatedItem(ctx, replayed, http.StatusCreated, true, nil)
 			case err != nil:
 				return nil, s.apiError(err)
 			}
-			return s.apiCreatedItem(ctx, it.ID, http.StatusCreated, false)
+			return s.apiCreatedItem(ctx, it.ID, http.StatusCreated, false, warnings)
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "get-item", Method: http.MethodGet, Path: "/api/v1/items/{id}", Summary: "查看主动公开信息", Security: security,
@@ -401,7 +427,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			return s.apiItemAnswer(ctx, in.ID, nil)
 		})
 
-	huma.Register(api, huma.Operation{OperationID: "edit-item", Method: http.MethodPut, Path: "/api/v1/items/{id}", Summary: "修改草稿或更正稿", Security: security, MaxBodyBytes: maxItemPaste,
+	huma.Register(api, huma.Operation{OperationID: "edit-item", Method: http.MethodPut, Path: "/api/v1/items/{id}", Summary: "修改草稿或更正稿", Security: security, MaxBodyBytes: maxItemAPIBody,
 		Description: "以请求的内容替换草稿（或已发布信息正在准备的更正稿）的全部内容，与管理后台编辑页的“保存”相同：未给出的字段被清空，正文同样地清理。" +
 			"须在 If-Match 中带上信息的版本号（ETag）：缺少时答复 428，信息已被他人更新时答复 412。"},
 		func(ctx context.Context, in *struct {
@@ -421,14 +447,18 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			if err != nil {
 				return nil, err
 			}
-			content, _, err := itemFromValues(in.Body.values())
+			content, imported, err := in.Body.item()
 			if err != nil {
 				return nil, s.apiError(err)
 			}
 			if _, err := s.saveItem(r, u, it, a, who, &content, version); err != nil {
 				return nil, s.apiItemStepError(ctx, it.ID, version, err)
 			}
-			return s.apiItemAnswer(ctx, it.ID, nil)
+			var warnings []string
+			if imported != "" {
+				warnings = []string{imported}
+			}
+			return s.apiItemAnswer(ctx, it.ID, warnings)
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "step-item", Method: http.MethodPost, Path: "/api/v1/items/{id}/steps", Summary: "办理主动公开信息：执行一步操作", Security: security,
@@ -602,12 +632,12 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			it, made, err := s.itemFromAnsweredCase(r, u, c, a, s.itemCreateOnce(ctx, "item.from_case", in.Key, c.ID, &replayed))
 			switch {
 			case errors.Is(err, errReplayed):
-				return s.apiCreatedItem(ctx, replayed, http.StatusCreated, true)
+				return s.apiCreatedItem(ctx, replayed, http.StatusCreated, true, nil)
 			case err != nil:
 				return nil, s.apiError(err)
 			case !made:
-				return s.apiCreatedItem(ctx, it.ID, http.StatusOK, false)
+				return s.apiCreatedItem(ctx, it.ID, http.StatusOK, false, nil)
 			}
-			return s.apiCreatedItem(ctx, it.ID, http.StatusCreated, false)
+			return s.apiCreatedItem(ctx, it.ID, http.StatusCreated, false, nil)
 		})
 }

@@ -135,9 +135,17 @@ func testItemsAPI(t *testing.T, f *fixture) {
 	if resp, _, out := apiCall(t, f, "PUT", path, officer, match(7), json1, jsonBody(edit)); resp.StatusCode != http.StatusPreconditionFailed || out["detail"] != "该信息已被他人更新，请刷新页面后再操作" {
 		t.Errorf("stale If-Match: %d %v", resp.StatusCode, out)
 	}
+	// The body from a Word document, as the edit page's “导入Word正文”.
+	edit["body_docx"], edit["body_docx_name"] = wordNotice(t), "经费安排.docx"
 	resp, _, saved := apiCall(t, f, "PUT", path, officer, match(1), json1, jsonBody(edit))
-	if _, v, it := itemOf(t, saved); resp.StatusCode != 200 || v != 2 || resp.Header.Get("ETag") != `"2"` || it["summary"] != "修订后的概述。" {
+	if _, v, it := itemOf(t, saved); resp.StatusCode != 200 || v != 2 || resp.Header.Get("ETag") != `"2"` || it["summary"] != "修订后的概述。" ||
+		!strings.Contains(it["body"].(string), "<table") || !strings.Contains(it["body"].(string), "环境整治") ||
+		fmt.Sprint(saved["warnings"]) != "[已将 Word 文件“经费安排.docx”导入为正文，请核对后保存或提交审查。]" {
 		t.Fatalf("edit: %d %v", resp.StatusCode, saved)
+	}
+	edit["body_docx"] = []byte("not a word document")
+	if resp, _, out := apiCall(t, f, "PUT", path, officer, match(2), json1, jsonBody(edit)); resp.StatusCode != http.StatusUnprocessableEntity || !strings.HasPrefix(fmt.Sprint(out["detail"]), "“经费安排.docx”不能导入正文") {
+		t.Errorf("junk Word document: %d %v", resp.StatusCode, out)
 	}
 
 	// Attachments on the draft: upload (the type from the bytes), list, download, a junk file refused, delete.

@@ -292,6 +292,16 @@ func itemImportBody(r *http.Request, it *disclosure.Item) (string, error) {
 	if err != nil {
 		return "", disclosure.Errorf(disclosure.EInvalid, "无法读取 Word 文件“%s”，请重新选择", name)
 	}
+	return importItemDOCX(name, data, it)
+}
+
+// importItemDOCX replaces the body with the one of the Word document data (named name), cleaned as a saved body, and
+// returns what to tell the officer; a file that is not a Word document, or one without text, is an error that says
+// so. The edit page's “导入Word正文” and the API's body_docx.
+func importItemDOCX(name string, data []byte, it *disclosure.Item) (string, error) {
+	if len(data) > maxItemDOCX {
+		return "", disclosure.Errorf(disclosure.EInvalid, "Word 文件“%s”超过 %d MB，不能导入正文，请删去其中的图片或拆分后再导入", name, maxItemDOCX>>20)
+	}
 	doc, err := richtext.DOCX(data)
 	if err != nil {
 		if errors.Is(err, richtext.ErrDOCX) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,6 +95,41 @@ func testItemsAPI(t *testing.T, f *fixture) {
 	}
 	if _, total, err := f.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: []int64{f.health.ID}}); err != nil || total != 1 {
 		t.Fatalf("items after the replay: %d %v", total, err)
+	}
+	// Retries racing with one key make one item: every answer is that item, or 409 while the first is in flight.
+	race := jsonBody(itemJSON(f, "同一幂等键的并发重试"))
+	answers := make(chan string, 4)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _, out := apiCall(t, f, "POST", "/api/v1/items", officer, key("race"), json1, race)
+			switch it, _ := out["item"].(map[string]any); {
+			case resp.StatusCode == http.StatusCreated && it != nil:
+				answers <- fmt.Sprint(it["id"])
+			case resp.StatusCode == http.StatusConflict:
+				answers <- "409"
+			default:
+				answers <- fmt.Sprintf("%d %v", resp.StatusCode, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	seen := map[string]int{}
+	for x := range answers {
+		seen[x]++
+	}
+	delete(seen, "409")
+	if _, total, _ := f.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: []int64{f.health.ID}}); total != 2 || len(seen) != 1 {
+		t.Fatalf("racing retries: %d items, answers %v", total, seen)
+	}
+	for raced := range seen {
+		n, _ := strconv.ParseInt(raced, 10, 64)
+		if it, err := f.db.GetItem(ctx, n); err != nil || it.Title != "同一幂等键的并发重试" {
+			t.Fatalf("the raced item: %v", err)
+		}
 	}
 	if resp, _, out := apiCall(t, f, "POST", "/api/v1/items", officer, nil, json1, body); resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(fmt.Sprint(out["detail"]), "请在 Idempotency-Key 请求头中提供幂等键") {
 		t.Errorf("create without a key: %d %v", resp.StatusCode, out)
@@ -221,9 +257,21 @@ func testItemsAPI(t *testing.T, f *fixture) {
 	if resp, out := step(approver, 4, map[string]any{"action": "approve", "note": "同意发布"}); resp.StatusCode != 200 || out["item"].(map[string]any)["state"] != "ready" {
 		t.Fatalf("approve: %d %v", resp.StatusCode, out)
 	}
-	resp, out := step(officer, 5, map[string]any{"action": "publish"})
+	// A publication at a set time (北京时间), taken back.
+	at := time.Now().In(shanghaiLoc(t)).Add(24 * time.Hour).Truncate(time.Minute)
+	if resp, out := step(officer, 5, map[string]any{"action": "schedule", "at": at.Format("2006-01-02T15:04")}); resp.StatusCode != 200 || out["item"].(map[string]any)["state"] != "scheduled" ||
+		out["item"].(map[string]any)["publish_at"] != at.UTC().Format(time.RFC3339) {
+		t.Fatalf("schedule at %s: %d %v", at, resp.StatusCode, out["item"])
+	}
+	if resp, out := step(officer, 6, map[string]any{"action": "schedule", "at": "明天上午"}); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "请填写定时发布的日期和时间，如 2026-03-02 09:00" {
+		t.Errorf("schedule at no time: %d %v", resp.StatusCode, out)
+	}
+	if resp, out := step(officer, 6, map[string]any{"action": "unschedule"}); resp.StatusCode != 200 || out["item"].(map[string]any)["state"] != "ready" {
+		t.Fatalf("unschedule: %d %v", resp.StatusCode, out)
+	}
+	resp, out := step(officer, 7, map[string]any{"action": "publish"})
 	_, v, it := itemOf(t, out)
-	if resp.StatusCode != 200 || it["state"] != "published" || it["index_number"] == nil || v != 6 || resp.Header.Get("ETag") != `"6"` {
+	if resp.StatusCode != 200 || it["state"] != "published" || it["index_number"] == nil || v != 8 || resp.Header.Get("ETag") != `"8"` {
 		t.Fatalf("publish: %d %v", resp.StatusCode, out)
 	}
 	// The public sees it on the portal, with the file that was a draft's.
@@ -238,11 +286,11 @@ func testItemsAPI(t *testing.T, f *fixture) {
 	if err != nil || len(entries) != 1 || entries[0].ActorName != disclosure.RoleNames[disclosure.Reviewer] || entries[0].Role != "reviewer" || entries[0].RemoteAddr == "" {
 		t.Errorf("audit of the review: %d entries %v", len(entries), err)
 	}
-	if resp, out := step(officer, 6, map[string]any{"action": "withdraw"}); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "请写明撤回的原因（将在信息页面上公开说明）" {
+	if resp, out := step(officer, 8, map[string]any{"action": "withdraw"}); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "请写明撤回的原因（将在信息页面上公开说明）" {
 		t.Errorf("withdraw without a reason: %d %v", resp.StatusCode, out)
 	}
 	// Channels, as the item page's rows.
-	if resp, out := step(officer, 6, map[string]any{"action": "channels", "channels": []map[string]any{{"channel": "微信公众号", "on": today.String(), "count": 2}}}); resp.StatusCode != 200 ||
+	if resp, out := step(officer, 8, map[string]any{"action": "channels", "channels": []map[string]any{{"channel": "微信公众号", "on": today.String(), "count": 2}}}); resp.StatusCode != 200 ||
 		len(out["channels"].([]any)) != 1 || out["channels"].([]any)[0].(map[string]any)["count"] != float64(2) {
 		t.Errorf("channels: %d %v", resp.StatusCode, out)
 	}
@@ -250,7 +298,7 @@ func testItemsAPI(t *testing.T, f *fixture) {
 	for range 5 {
 		five = append(five, map[string]any{"channel": "微博", "on": today.String()})
 	}
-	if resp, out := step(officer, 7, map[string]any{"action": "channels", "channels": five}); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "一次最多登记 4 个发布渠道，请分次登记" {
+	if resp, out := step(officer, 9, map[string]any{"action": "channels", "channels": five}); resp.StatusCode != http.StatusUnprocessableEntity || out["detail"] != "一次最多登记 4 个发布渠道，请分次登记" {
 		t.Errorf("five channels: %d %v", resp.StatusCode, out)
 	}
 
@@ -310,7 +358,7 @@ func testItemsAPI(t *testing.T, f *fixture) {
 		}
 		return int(out["total"].(float64)), titles, out
 	}
-	if total, titles, _ := list(officer, "view=all"); total != 2 || len(titles) != 2 {
+	if total, titles, _ := list(officer, "view=all"); total != 3 || len(titles) != 3 {
 		t.Errorf("all: %d %v", total, titles)
 	}
 	if total, titles, _ := list(officer, "view=published"); total != 1 || titles[0] != title {

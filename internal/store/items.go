@@ -223,30 +223,7 @@ func (db *DB) CreateItem(ctx context.Context, actor disclosure.Actor, it *disclo
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	now := db.now().UTC().Truncate(time.Microsecond)
-	it.CreatedAt, it.UpdatedAt = now, now
-	if it.Version == 0 {
-		it.Version = 1
-	}
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := getAgency(ctx, tx, it.AgencyID); err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "发布单位（编号 %d）不存在", it.AgencyID)
-		}
-		if err := tx.QueryRowContext(ctx, itemInsert, itemArgs(it)...).Scan(&it.ID); err != nil {
-			return fmt.Errorf("insert item: %w", err)
-		}
-		if err := insertItemEvent(ctx, tx, &disclosure.ItemEvent{ItemID: it.ID, At: now, Action: "create", ToState: it.State, ActorID: actor.UserID, ActorName: actor.Name}); err != nil {
-			return err
-		}
-		if err := db.reindex(ctx, tx, it); err != nil {
-			return err
-		}
-		if err := db.relist(ctx, tx, listing{}, false, it); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, actor, "item.create", "item", strconv.FormatInt(it.ID, 10), nil, it)
-	})
-	if err != nil {
+	if err := db.withTx(ctx, func(tx *sql.Tx) error { return db.createItemTx(ctx, tx, actor, it) }); err != nil {
 		return fmt.Errorf("store: create item: %w", err)
 	}
 	return nil

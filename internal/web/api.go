@@ -56,6 +56,18 @@ var APIOperations = []APIOperation{
 	{"POST", "/api/v1/annual-reports/{agency}/{year}/return", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/return"}},
 	{"POST", "/api/v1/annual-reports/{agency}/{year}/correct", auth.ScopeReportsWrite, grants[EditAnnual], []string{"POST /console/annual/{agency}/{year}/correct"}},
 	{"GET", "/api/v1/annual-reports/{agency}/{year}/files/{format}", auth.ScopeReportsRead, grants[ViewAnnual], nil},
+	// 主动公开: the catalogue's console (console_items.go, console_item*.go), through the same functions.
+	{"GET", "/api/v1/items", auth.ScopeCatalogueRead, grants[ViewItems], nil},
+	{"POST", "/api/v1/items", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/new"}},
+	{"GET", "/api/v1/items/{id}", auth.ScopeCatalogueRead, grants[ViewItems], nil},
+	{"PUT", "/api/v1/items/{id}", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/{item}/edit"}},
+	{"POST", "/api/v1/items/{id}/steps", auth.ScopeCatalogueWrite, grants[StepItems], []string{"POST /console/items/{item}/step"}},
+	{"GET", "/api/v1/items/{id}/attachments", auth.ScopeCatalogueRead, grants[ViewItems], nil},
+	{"POST", "/api/v1/items/{id}/attachments", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/{item}/attachments"}},
+	{"GET", "/api/v1/items/{id}/attachments/{att}", auth.ScopeCatalogueRead, grants[ViewItems], nil},
+	{"DELETE", "/api/v1/items/{id}/attachments/{att}", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/{item}/attachments/{att}/remove"}},
+	{"POST", "/api/v1/items/bulk", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/bulk"}},
+	{"POST", "/api/v1/cases/{id}/item", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/cases/{id}/item"}},
 
 	// Open data: public, without a token (Scope ""), limited per client and per process.
 	{"GET", "/api/v1/export/items", "", nil, nil},
@@ -177,6 +189,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 	s.registerCaseReportAPI(api, security)
 	s.registerCalendarAPI(api, security)
 	s.registerAnnualAPI(api, security)
+	s.registerItemAPI(api, security)
 	s.registerExportAPI(api)
 	return api
 }

@@ -117,6 +117,7 @@ func TestAPIAccessMatrix(t *testing.T) {
 	if err := f.db.SaveAnnualReport(context.Background(), disclosure.SystemActor, &disclosure.AnnualReport{AgencyID: f.health.ID, Year: reportYear, Era: "2021", Data: published}); err != nil {
 		t.Fatal(err)
 	}
+	item := f.mustItem(t)
 	for _, op := range APIOperations {
 		path := strings.ReplaceAll(op.Path, "{id}", "2")
 		if strings.HasPrefix(op.Path, "/api/v1/cases/") {
@@ -125,6 +126,9 @@ func TestAPIAccessMatrix(t *testing.T) {
 		}
 		if strings.HasPrefix(op.Path, "/api/v1/annual-reports/") {
 			path = strings.NewReplacer("{agency}", strconv.FormatInt(f.health.ID, 10), "{year}", strconv.Itoa(reportYear), "{format}", "pdf").Replace(op.Path)
+		}
+		if strings.HasPrefix(op.Path, "/api/v1/items/{id}") {
+			path = strings.NewReplacer("{id}", strconv.FormatInt(item.itemID, 10), "{att}", strconv.FormatInt(item.attachmentID, 10)).Replace(op.Path)
 		}
 		var body []byte
 		if op.Method != "GET" {

@@ -203,9 +203,15 @@ func (s *Server) itemNewForm(w http.ResponseWriter, r *http.Request) {
 
 // itemFromForm reads the item's metadata and body from the edit form; the body is sanitised here.
 func itemFromForm(r *http.Request) (disclosure.Item, string, error) {
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	it := disclosure.Item{Title: v("title"), Summary: r.PostFormValue("summary"), DocNumber: v("doc_number"), Publisher: v("publisher"),
-		Category: v("category"), Genre: disclosure.Genre(v("genre")), Validity: disclosure.Validity(v("validity")), Body: sanitizeItemBody(r.PostFormValue("body"))}
+	return itemFromValues(r.PostForm)
+}
+
+// itemFromValues reads the item's metadata and body from the edit form's fields (the API's body gives the same
+// fields); the body is sanitised here. It returns the keywords as entered too, to show them again.
+func itemFromValues(form url.Values) (disclosure.Item, string, error) {
+	v := func(k string) string { return strings.TrimSpace(form.Get(k)) }
+	it := disclosure.Item{Title: v("title"), Summary: form.Get("summary"), DocNumber: v("doc_number"), Publisher: v("publisher"),
+		Category: v("category"), Genre: disclosure.Genre(v("genre")), Validity: disclosure.Validity(v("validity")), Body: sanitizeItemBody(form.Get("body"))}
 	keywords := v("keywords")
 	it.Keywords = strings.FieldsFunc(keywords, func(r rune) bool { return strings.ContainsRune(",，;；、 \t\r\n　", r) })
 	if a := v("art20"); a != "" {
@@ -286,6 +292,16 @@ func itemImportBody(r *http.Request, it *disclosure.Item) (string, error) {
 	if err != nil {
 		return "", disclosure.Errorf(disclosure.EInvalid, "无法读取 Word 文件“%s”，请重新选择", name)
 	}
+	return importItemDOCX(name, data, it)
+}
+
+// importItemDOCX replaces the body with the one of the Word document data (named name), cleaned as a saved body, and
+// returns what to tell the officer; a file that is not a Word document, or one without text, is an error that says
+// so. The edit page's “导入Word正文” and the API's body_docx.
+func importItemDOCX(name string, data []byte, it *disclosure.Item) (string, error) {
+	if len(data) > maxItemDOCX {
+		return "", disclosure.Errorf(disclosure.EInvalid, "Word 文件“%s”超过 %d MB，不能导入正文，请删去其中的图片或拆分后再导入", name, maxItemDOCX>>20)
+	}
 	doc, err := richtext.DOCX(data)
 	if err != nil {
 		if errors.Is(err, richtext.ErrDOCX) {
@@ -342,21 +358,15 @@ func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
 	content, keywords, err := itemFromForm(r)
 	imported, importErr := itemImportBody(r, &content)
 	err = cmp.Or(perr, err, importErr)
-	var a *disclosure.Agency
-	if id, ok := parseID(r.PostFormValue("agency")); ok {
-		if i := slices.IndexFunc(agencies, func(x *disclosure.Agency) bool { return x.ID == id }); i >= 0 {
-			a = agencies[i]
-		}
-	}
+	id, _ := parseID(r.PostFormValue("agency"))
+	a := itemAgencyOf(agencies, id)
 	if a == nil {
 		s.errorPage(w, r, http.StatusForbidden)
 		return
 	}
 	var it *disclosure.Item
 	if err == nil {
-		if it, err = catalogue.NewItem(content, a, s.now()); err == nil {
-			err = s.db.CreateItem(r.Context(), actorOf(u, r), it)
-		}
+		it, err = s.createItem(r, u, a, content, nil)
 	}
 	if err != nil {
 		if disclosure.ErrorCode(err) == disclosure.EInternal {
@@ -379,6 +389,47 @@ func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/console/items/%d", it.ID), http.StatusSeeOther)
+}
+
+// itemAgencyOf returns the agency of the list with the ID; nil when it is not one of them.
+func itemAgencyOf(agencies []*disclosure.Agency, id int64) *disclosure.Agency {
+	if i := slices.IndexFunc(agencies, func(x *disclosure.Agency) bool { return x.ID == id }); i >= 0 {
+		return agencies[i]
+	}
+	return nil
+}
+
+// createItem makes a new draft of the agency a with the content (catalogue.NewItem: checked, the agency's name as
+// 发布机构 when none is given) and stores it with create — the store's CreateItem when create is nil; the API's
+// create keeps it under its idempotency key. The console's “新建” and the API's create both come here.
+func (s *Server) createItem(r *http.Request, u *disclosure.User, a *disclosure.Agency, content disclosure.Item, create func(*disclosure.Item) error) (*disclosure.Item, error) {
+	it, err := catalogue.NewItem(content, a, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if create == nil {
+		create = func(it *disclosure.Item) error { return s.db.CreateItem(r.Context(), actorOf(u, r), it) }
+	}
+	if err := create(it); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// saveItem saves content onto the draft or the correction being prepared (catalogue.Save, with the version the
+// editor read; 0 checks none), the agency's name as 发布机构 when none is given: the edit page's save and the API's.
+func (s *Server) saveItem(r *http.Request, u *disclosure.User, it *disclosure.Item, a *disclosure.Agency, who catalogue.Who, content *disclosure.Item, version int) (*disclosure.ItemChange, error) {
+	if content.Publisher == "" {
+		content.Publisher = a.Name
+	}
+	return s.stepItem(r, u, it, a, who, catalogue.Command{Action: catalogue.Save, Content: content, Version: version})
+}
+
+// stepItem applies one step of the workflow (catalogue.Decide) to the item as the account, with the kinds of actor
+// it is for the agency: the item page's forms, the edit page's save and the API's steps all come here.
+func (s *Server) stepItem(r *http.Request, u *disclosure.User, it *disclosure.Item, a *disclosure.Agency, who catalogue.Who, cmd catalogue.Command) (*disclosure.ItemChange, error) {
+	cmd.Actor, cmd.Now, cmd.Today = itemActor(u, who), s.now(), s.today()
+	return s.db.UpdateItem(r.Context(), actorOf(u, r), it.ID, s.itemStepFunc(cmd, a))
 }
 
 // editable returns the edition an officer may change now — the draft, or the correction being prepared — and
@@ -429,7 +480,7 @@ func (s *Server) renderItemEdit(w http.ResponseWriter, r *http.Request, it *disc
 	if rev {
 		f.Published = it
 	}
-	if f.Attachments, err = s.itemFileRows(r, it.ID); err != nil {
+	if f.Attachments, err = s.itemFileRows(ctx, it.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -458,16 +509,11 @@ func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	content, keywords, err := itemFromForm(r)
-	if content.Publisher == "" {
-		content.Publisher = a.Name
-	}
 	imported, importErr := itemImportBody(r, &content)
 	err = cmp.Or(err, importErr)
 	_, rev, _ := itemEditable(it, who)
 	if err == nil {
-		cmd := catalogue.Command{Action: catalogue.Save, Actor: itemActor(s.currentUser(r), who), Now: s.now(), Today: s.today(), Content: &content,
-			Version: atoiOr(r.PostFormValue("version"), 0)}
-		_, err = s.db.UpdateItem(r.Context(), actorOf(s.currentUser(r), r), it.ID, s.itemStepFunc(cmd, a))
+		_, err = s.saveItem(r, s.currentUser(r), it, a, who, &content, atoiOr(r.PostFormValue("version"), 0))
 	}
 	if err != nil {
 		if disclosure.ErrorCode(err) == disclosure.EInternal {

@@ -23,11 +23,11 @@ const maxSimilarScan = 1000
 
 // similarCase is another application that asked for much the same information.
 type similarCase struct {
-	ID         int64
-	Number     string
-	ReceivedOn workday.Date
-	Summary    string
-	Closed     bool
+	ID         int64        `json:"id" doc:"申请的内部编号"`
+	Number     string       `json:"number"`
+	ReceivedOn workday.Date `json:"received_on"`
+	Summary    string       `json:"summary"`
+	Closed     bool         `json:"closed" doc:"是否已办结"`
 }
 
 // requestText is what an application asks for, as casework compares it.
@@ -100,34 +100,38 @@ func (s *Server) caseToItem(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	u := s.currentUser(r)
-	if who, _ := s.itemRoles(r.Context(), u, a); who&catalogue.ByOfficer == 0 {
+	it, made, err := s.itemFromAnsweredCase(r, s.currentUser(r), c, a, nil)
+	switch {
+	case disclosure.ErrorCode(err) == disclosure.EForbidden:
 		s.errorPage(w, r, http.StatusForbidden)
-		return
+	case err != nil:
+		s.userError(w, r, err)
+	case !made:
+		http.Redirect(w, r, fmt.Sprintf("/console/items/%d", it.ID), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit", it.ID), http.StatusSeeOther)
+	}
+}
+
+// itemFromAnsweredCase makes the draft item of a case answered 予以公开 (Art 44) for an officer of its agency, stored
+// with create as createItem stores it; when an item was made from the case before, it returns that one (made
+// false). The case page's action and the API's.
+func (s *Server) itemFromAnsweredCase(r *http.Request, u *disclosure.User, c *disclosure.Case, a *disclosure.Agency, create func(*disclosure.Item) error) (it *disclosure.Item, made bool, err error) {
+	if who, _ := s.itemRoles(r.Context(), u, a); who&catalogue.ByOfficer == 0 {
+		return nil, false, disclosure.Errorf(disclosure.EForbidden, "您不是该单位的公开专员，不能据此主动公开")
 	}
 	if !disclosedCase(c) {
-		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "只有答复“予以公开”并已发出答复的申请，才能据此主动公开"))
-		return
+		return nil, false, disclosure.Errorf(disclosure.EConflict, "只有答复“予以公开”并已发出答复的申请，才能据此主动公开")
 	}
 	existing, err := s.db.ItemsFromCase(r.Context(), c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, false, err
 	}
 	if len(existing) > 0 {
-		http.Redirect(w, r, fmt.Sprintf("/console/items/%d", existing[0].ID), http.StatusSeeOther)
-		return
+		return &existing[0], false, nil
 	}
-	content := itemFromCase(c)
-	it, err := catalogue.NewItem(content, a, s.now())
-	if err == nil {
-		err = s.db.CreateItem(r.Context(), actorOf(u, r), it)
-	}
-	if err != nil {
-		s.userError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit", it.ID), http.StatusSeeOther)
+	it, err = s.createItem(r, u, a, itemFromCase(c), create)
+	return it, err == nil, err
 }
 
 // itemFromCase is the draft an answered request suggests: its title (or the start of its description), the

@@ -3,6 +3,7 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -36,7 +37,7 @@ const (
 // itemFileRow is an attachment as the console lists it: the file and where it stands.
 type itemFileRow struct {
 	disclosure.ItemAttachment
-	State string
+	State string `json:"state" enum:"draft,published,removing" doc:"draft：未公开（随发布公开）；published：已公开；removing：公开中（更正发布后删除）"`
 }
 
 // StateName says whether the public sees the file.
@@ -61,8 +62,9 @@ func (f itemFileRow) SizeText() string {
 	return fmt.Sprintf("%d 字节", f.Size)
 }
 
-func (s *Server) itemFileRows(r *http.Request, itemID int64) ([]itemFileRow, error) {
-	files, states, err := s.db.ItemAttachments(r.Context(), itemID, false)
+// itemFileRows lists an item's files for staff, each with where it stands.
+func (s *Server) itemFileRows(ctx context.Context, itemID int64) ([]itemFileRow, error) {
+	files, states, err := s.db.ItemAttachments(ctx, itemID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -222,12 +224,7 @@ func (s *Server) itemUpload(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusRequestEntityTooLarge, disclosure.Errorf(disclosure.EInvalid, "附件不能超过 20 MB，请压缩或拆分后上传"))
 		return
 	}
-	file, warn, err := itemUploadedFile(r)
-	if err == nil {
-		file.ItemID = it.ID
-		// The store refuses new files of a published item outside a correction, with a message that says so.
-		err = s.db.AddItemAttachment(r.Context(), actorOf(s.currentUser(r), r), file)
-	}
+	_, warn, err := s.addItemUpload(r, s.currentUser(r), it)
 	if err != nil {
 		if disclosure.ErrorCode(err) == disclosure.EInternal {
 			s.serverError(w, r, err)
@@ -242,6 +239,35 @@ func (s *Server) itemUpload(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit#attachments", it.ID), http.StatusSeeOther)
 }
 
+// addItemUpload adds the file of the request's multipart form (its "file") to the draft or to the correction being
+// prepared, checked by itemUploadedFile; warn says when its text could not be read for search. The item page's
+// upload and the API's.
+func (s *Server) addItemUpload(r *http.Request, u *disclosure.User, it *disclosure.Item) (*disclosure.ItemAttachment, string, error) {
+	file, warn, err := itemUploadedFile(r)
+	if err != nil {
+		return nil, "", err
+	}
+	file.ItemID = it.ID
+	// The store refuses new files of a published item outside a correction, with a message that says so.
+	if err := s.db.AddItemAttachment(r.Context(), actorOf(u, r), file); err != nil {
+		return nil, "", err
+	}
+	return file, warn, nil
+}
+
+// removeItemAttachment removes the item's file attID: at once if it is not public yet, with the correction if it is
+// (the store decides). A file of another item is not found. The item page's removal and the API's.
+func (s *Server) removeItemAttachment(r *http.Request, u *disclosure.User, it *disclosure.Item, attID int64) error {
+	att, _, err := s.db.GetItemAttachment(r.Context(), attID)
+	if disclosure.ErrorCode(err) == disclosure.EInternal {
+		return err
+	}
+	if err != nil || att.ItemID != it.ID {
+		return disclosure.Errorf(disclosure.ENotFound, "没有找到该附件")
+	}
+	return s.db.RemoveItemAttachment(r.Context(), actorOf(u, r), attID)
+}
+
 // itemRemoveAttachment removes a file: at once if it is not public yet, with the correction if it is.
 func (s *Server) itemRemoveAttachment(w http.ResponseWriter, r *http.Request) {
 	it, a, who, ok := s.loadConsoleItem(w, r)
@@ -253,17 +279,19 @@ func (s *Server) itemRemoveAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := parseID(r.PathValue("att"))
-	att, _, err := s.db.GetItemAttachment(r.Context(), id)
-	if !ok || err != nil || att.ItemID != it.ID {
+	if !ok {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	if err := s.db.RemoveItemAttachment(r.Context(), actorOf(s.currentUser(r), r), id); err != nil {
-		if disclosure.ErrorCode(err) == disclosure.EInternal {
+	if err := s.removeItemAttachment(r, s.currentUser(r), it, id); err != nil {
+		switch disclosure.ErrorCode(err) {
+		case disclosure.EInternal:
 			s.serverError(w, r, err)
-			return
+		case disclosure.ENotFound:
+			s.errorPage(w, r, http.StatusNotFound)
+		default:
+			s.itemFailure(w, r, it, a, who, errorStatus(err), err)
 		}
-		s.itemFailure(w, r, it, a, who, errorStatus(err), err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit#attachments", it.ID), http.StatusSeeOther)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -58,10 +60,10 @@ func (e itemEventRow) StateName() string { return disclosure.ItemStateNames[e.To
 
 // itemVersionRow is a published version a correction replaced.
 type itemVersionRow struct {
-	Version int
-	At      time.Time
-	Actor   string
-	Item    *disclosure.Item
+	Version int              `json:"version" doc:"被替换的版本号"`
+	At      time.Time        `json:"at" doc:"被替换的时间"`
+	Actor   string           `json:"actor" doc:"发布更正的人员"`
+	Item    *disclosure.Item `json:"item" doc:"当时公开的内容"`
 }
 
 // itemPage is an item's page in the console: the item as published and the correction being prepared, side by
@@ -137,8 +139,24 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderConsoleItem(w http.ResponseWriter, r *http.Request, it *disclosure.Item, a *disclosure.Agency, who catalogue.Who, status int, msg string, warnings []string) {
-	ctx := r.Context()
-	p := itemPage{Item: it, Agency: a, Edition: it, Check: a.Settings.WithDefaults().ReviewList(), Names: disclosure.ItemChannels, Error: msg, Warnings: warnings,
+	p, err := s.itemPageOf(r.Context(), it, a, who)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Error, p.Warnings = msg, warnings
+	title := it.Title
+	if title == "" {
+		title = "主动公开信息"
+	}
+	s.render(w, r, status, "item_view", title, p)
+}
+
+// itemPageOf gathers what an item's page shows the account (who it is for the agency): the edition being worked
+// on, the actions it may take now, the checklist, files, channels, history, replaced versions, Art 26, the source
+// application and similar ones. The console's page and the API's item are both made from it.
+func (s *Server) itemPageOf(ctx context.Context, it *disclosure.Item, a *disclosure.Agency, who catalogue.Who) (itemPage, error) {
+	p := itemPage{Item: it, Agency: a, Edition: it, Check: a.Settings.WithDefaults().ReviewList(), Names: disclosure.ItemChannels,
 		Loc: s.cfg.Location, Today: s.today()}
 	if it.Revision != nil {
 		p.Edition = it.Revision
@@ -154,30 +172,25 @@ func (s *Server) renderConsoleItem(w http.ResponseWriter, r *http.Request, it *d
 	var err error
 	cats, err := s.db.Categories(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return p, err
 	}
 	p.cats = itemCategoryNames(cats)
-	if p.Files, err = s.itemFileRows(r, it.ID); err != nil {
-		s.serverError(w, r, err)
-		return
+	if p.Files, err = s.itemFileRows(ctx, it.ID); err != nil {
+		return p, err
 	}
 	if p.Channels, err = s.db.ItemChannelsOf(ctx, it.ID); err != nil {
-		s.serverError(w, r, err)
-		return
+		return p, err
 	}
 	events, err := s.db.ItemEvents(ctx, it.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return p, err
 	}
 	for i := len(events) - 1; i >= 0; i-- {
 		p.Events = append(p.Events, itemEventRow{events[i]})
 	}
 	versions, err := s.db.ItemVersions(ctx, it.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return p, err
 	}
 	for _, v := range versions {
 		p.Versions = append(p.Versions, itemVersionRow{Version: v.Version, At: v.At, Actor: v.Actor, Item: &v.Item})
@@ -199,14 +212,9 @@ func (s *Server) renderConsoleItem(w http.ResponseWriter, r *http.Request, it *d
 		except = p.Source.ID
 	}
 	if p.Similar, err = s.similarCases(ctx, a.ID, text, except); err != nil {
-		s.serverError(w, r, err)
-		return
+		return p, err
 	}
-	title := it.Title
-	if title == "" {
-		title = "主动公开信息"
-	}
-	s.render(w, r, status, "item_view", title, p)
+	return p, nil
 }
 
 // itemFailure shows an error of a step on the page it came from: the edit page while the item can be edited, its
@@ -239,8 +247,7 @@ func (s *Server) itemStep(w http.ResponseWriter, r *http.Request) {
 	cmd, err := s.itemCommandFromForm(r, a, it)
 	var ch *disclosure.ItemChange
 	if err == nil {
-		cmd.Actor, cmd.Now, cmd.Today = itemActor(u, who), s.now(), s.today()
-		ch, err = s.db.UpdateItem(r.Context(), actorOf(u, r), it.ID, s.itemStepFunc(cmd, a))
+		ch, err = s.stepItem(r, u, it, a, who, cmd)
 	}
 	if err != nil {
 		if disclosure.ErrorCode(err) == disclosure.EInternal {
@@ -272,8 +279,13 @@ const maxChannelRows = 4
 // itemCommandFromForm reads an item action's form.
 func (s *Server) itemCommandFromForm(r *http.Request, a *disclosure.Agency, it *disclosure.Item) (catalogue.Command, error) {
 	r.ParseForm()
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	cmd := catalogue.Command{Action: catalogue.Action(v("action")), Note: r.PostFormValue("note"), Version: atoiOr(v("version"), 0),
+	return s.itemCommandFromValues(r.PostForm, a, it)
+}
+
+// itemCommandFromValues reads an item action's fields, named as the item page's forms name them.
+func (s *Server) itemCommandFromValues(form url.Values, a *disclosure.Agency, it *disclosure.Item) (catalogue.Command, error) {
+	v := func(k string) string { return strings.TrimSpace(form.Get(k)) }
+	cmd := catalogue.Command{Action: catalogue.Action(v("action")), Note: form.Get("note"), Version: atoiOr(v("version"), 0),
 		Validity: disclosure.Validity(v("validity"))}
 	if d := v("date"); d != "" {
 		date, err := workday.ParseDate(d)
@@ -286,7 +298,7 @@ func (s *Server) itemCommandFromForm(r *http.Request, a *disclosure.Agency, it *
 	case catalogue.Pass:
 		// The checklist's answers are its questions' texts, so a list changed meanwhile cannot pass on old ticks.
 		cmd.Answers = map[string]bool{}
-		for _, q := range r.PostForm["answer"] {
+		for _, q := range form["answer"] {
 			cmd.Answers[q] = true
 		}
 	case catalogue.Schedule:

@@ -134,38 +134,43 @@ func defaultItemView(u *disclosure.User) string {
 	return "all"
 }
 
-// consoleItems lists the items of the account's agencies: the workflow's queues, the items late or soon late under
-// Art 26, those due for periodic review, with filters by state, 体裁, 主题分类, year and a text; officers select
-// several for one bulk step (失效, 废止, periodic review done).
-func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request) {
-	u := s.currentUser(r)
+// itemList is an item list as the console shows it: the view (the account's own queue by default), the filter read
+// from the query, the rows — corrections in the view's states first, on the first page — with where each unpublished
+// one stands against Art 26, the total, and the agencies and 主题分类 the account may filter by.
+type itemList struct {
+	View     string
+	Filter   disclosure.ItemFilter
+	Rows     []itemRow
+	Total    int
+	Agencies []*disclosure.Agency
+	Cats     []disclosure.Category
+	Today    workday.Date
+}
+
+// listItems reads the list of the query q for the account: the console's list and the API's.
+func (s *Server) listItems(r *http.Request, u *disclosure.User, q url.Values) (*itemList, error) {
 	ctx := r.Context()
 	visible, err := s.roleAgencies(r, u, itemReaders...)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
-	q := r.URL.Query()
 	view := q.Get("view")
 	if !slices.ContainsFunc(itemViews, func(v struct{ Key, Name string }) bool { return v.Key == view }) {
 		view = defaultItemView(u)
 	}
 	f, err := s.itemFilterOf(ctx, q, visible, view)
 	if err != nil {
-		s.userError(w, r, err)
-		return
+		return nil, err
 	}
 	list, total, err := s.db.FindItems(ctx, f)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
 	// Corrections in the view's states are in their items' JSON: they come first, on the first page.
 	if states, ok := itemViewStates[view]; ok && f.Offset == 0 && view != "published" && view != "withdrawn" {
 		open, err := s.db.OpenRevisions(ctx, f.AgencyIDs)
 		if err != nil {
-			s.serverError(w, r, err)
-			return
+			return nil, err
 		}
 		var corrections []disclosure.Item
 		for _, it := range open {
@@ -178,13 +183,11 @@ func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request) {
 	}
 	cats, err := s.db.Categories(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
 	agencies, err := s.agenciesByID(ctx, visible)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, err
 	}
 	names := map[int64]string{}
 	for _, a := range agencies {
@@ -205,18 +208,34 @@ func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	p := itemsPage{Rows: rows, Total: total, View: view, Views: itemViews, Q: q, Agencies: agencies, States: itemStateOrder, Genres: disclosure.Genres,
-		Categories: disclosure.CategoryOptions(cats), CanEdit: hasRole(u, disclosure.Officer), Back: r.URL.RequestURI(), Today: today, cats: itemCategoryNames(cats)}
-	if view == "late" {
+	return &itemList{View: view, Filter: f, Rows: rows, Total: total, Agencies: agencies, Cats: cats, Today: today}, nil
+}
+
+// consoleItems lists the items of the account's agencies: the workflow's queues, the items late or soon late under
+// Art 26, those due for periodic review, with filters by state, 体裁, 主题分类, year and a text; officers select
+// several for one bulk step (失效, 废止, periodic review done).
+func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request) {
+	u := s.currentUser(r)
+	ctx := r.Context()
+	q := r.URL.Query()
+	l, err := s.listItems(r, u, q)
+	if err != nil {
+		s.userError(w, r, err)
+		return
+	}
+	f := l.Filter
+	p := itemsPage{Rows: l.Rows, Total: l.Total, View: l.View, Views: itemViews, Q: q, Agencies: l.Agencies, States: itemStateOrder, Genres: disclosure.Genres,
+		Categories: disclosure.CategoryOptions(l.Cats), CanEdit: hasRole(u, disclosure.Officer), Back: r.URL.RequestURI(), Today: l.Today, cats: itemCategoryNames(l.Cats)}
+	if l.View == "late" {
 		p.Cutoff = f.FormedBefore
 	}
 	if msg := s.sessions.PopString(ctx, "items_bulk"); msg != "" {
 		p.Results = strings.Split(msg, "\n")
 	}
-	if f.Offset+len(list) < total && len(list) > 0 {
+	if f.Offset+len(l.Rows) < l.Total && len(l.Rows) > 0 {
 		nq := r.URL.Query()
 		nq.Set("offset", strconv.Itoa(f.Offset+f.Limit))
-		nq.Set("view", view)
+		nq.Set("view", l.View)
 		p.Next = "/console/items?" + nq.Encode()
 	}
 	s.render(w, r, http.StatusOK, "items", "主动公开", p)

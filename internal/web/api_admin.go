@@ -533,16 +533,17 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Description: "停用后不再推送新事件，未送达的事件暂停重试；disabled 为 false 时恢复。与管理后台相同。"},
 		func(ctx context.Context, in *struct {
 			Hook int64 `path:"hook" doc:"推送地址编号"`
-			Body struct {
+			// A pointer: the body may be left out (to stop the subscriber).
+			Body *struct {
 				Disabled *bool `json:"disabled,omitempty" doc:"true（默认）：停用；false：恢复" example:"true"`
-			} `required:"false"`
+			}
 		}) (*webhookOutput, error) {
 			u, r := apiCaller(ctx)
 			sub, err := s.webhookOf(ctx, u, in.Hook)
 			if err != nil {
 				return nil, s.apiError(err)
 			}
-			disabled := in.Body.Disabled == nil || *in.Body.Disabled
+			disabled := in.Body == nil || in.Body.Disabled == nil || *in.Body.Disabled
 			if err := s.db.SetWebhookDisabled(ctx, actorOf(u, r), sub.ID, disabled); err != nil {
 				return nil, s.apiError(err)
 			}

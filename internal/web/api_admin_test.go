@@ -107,7 +107,9 @@ func testAdminAPI(t *testing.T, f *fixture) {
 
 	t.Run("webhooks", func(t *testing.T) {
 		admin := f.tokenFor(t, "agency_admin", auth.ScopeAdmin)
-		recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "维护中", http.StatusServiceUnavailable) }))
+		recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "维护中", http.StatusServiceUnavailable)
+		}))
 		defer recv.Close()
 		hook := map[string]any{"url": recv.URL + "/hook", "kinds": []string{store.WebhookCaseRegistered}, "agency": f.health.ID, "description": "12345 热线"}
 		key := map[string]string{"Idempotency-Key": "hook-0001"}

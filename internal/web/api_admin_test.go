@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gongkai/gongkai/internal/auth"
@@ -157,11 +158,33 @@ func testAdminAPI(t *testing.T, f *fixture) {
 		if subs, _ := f.db.Webhooks(ctx, nil); len(subs) != 1 {
 			t.Errorf("%d subscribers after the replay", len(subs))
 		}
-		if e := audited("webhook.create"); len(e) != 1 || e[0].Role != "agency_admin" || strings.Contains(string(e[0].After), "whsec_") {
+		// Retries racing with one new key make one subscriber: each answer is it, or 409 while the first is in flight.
+		race := map[string]any{"url": recv.URL + "/race", "kinds": []string{store.WebhookCaseStep}, "agency": f.health.ID}
+		codes := make(chan int, 4)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, _, _ := apiCall(t, f, "POST", "/api/v1/webhooks", admin, map[string]string{"Idempotency-Key": "hook-race"}, jsonType, jsonBody(race))
+				codes <- resp.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			if c != http.StatusCreated && c != http.StatusConflict {
+				t.Errorf("racing create: %d", c)
+			}
+		}
+		if subs, _ := f.db.Webhooks(ctx, nil); len(subs) != 2 {
+			t.Errorf("%d subscribers after the racing retries, want 2", len(subs))
+		}
+		if e := audited("webhook.create"); len(e) != 2 || e[0].Role != "agency_admin" || strings.Contains(string(e[0].After), "whsec_") {
 			t.Errorf("audit %+v", e)
 		}
 		resp, raw, listed := apiCall(t, f, "GET", "/api/v1/webhooks", admin, nil, "", nil)
-		if hooks, _ := listed["webhooks"].([]any); resp.StatusCode != 200 || len(hooks) != 1 || strings.Contains(string(raw), "whsec_") {
+		if hooks, _ := listed["webhooks"].([]any); resp.StatusCode != 200 || len(hooks) != 2 || strings.Contains(string(raw), "whsec_") {
 			t.Errorf("list: %d %s", resp.StatusCode, raw)
 		}
 

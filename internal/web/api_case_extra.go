@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -178,8 +179,12 @@ func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]stri
 			}
 			ap, err := s.saveAppeal(r, u, c, a, bodyValues(&in.Body))
 			if err != nil {
-				if disclosure.ErrorCode(err) == disclosure.EConflict && in.Body.AppealID != "" {
-					return nil, huma.Error412PreconditionFailed(disclosure.ErrorMessage(err))
+				// An update at a version that is no longer the appeal's is a stale precondition; any other conflict
+				// (a published report's figures changing without a reason) is the check's refusal.
+				if id, ok := parseID(in.Body.AppealID); ok && disclosure.ErrorCode(err) == disclosure.EConflict {
+					if cur, gerr := s.db.GetAppeal(ctx, id); gerr == nil && strconv.Itoa(cur.Version) != strings.TrimSpace(in.Body.Version) {
+						return nil, huma.Error412PreconditionFailed(disclosure.ErrorMessage(err))
+					}
 				}
 				return nil, s.apiError(err)
 			}

@@ -31,7 +31,7 @@ type apiAgencyRef struct {
 
 // apiTemplateRow is one notice template of the list.
 type apiTemplateRow struct {
-	Key    string `json:"key" doc:"模板名，如 receipt（受理回执）、reply.public（答复书：予以公开）"`
+	Key    string `json:"key" doc:"模板名，如 receipt（受理回执）、reply.disclosed.provided（答复书：予以公开）"`
 	Kind   string `json:"kind" doc:"告知书种类"`
 	Name   string `json:"name"`
 	Custom bool   `json:"custom" doc:"本单位是否修改过（false：使用默认模板）"`

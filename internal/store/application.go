@@ -763,23 +763,26 @@ func caseWhere(f disclosure.CaseFilter) where {
 // numbered and given its 查询码 like any other, with its events and one audit row per case. Errors: EInvalid (an
 // unknown agency), and the first failure of any case, naming its position.
 func (db *DB) ImportCases(ctx context.Context, actor disclosure.Actor, changes []*disclosure.CaseChange) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		for i, ch := range changes {
-			if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
-				return disclosure.Errorf(disclosure.EInvalid, "第 %d 件：受理机关（编号 %d）不存在", i+1, ch.Case.AgencyID)
-			}
-			ch.Case.ID, ch.Case.Number, ch.Case.QueryCode = 0, "", ""
-			if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, true); err != nil {
-				return fmt.Errorf("case %d: %w", i+1, err)
-			}
-			if err := db.writeChange(ctx, tx, actor, ch, nil, nil); err != nil {
-				return fmt.Errorf("case %d: %w", i+1, err)
-			}
-		}
-		return nil
-	})
+	err := db.withTx(ctx, func(tx *sql.Tx) error { return db.importCasesTx(ctx, tx, actor, changes) })
 	if err != nil {
 		return fmt.Errorf("store: import cases: %w", err)
+	}
+	return nil
+}
+
+// importCasesTx is ImportCases inside the caller's transaction.
+func (db *DB) importCasesTx(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, changes []*disclosure.CaseChange) error {
+	for i, ch := range changes {
+		if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
+			return disclosure.Errorf(disclosure.EInvalid, "第 %d 件：受理机关（编号 %d）不存在", i+1, ch.Case.AgencyID)
+		}
+		ch.Case.ID, ch.Case.Number, ch.Case.QueryCode = 0, "", ""
+		if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, true); err != nil {
+			return fmt.Errorf("case %d: %w", i+1, err)
+		}
+		if err := db.writeChange(ctx, tx, actor, ch, nil, nil); err != nil {
+			return fmt.Errorf("case %d: %w", i+1, err)
+		}
 	}
 	return nil
 }

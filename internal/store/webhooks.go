@@ -117,38 +117,10 @@ func NewWebhookSecret() string {
 // The caller checks the address (internal/webhook.CheckURL); the store checks the kinds and the agency.
 // Errors: EInvalid.
 func (db *DB) CreateWebhook(ctx context.Context, actor disclosure.Actor, s *WebhookSubscription) error {
-	s.URL = strings.TrimSpace(s.URL)
-	if s.URL == "" || len(s.URL) > 2000 {
-		return disclosure.Errorf(disclosure.EInvalid, "请填写接收地址（不超过 2000 个字符）")
+	if err := db.prepareWebhook(actor, s); err != nil {
+		return err
 	}
-	if len(s.Kinds) == 0 {
-		return disclosure.Errorf(disclosure.EInvalid, "请至少选择一种事件")
-	}
-	for _, k := range s.Kinds {
-		if !slices.Contains(WebhookKinds, k) {
-			return disclosure.Errorf(disclosure.EInvalid, "没有“%s”这种事件", k)
-		}
-	}
-	s.Description = strings.TrimSpace(s.Description)
-	if utf8.RuneCountInString(s.Description) > 200 {
-		return disclosure.Errorf(disclosure.EInvalid, "说明过长（最多 200 个字）")
-	}
-	s.Secret = NewWebhookSecret()
-	s.CreatedAt, s.CreatedBy, s.Disabled = db.now().UTC().Truncate(time.Microsecond), actor.Name, false
-	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error {
-		if s.AgencyID != nil {
-			if _, err := getAgency(ctx, tx, *s.AgencyID); err != nil {
-				return disclosure.Errorf(disclosure.EInvalid, "单位（编号 %d）不存在", *s.AgencyID)
-			}
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO webhook_subscriptions (url, kinds, agency_id, secret, description, disabled, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, s.URL, ","+strings.Join(s.Kinds, ",")+",", s.AgencyID, s.Secret, s.Description,
-			false, s.CreatedAt.UnixMicro(), s.CreatedBy).Scan(&s.ID); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, actor, "webhook.create", "webhook", strconv.FormatInt(s.ID, 10), nil,
-			map[string]any{"url": s.URL, "kinds": s.Kinds, "agency_id": s.AgencyID, "description": s.Description})
-	})
+	err := db.withHousekeepingTx(ctx, func(tx *sql.Tx) error { return db.createWebhookTx(ctx, tx, actor, s) })
 	if err != nil {
 		return fmt.Errorf("store: create webhook: %w", err)
 	}

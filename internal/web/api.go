@@ -68,6 +68,24 @@ var APIOperations = []APIOperation{
 	{"DELETE", "/api/v1/items/{id}/attachments/{att}", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/{item}/attachments/{att}/remove"}},
 	{"POST", "/api/v1/items/bulk", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/items/bulk"}},
 	{"POST", "/api/v1/cases/{id}/item", auth.ScopeCatalogueWrite, grants[EditItems], []string{"POST /console/cases/{id}/item"}},
+	// The rest of the console (api_case_extra.go, api_admin.go): historical cases, appeals, notice templates, the
+	// site's footer, webhooks, the account list and supervision. Only an officer records an appeal (the console's
+	// case page refuses an approver, although the route is HandleCases').
+	{"POST", "/api/v1/cases/import", auth.ScopeCasesWrite, grants[IntakeCases], []string{"POST /console/cases/import"}},
+	{"POST", "/api/v1/cases/{id}/appeals", auth.ScopeCasesWrite, []disclosure.Role{disclosure.Officer}, []string{"POST /console/cases/{id}/appeals"}},
+	{"GET", "/api/v1/appeals", auth.ScopeCasesRead, grants[ViewCases], nil},
+	{"GET", "/api/v1/templates", auth.ScopeAdmin, grants[EditTemplates], nil},
+	{"GET", "/api/v1/templates/{key}", auth.ScopeAdmin, grants[EditTemplates], nil},
+	{"POST", "/api/v1/templates/{key}", auth.ScopeAdmin, grants[EditTemplates], []string{"POST /console/templates/{key}"}},
+	{"GET", "/api/v1/settings/site", auth.ScopeAdmin, grants[EditSite], nil},
+	{"POST", "/api/v1/settings/site", auth.ScopeAdmin, grants[EditSite], []string{"POST /console/settings/site"}},
+	{"GET", "/api/v1/webhooks", auth.ScopeAdmin, grants[ManageWebhooks], nil},
+	{"POST", "/api/v1/webhooks", auth.ScopeAdmin, grants[ManageWebhooks], []string{"POST /console/webhooks"}},
+	{"GET", "/api/v1/webhooks/{hook}/deliveries", auth.ScopeAdmin, grants[ManageWebhooks], nil},
+	{"POST", "/api/v1/webhooks/{hook}/disable", auth.ScopeAdmin, grants[ManageWebhooks], []string{"POST /console/webhooks/{hook}/disable"}},
+	{"POST", "/api/v1/webhooks/{hook}/deliveries/{delivery}/retry", auth.ScopeAdmin, grants[ManageWebhooks], []string{"POST /console/webhooks/{hook}/deliveries/{delivery}/retry"}},
+	{"GET", "/api/v1/users", auth.ScopeAdmin, grants[ViewUsers], nil},
+	{"GET", "/api/v1/supervision", auth.ScopeReportsRead, grants[ViewSupervision], nil},
 
 	// Open data: public, without a token (Scope ""), limited per client and per process.
 	{"GET", "/api/v1/export/items", "", nil, nil},
@@ -190,6 +208,8 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 	s.registerCalendarAPI(api, security)
 	s.registerAnnualAPI(api, security)
 	s.registerItemAPI(api, security)
+	s.registerCaseExtraAPI(api, security)
+	s.registerAdminAPI(api, security)
 	s.registerExportAPI(api)
 	return api
 }

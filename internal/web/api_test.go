@@ -118,8 +118,12 @@ func TestAPIAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	item := f.mustItem(t)
+	hook := &store.WebhookSubscription{URL: "https://example.org/hook", Kinds: []string{store.WebhookCaseRegistered}, AgencyID: &f.health.ID}
+	if err := f.db.CreateWebhook(context.Background(), disclosure.SystemActor, hook); err != nil {
+		t.Fatal(err)
+	}
 	for _, op := range APIOperations {
-		path := strings.ReplaceAll(op.Path, "{id}", "2")
+		path := strings.NewReplacer("{id}", "2", "{key}", "receipt", "{hook}", strconv.FormatInt(hook.ID, 10), "{delivery}", "1").Replace(op.Path)
 		if strings.HasPrefix(op.Path, "/api/v1/cases/") {
 			path = strings.NewReplacer("{id}", strconv.FormatInt(cf.caseID, 10), "{nid}", strconv.FormatInt(cf.noticeID, 10), "{format}", "docx",
 				"{fid}", strconv.FormatInt(cf.fileID, 10)).Replace(op.Path)
@@ -161,9 +165,9 @@ func TestAPIAccessMatrix(t *testing.T) {
 				for _, allowedRole := range op.Roles {
 					want = want || allowedRole == r
 				}
-				code, _ := f.api(t, op.Method, path, tokens[r], body)
+				code, out := f.api(t, op.Method, path, tokens[r], body)
 				if passed(code) != want || !want && code != http.StatusForbidden {
-					t.Errorf("%s: %d, allowed %v", r, code, want)
+					t.Errorf("%s: %d, allowed %v %v", r, code, want, out)
 				}
 			}
 		})

@@ -111,13 +111,11 @@ func (s *Server) caseImport(w http.ResponseWriter, r *http.Request) {
 		s.renderImport(w, r, http.StatusRequestEntityTooLarge, nil, "文件过大（最大 20 MB），请分批导入", "")
 		return
 	}
-	id, _ := parseID(r.PostFormValue("agency"))
-	i := slices.IndexFunc(agencies, func(a *disclosure.Agency) bool { return a.ID == id })
-	if i < 0 {
-		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, "请选择导入到哪个单位", "")
+	a, err := importAgency(agencies, r.PostFormValue("agency"))
+	if err != nil {
+		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, disclosure.ErrorMessage(err), "")
 		return
 	}
-	a := agencies[i]
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, "请选择填好的导入模板（.xlsx 文件）", "")
@@ -129,26 +127,65 @@ func (s *Server) caseImport(w http.ResponseWriter, r *http.Request) {
 		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, "文件过大（最大 20 MB），请分批导入", "")
 		return
 	}
-	rows, problems, err := casexlsx.Parse(bytes.NewReader(data), casework.CheckID)
-	if err != nil {
+	changes, problems, err := s.importChanges(r, u, a, data, r.PostFormValue("correction"))
+	switch {
+	case err != nil && disclosure.ErrorCode(err) == disclosure.EInternal:
+		s.serverError(w, r, err)
+		return
+	case err != nil:
+		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, disclosure.ErrorMessage(err), "")
+		return
+	case len(problems) > 0:
+		s.renderImport(w, r, http.StatusUnprocessableEntity, problems, importProblems, "")
+		return
+	}
+	if err := s.db.ImportCases(r.Context(), actorOf(u, r), changes); err != nil {
+		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			s.serverError(w, r, err)
+			return
+		}
 		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, disclosure.ErrorMessage(err), "")
 		return
 	}
-	if len(problems) > 0 {
-		s.renderImport(w, r, http.StatusUnprocessableEntity, problems, "文件中有以下问题，未导入任何数据。请改正后重新导入：", "")
-		return
+	s.renderImport(w, r, http.StatusOK, nil, "", importDone(len(changes), a))
+}
+
+// importProblems heads the list of a refused file's problems.
+const importProblems = "文件中有以下问题，未导入任何数据。请改正后重新导入："
+
+// importDone is what an import that wrote its cases says.
+func importDone(n int, a *disclosure.Agency) string {
+	return "已导入 " + strconv.Itoa(n) + " 件申请到" + a.Name + "。"
+}
+
+// importAgency is the agency of the import form's "agency" field, among those the account may enter cases for.
+func importAgency(agencies []*disclosure.Agency, v string) (*disclosure.Agency, error) {
+	id, _ := parseID(v)
+	i := slices.IndexFunc(agencies, func(a *disclosure.Agency) bool { return a.ID == id })
+	if i < 0 {
+		return nil, disclosure.Errorf(disclosure.EInvalid, "请选择导入到哪个单位")
+	}
+	return agencies[i], nil
+}
+
+// importChanges reads the spreadsheet data of historical cases for agency a and builds the case of every row, as
+// the account u: the rows' problems by row and column (nothing may be imported then), or the changes to write.
+// Rows that change a published annual report need the correction reason. The console's import page and the JSON
+// API both read files through it.
+func (s *Server) importChanges(r *http.Request, u *disclosure.User, a *disclosure.Agency, data []byte, correction string) ([]*disclosure.CaseChange, []casexlsx.Problem, error) {
+	rows, problems, err := casexlsx.Parse(bytes.NewReader(data), casework.CheckID)
+	if err != nil || len(problems) > 0 {
+		return nil, problems, err
 	}
 	env, err := s.caseEnv(r, a)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, nil, err
 	}
-	correction := strings.TrimSpace(r.PostFormValue("correction"))
+	correction = strings.TrimSpace(correction)
 	published := map[int]bool{}
 	reports, err := s.db.ListAnnualReports(r.Context(), a.ID)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, nil, err
 	}
 	for _, rep := range reports {
 		published[rep.Year] = rep.Status == "published"
@@ -176,16 +213,7 @@ func (s *Server) caseImport(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, ch)
 	}
 	if len(problems) > 0 {
-		s.renderImport(w, r, http.StatusUnprocessableEntity, problems, "文件中有以下问题，未导入任何数据。请改正后重新导入：", "")
-		return
+		return nil, problems, nil
 	}
-	if err := s.db.ImportCases(r.Context(), actorOf(u, r), changes); err != nil {
-		if disclosure.ErrorCode(err) == disclosure.EInternal {
-			s.serverError(w, r, err)
-			return
-		}
-		s.renderImport(w, r, http.StatusUnprocessableEntity, nil, disclosure.ErrorMessage(err), "")
-		return
-	}
-	s.renderImport(w, r, http.StatusOK, nil, "", "已导入 "+strconv.Itoa(len(changes))+" 件申请到"+a.Name+"。")
+	return changes, nil, nil
 }

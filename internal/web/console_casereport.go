@@ -173,18 +173,35 @@ func cutLast(id string) (string, string, bool) {
 // consoleAppeals lists reconsiderations and lawsuits: those behind a cell of section 四, or all of the account's
 // agencies.
 func (s *Server) consoleAppeals(w http.ResponseWriter, r *http.Request) {
-	u := s.currentUser(r)
-	visible, err := s.caseAgencies(r, u)
+	f, err := s.appealFilterOf(r, s.currentUser(r))
+	switch {
+	case disclosure.ErrorCode(err) == disclosure.EForbidden:
+		s.errorPage(w, r, http.StatusForbidden)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	list, err := s.db.ListAppeals(r.Context(), f)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	s.render(w, r, http.StatusOK, "appeals", "行政复议和行政诉讼", map[string]any{"Appeals": list, "Filter": f})
+}
+
+// appealFilterOf reads the appeal list's query (agency, year, kind, result) within the agencies whose cases the
+// account u reads. Errors: EForbidden (an agency it does not read).
+func (s *Server) appealFilterOf(r *http.Request, u *disclosure.User) (store.AppealFilter, error) {
+	visible, err := s.caseAgencies(r, u)
+	if err != nil {
+		return store.AppealFilter{}, err
 	}
 	q := r.URL.Query()
 	f := store.AppealFilter{AgencyIDs: visible}
 	if id, ok := parseID(q.Get("agency")); ok {
 		if !slices.Contains(visible, id) {
-			s.errorPage(w, r, http.StatusForbidden)
-			return
+			return f, disclosure.Errorf(disclosure.EForbidden, "您无权查看该单位的申请")
 		}
 		f.AgencyIDs = []int64{id}
 	}
@@ -192,10 +209,5 @@ func (s *Server) consoleAppeals(w http.ResponseWriter, r *http.Request) {
 		f.Year = y
 	}
 	f.Kind, f.Result = disclosure.AppealKind(q.Get("kind")), disclosure.AppealResult(q.Get("result"))
-	list, err := s.db.ListAppeals(r.Context(), f)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "appeals", "行政复议和行政诉讼", map[string]any{"Appeals": list, "Filter": f})
+	return f, nil
 }

@@ -605,41 +605,55 @@ func (s *Server) caseAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	ap := &disclosure.Appeal{AgencyID: a.ID, ApplicationID: &c.ID, Kind: disclosure.AppealKind(v("kind")), Body: v("body"), CaseNumber: v("case_number"),
-		Result: disclosure.AppealResult(v("result")), Note: r.PostFormValue("note")}
-	var err error
-	if id, ok := parseID(v("appeal_id")); ok {
-		old, gerr := s.db.GetAppeal(r.Context(), id)
-		if gerr != nil || old.ApplicationID == nil || *old.ApplicationID != c.ID {
+	form := r.PostForm
+	if id, ok := parseID(form.Get("appeal_id")); ok {
+		form.Set("version", form.Get("version_"+strconv.FormatInt(id, 10)))
+	}
+	if _, err := s.saveAppeal(r, s.currentUser(r), c, a, form); err != nil {
+		switch disclosure.ErrorCode(err) {
+		case disclosure.EInternal:
+			s.serverError(w, r, err)
+		case disclosure.ENotFound:
 			s.errorPage(w, r, http.StatusNotFound)
-			return
+		default:
+			s.renderCase(w, r, c, a, who, http.StatusUnprocessableEntity, disclosure.ErrorMessage(err), nil)
 		}
-		ap.ID, ap.Version = id, atoiOr(v("version_"+strconv.FormatInt(id, 10)), 0)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#appeals", c.ID), http.StatusSeeOther)
+}
+
+// saveAppeal records a reconsideration or lawsuit about case c of agency a as the account u, or updates the one
+// named by appeal_id (at its version): the fields are the case page's form's (kind, body, case_number, result,
+// note, filed_on, decided_on, correction). The console's case page and the JSON API both save through it.
+// Errors: ENotFound (an appeal_id not of this case), EInvalid, EConflict.
+func (s *Server) saveAppeal(r *http.Request, u *disclosure.User, c *disclosure.Case, a *disclosure.Agency, form url.Values) (*disclosure.Appeal, error) {
+	v := func(k string) string { return strings.TrimSpace(form.Get(k)) }
+	ap := &disclosure.Appeal{AgencyID: a.ID, ApplicationID: &c.ID, Kind: disclosure.AppealKind(v("kind")), Body: v("body"), CaseNumber: v("case_number"),
+		Result: disclosure.AppealResult(v("result")), Note: form.Get("note")}
+	if id, ok := parseID(v("appeal_id")); ok {
+		old, err := s.db.GetAppeal(r.Context(), id)
+		if err != nil || old.ApplicationID == nil || *old.ApplicationID != c.ID {
+			return nil, disclosure.Errorf(disclosure.ENotFound, "该申请没有这个复议或诉讼案件")
+		}
+		ap.ID, ap.Version = id, atoiOr(v("version"), 0)
 	}
 	for _, d := range []struct {
 		key string
 		dst *workday.Date
 	}{{"filed_on", &ap.FiledOn}, {"decided_on", &ap.DecidedOn}} {
-		if x := v(d.key); x != "" && err == nil {
+		if x := v(d.key); x != "" {
+			var err error
 			if *d.dst, err = workday.ParseDate(x); err != nil {
-				err = disclosure.Errorf(disclosure.EInvalid, "日期“%s”格式不正确，应为 2026-03-02", x)
+				return nil, disclosure.Errorf(disclosure.EInvalid, "日期“%s”格式不正确，应为 2026-03-02", x)
 			}
 		}
 	}
-	if err == nil && ap.FiledOn.After(s.today()) {
-		err = disclosure.Errorf(disclosure.EInvalid, "申请复议或起诉的日期不能晚于今天")
+	if ap.FiledOn.After(s.today()) {
+		return nil, disclosure.Errorf(disclosure.EInvalid, "申请复议或起诉的日期不能晚于今天")
 	}
-	if err == nil {
-		err = s.db.SaveAppeal(r.Context(), actorOf(s.currentUser(r), r), ap, casework.AppealStep(v("correction")))
+	if err := s.db.SaveAppeal(r.Context(), actorOf(u, r), ap, casework.AppealStep(v("correction"))); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		if disclosure.ErrorCode(err) == disclosure.EInternal {
-			s.serverError(w, r, err)
-			return
-		}
-		s.renderCase(w, r, c, a, who, http.StatusUnprocessableEntity, disclosure.ErrorMessage(err), nil)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#appeals", c.ID), http.StatusSeeOther)
+	return ap, nil
 }

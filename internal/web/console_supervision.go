@@ -65,24 +65,38 @@ func supervisorRoots(u *disclosure.User) []int64 {
 // loadRegion returns the region the request asks for (?region=, by default the first the account supervises) with
 // its whole subtree, and the other regions it may choose; a region it does not supervise is refused.
 func (s *Server) loadRegion(w http.ResponseWriter, r *http.Request) (*supervisionRegion, []*disclosure.Agency, bool) {
-	roots := supervisorRoots(s.currentUser(r))
-	if len(roots) == 0 {
+	reg, choices, err := s.regionOf(r.Context(), s.currentUser(r), r.URL.Query().Get("region"))
+	switch disclosure.ErrorCode(err) {
+	case "":
+		return reg, choices, true
+	case disclosure.EForbidden:
 		s.errorPage(w, r, http.StatusForbidden)
-		return nil, nil, false
+	case disclosure.ENotFound:
+		s.errorPage(w, r, http.StatusNotFound)
+	default:
+		s.serverError(w, r, err)
+	}
+	return nil, nil, false
+}
+
+// regionOf returns the region the account u supervises that want names (its root's ID; empty: the first), with
+// its whole subtree, and every region it may choose. Errors: EForbidden (not a region of the account), ENotFound.
+func (s *Server) regionOf(ctx context.Context, u *disclosure.User, want string) (*supervisionRegion, []*disclosure.Agency, error) {
+	roots := supervisorRoots(u)
+	if len(roots) == 0 {
+		return nil, nil, disclosure.Errorf(disclosure.EForbidden, "您不是任何地区的政务公开监督人员")
 	}
 	id := roots[0]
-	if v := r.URL.Query().Get("region"); v != "" {
-		want, ok := parseID(v)
-		if !ok || !slices.Contains(roots, want) {
-			s.errorPage(w, r, http.StatusForbidden)
-			return nil, nil, false
+	if want != "" {
+		w, ok := parseID(want)
+		if !ok || !slices.Contains(roots, w) {
+			return nil, nil, disclosure.Errorf(disclosure.EForbidden, "您无权查看该地区的监督情况")
 		}
-		id = want
+		id = w
 	}
-	sub, err := s.db.ListAgencies(r.Context(), &id)
+	sub, err := s.db.ListAgencies(ctx, &id)
 	if err != nil {
-		s.serverError(w, r, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
 	reg := &supervisionRegion{Agencies: sub}
 	for _, a := range sub {
@@ -92,21 +106,23 @@ func (s *Server) loadRegion(w http.ResponseWriter, r *http.Request) (*supervisio
 		}
 	}
 	if reg.Root == nil {
-		s.errorPage(w, r, http.StatusNotFound)
-		return nil, nil, false
+		return nil, nil, disclosure.Errorf(disclosure.ENotFound, "没有编号为 %d 的单位", id)
 	}
-	choices, err := s.agenciesByID(r.Context(), roots)
+	choices, err := s.agenciesByID(ctx, roots)
 	if err != nil {
-		s.serverError(w, r, err)
-		return nil, nil, false
+		return nil, nil, err
 	}
-	return reg, choices, true
+	return reg, choices, nil
 }
 
 // supervisionYearOf reads ?year=: a report year from the first of the table formats to this year.
 func (s *Server) supervisionYearOf(r *http.Request) (int, error) {
+	return s.supervisionYearFrom(r.URL.Query().Get("year"))
+}
+
+// supervisionYearFrom reads a report year v (empty: the year the page opens on).
+func (s *Server) supervisionYearFrom(v string) (int, error) {
 	today := s.today()
-	v := r.URL.Query().Get("year")
 	if v == "" {
 		return supervisionYear(today), nil
 	}

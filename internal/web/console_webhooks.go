@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -31,7 +32,11 @@ func (sc webhookScope) covers(agency *int64) bool {
 }
 
 func (s *Server) webhookScope(r *http.Request) (webhookScope, error) {
-	u := s.currentUser(r)
+	return s.webhookScopeOf(r.Context(), s.currentUser(r))
+}
+
+// webhookScopeOf is what the account u may manage of the webhooks.
+func (s *Server) webhookScopeOf(ctx context.Context, u *disclosure.User) (webhookScope, error) {
 	var sc webhookScope
 	for _, g := range u.Grants {
 		if g.Role == disclosure.SysAdmin {
@@ -39,7 +44,7 @@ func (s *Server) webhookScope(r *http.Request) (webhookScope, error) {
 		}
 	}
 	if sc.all {
-		all, err := s.db.ListAgencies(r.Context(), nil)
+		all, err := s.db.ListAgencies(ctx, nil)
 		sc.agencies = all
 		return sc, err
 	}
@@ -47,7 +52,7 @@ func (s *Server) webhookScope(r *http.Request) (webhookScope, error) {
 		if g.Role != disclosure.AgencyAdmin || g.AgencyID == nil {
 			continue
 		}
-		sub, err := s.db.ListAgencies(r.Context(), g.AgencyID)
+		sub, err := s.db.ListAgencies(ctx, g.AgencyID)
 		if err != nil {
 			return sc, err
 		}
@@ -127,27 +132,14 @@ func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := webhookForm{URL: strings.TrimSpace(r.PostFormValue("url")), Description: strings.TrimSpace(r.PostFormValue("description")), Kinds: r.PostForm["kind"]}
-	sub := &store.WebhookSubscription{URL: form.URL, Kinds: form.Kinds, Description: form.Description}
-	if v := r.PostFormValue("agency"); v != "" {
-		id, ok := parseID(v)
-		if !ok || !slices.Contains(sc.ids(), id) {
-			s.renderWebhooks(w, r, http.StatusUnprocessableEntity, form, "请选择您管理的单位", "", nil)
-			return
-		}
-		form.AgencyID, sub.AgencyID = id, &id
-	} else if !sc.all {
-		s.renderWebhooks(w, r, http.StatusUnprocessableEntity, form, "请选择推送哪个单位的事件（单位管理员只能订阅本单位及下属单位的事件）", "", nil)
-		return
+	sub, err := s.newWebhook(r.Context(), sc, form.URL, form.Kinds, form.Description, r.PostFormValue("agency"))
+	if sub != nil && sub.AgencyID != nil {
+		form.AgencyID = *sub.AgencyID
 	}
-	if form.URL == "" {
-		s.renderWebhooks(w, r, http.StatusUnprocessableEntity, form, "请填写接收地址", "", nil)
-		return
+	if err == nil {
+		err = s.db.CreateWebhook(r.Context(), actorOf(s.currentUser(r), r), sub)
 	}
-	if err := webhook.CheckURL(r.Context(), form.URL, nil); err != nil {
-		s.renderWebhooks(w, r, http.StatusUnprocessableEntity, form, disclosure.ErrorMessage(err), "", nil)
-		return
-	}
-	if err := s.db.CreateWebhook(r.Context(), actorOf(s.currentUser(r), r), sub); err != nil {
+	if err != nil {
 		if errorStatus(err) == http.StatusInternalServerError {
 			s.serverError(w, r, err)
 			return
@@ -158,6 +150,29 @@ func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request) {
 	s.renderWebhooks(w, r, http.StatusOK, webhookForm{Kinds: store.WebhookKinds}, "", "", sub)
 }
 
+// newWebhook checks a subscriber the registration form (or the JSON API) asks for within the scope sc — the agency
+// (agency: its ID, or empty for every agency, the system administrator's alone), the address (webhook.CheckURL) —
+// and returns it to be stored. The store checks the kinds. Errors: EInvalid, in the console's words.
+func (s *Server) newWebhook(ctx context.Context, sc webhookScope, url string, kinds []string, description, agency string) (*store.WebhookSubscription, error) {
+	sub := &store.WebhookSubscription{URL: strings.TrimSpace(url), Kinds: kinds, Description: strings.TrimSpace(description)}
+	if agency != "" {
+		id, ok := parseID(agency)
+		if !ok || !slices.Contains(sc.ids(), id) {
+			return nil, disclosure.Errorf(disclosure.EInvalid, "请选择您管理的单位")
+		}
+		sub.AgencyID = &id
+	} else if !sc.all {
+		return sub, disclosure.Errorf(disclosure.EInvalid, "请选择推送哪个单位的事件（单位管理员只能订阅本单位及下属单位的事件）")
+	}
+	if sub.URL == "" {
+		return sub, disclosure.Errorf(disclosure.EInvalid, "请填写接收地址")
+	}
+	if err := webhook.CheckURL(ctx, sub.URL, nil); err != nil {
+		return sub, err
+	}
+	return sub, nil
+}
+
 // managedWebhook returns the subscriber of the path if the account manages it.
 func (s *Server) managedWebhook(w http.ResponseWriter, r *http.Request) (*store.WebhookSubscription, bool) {
 	id, ok := parseID(r.PathValue("hook"))
@@ -165,21 +180,35 @@ func (s *Server) managedWebhook(w http.ResponseWriter, r *http.Request) (*store.
 		s.errorPage(w, r, http.StatusNotFound)
 		return nil, false
 	}
-	sub, err := s.db.GetWebhook(r.Context(), id)
-	if err != nil {
+	sub, err := s.webhookOf(r.Context(), s.currentUser(r), id)
+	switch {
+	case disclosure.ErrorCode(err) == disclosure.EForbidden:
+		s.errorPage(w, r, http.StatusForbidden)
+		return nil, false
+	case disclosure.ErrorCode(err) == disclosure.EInternal:
+		s.serverError(w, r, err)
+		return nil, false
+	case err != nil:
 		s.userError(w, r, err)
 		return nil, false
 	}
-	sc, err := s.webhookScope(r)
+	return sub, true
+}
+
+// webhookOf returns the subscriber id if the account u manages it. Errors: ENotFound, EForbidden.
+func (s *Server) webhookOf(ctx context.Context, u *disclosure.User, id int64) (*store.WebhookSubscription, error) {
+	sub, err := s.db.GetWebhook(ctx, id)
 	if err != nil {
-		s.serverError(w, r, err)
-		return nil, false
+		return nil, err
+	}
+	sc, err := s.webhookScopeOf(ctx, u)
+	if err != nil {
+		return nil, err
 	}
 	if !sc.covers(sub.AgencyID) {
-		s.errorPage(w, r, http.StatusForbidden)
-		return nil, false
+		return nil, disclosure.Errorf(disclosure.EForbidden, "您无权管理该推送地址")
 	}
-	return sub, true
+	return sub, nil
 }
 
 // webhookDisable stops a subscriber (or resumes it, with disabled=0).
@@ -193,11 +222,7 @@ func (s *Server) webhookDisable(w http.ResponseWriter, r *http.Request) {
 		s.userError(w, r, err)
 		return
 	}
-	done := "已停用 " + sub.URL + "：不再推送新事件，未送达的事件暂停重试。"
-	if !disabled {
-		done = "已恢复 " + sub.URL + "：未送达的事件将继续推送。"
-	}
-	s.renderWebhooks(w, r, http.StatusOK, webhookForm{Kinds: store.WebhookKinds}, "", done, nil)
+	s.renderWebhooks(w, r, http.StatusOK, webhookForm{Kinds: store.WebhookKinds}, "", webhookDisabledDone(sub, disabled), nil)
 }
 
 // webhookRetry makes a waiting or given-up delivery of a subscriber due at once.
@@ -215,5 +240,16 @@ func (s *Server) webhookRetry(w http.ResponseWriter, r *http.Request) {
 		s.userError(w, r, err)
 		return
 	}
-	s.renderWebhooks(w, r, http.StatusOK, webhookForm{Kinds: store.WebhookKinds}, "", "已安排立即重新推送，稍后刷新页面查看结果。", nil)
+	s.renderWebhooks(w, r, http.StatusOK, webhookForm{Kinds: store.WebhookKinds}, "", webhookRetryDone, nil)
 }
+
+// webhookDisabledDone is what stopping (or resuming) a subscriber says.
+func webhookDisabledDone(sub *store.WebhookSubscription, disabled bool) string {
+	if disabled {
+		return "已停用 " + sub.URL + "：不再推送新事件，未送达的事件暂停重试。"
+	}
+	return "已恢复 " + sub.URL + "：未送达的事件将继续推送。"
+}
+
+// webhookRetryDone is what a retry says.
+const webhookRetryDone = "已安排立即重新推送，稍后刷新页面查看结果。"

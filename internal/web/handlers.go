@@ -532,10 +532,21 @@ type userRow struct {
 }
 
 func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request) {
-	visible, all, err := s.visibleAgencies(r, s.currentUser(r))
+	rows, all, err := s.userRows(r, s.currentUser(r))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	s.render(w, r, http.StatusOK, "users", "账号", map[string]any{"Users": rows, "All": all})
+}
+
+// userRows are the accounts the account viewer sees on the console's account list: every account for the system
+// roles (all), else those holding a role in the agencies it sees. The console's page and the JSON API both list
+// through it.
+func (s *Server) userRows(r *http.Request, viewer *disclosure.User) ([]userRow, bool, error) {
+	visible, all, err := s.visibleAgencies(r, viewer)
+	if err != nil {
+		return nil, false, err
 	}
 	in := map[int64]bool{}
 	for _, a := range visible {
@@ -543,8 +554,7 @@ func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	users, err := s.db.ListUsers(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return nil, false, err
 	}
 	var rows []userRow
 	for _, u := range users {
@@ -562,7 +572,7 @@ func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request) {
 			rows = append(rows, userRow{User: u, Roles: strings.Join(roles, "、")})
 		}
 	}
-	s.render(w, r, http.StatusOK, "users", "账号", map[string]any{"Users": rows, "All": all})
+	return rows, all, nil
 }
 
 type settingsRow struct {

@@ -201,3 +201,19 @@ func TestTSQueryTokens(t *testing.T) {
 		t.Errorf("%s ≠ %s", q.TSQueryTokens(), q.TSQuery())
 	}
 }
+
+func TestTSQueryTokensPrefixed(t *testing.T) {
+	q := ParseQuery("新冠疫苗 -香港 药")
+	if got, want := q.TSQueryTokensPrefixed("12t|"), `'12t|新冠' & '12t|冠疫' & '12t|疫苗' & '12t|药':*`; got != want {
+		t.Errorf("TSQueryTokensPrefixed = %s, want %s", got, want)
+	}
+	if got := q.TSQueryTokensPrefixed(""); got != q.TSQueryTokens() {
+		t.Errorf("no prefix: %s ≠ %s", got, q.TSQueryTokens())
+	}
+	if got, want := QuoteLexeme(`a'b\c`), `'a''b\\c'`; got != want {
+		t.Errorf("QuoteLexeme = %s, want %s", got, want)
+	}
+	if got := (Query{}).TSQueryTokensPrefixed("1|"); got != "" {
+		t.Errorf("empty query: %q", got)
+	}
+}

@@ -1,0 +1,74 @@
+-- +goose Up
+-- Search on PostgreSQL reads its candidates from item_search (docs/decisions/0015): one narrow row per published
+-- item whose terms are the lexemes of items.tsv prefixed with the item's shard (its ID >> bits, "12|疫苗"), and the
+-- title's lexemes (weight A) once more with a title mark ("12t|疫苗"). A GIN index over terms then holds one short
+-- posting list per shard and lexeme, so the newest matches of a common word are found in the newest shard without
+-- decoding the word's postings of the whole catalogue, and a rare word costs one short lookup per shard.
+-- items.tsv stays the item's full entry (positions, weights): phrases and exclusions are checked against it, by ID.
+
+-- The shard size, 2^bits IDs. Fixed for a database: changing it means rewriting every row of item_search (tests set
+-- it on an empty database).
+CREATE TABLE item_search_shard (
+    one  BOOLEAN  PRIMARY KEY DEFAULT TRUE CHECK (one),
+    bits SMALLINT NOT NULL CHECK (bits BETWEEN 0 AND 30)
+);
+INSERT INTO item_search_shard (bits) VALUES (13);
+
+-- +goose StatementBegin
+CREATE FUNCTION item_search_terms(item_id BIGINT, doc tsvector, bits INT) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(
+    array(SELECT (item_id >> bits)::text || '|' || x FROM unnest(tsvector_to_array(doc)) AS x) ||
+    array(SELECT (item_id >> bits)::text || 't|' || x FROM unnest(tsvector_to_array(ts_filter(doc, '{a}'))) AS x))
+$$;
+-- +goose StatementEnd
+
+-- A row is about 700 bytes (the terms compressed), so reading the IDs of a shard's candidates touches a few hundred
+-- pages; in items, whose rows carry the texts, each candidate is a page of its own.
+CREATE TABLE item_search (
+    id    BIGINT   PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+    terms tsvector NOT NULL
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.tsv IS NULL THEN
+    DELETE FROM item_search WHERE id = NEW.id;
+  ELSE
+    INSERT INTO item_search (id, terms)
+    VALUES (NEW.id, item_search_terms(NEW.id, NEW.tsv, (SELECT bits FROM item_search_shard)))
+    ON CONFLICT (id) DO UPDATE SET terms = EXCLUDED.terms;
+  END IF;
+  RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER item_search_insert AFTER INSERT ON items
+    FOR EACH ROW WHEN (NEW.tsv IS NOT NULL) EXECUTE FUNCTION item_search_sync();
+CREATE TRIGGER item_search_update AFTER UPDATE OF tsv ON items
+    FOR EACH ROW WHEN (NEW.tsv IS DISTINCT FROM OLD.tsv) EXECUTE FUNCTION item_search_sync();
+
+-- The triggers come first: their lock on items holds every write to it until this migration commits, so no item
+-- published meanwhile is missed by the copy below.
+SET LOCAL maintenance_work_mem = '256MB';
+INSERT INTO item_search (id, terms)
+SELECT id, item_search_terms(id, tsv, (SELECT bits FROM item_search_shard)) FROM items WHERE tsv IS NOT NULL ORDER BY id;
+-- fastupdate off: with a pending list every search would scan it (up to 4 MB) before the index proper.
+CREATE INDEX item_search_terms ON item_search USING gin (terms) WITH (fastupdate = off);
+ANALYZE item_search;
+
+
+-- The GIN indexes of items.tsv served only the search's candidates; every write to an item's entry kept them too.
+DROP INDEX items_title_tsv;
+DROP INDEX items_tsv;
+
+-- +goose Down
+CREATE INDEX items_tsv ON items USING gin (tsv);
+CREATE INDEX items_title_tsv ON items USING gin (ts_filter(tsv, '{a}'));
+DROP TRIGGER item_search_update ON items;
+DROP TRIGGER item_search_insert ON items;
+DROP FUNCTION item_search_sync();
+DROP TABLE item_search;
+DROP FUNCTION item_search_terms(BIGINT, tsvector, INT);
+DROP TABLE item_search_shard;

@@ -17,17 +17,18 @@ import (
 // reads its candidates from item_search (migration 00030, docs/decisions/0015): a narrow table whose terms are
 // items.tsv's lexemes prefixed with the item's shard — its ID >> bits, 2^13 IDs by default — and the title's lexemes
 // once more with a title mark ("12|疫苗", "12t|疫苗"). The index then holds one short posting list per shard and
-// word, and a page is found newest first:
+// word, and a page is found newest first (newestMatches):
 //
-//   - shards are read in groups from the newest: one shard, then 4, 16 … (searchGroupGrowth), each group one
-//     query ORing the shards' loose queries (the query's tokens ANDed with the filter tokens,
-//     search.Query.TSQueryTokensPrefixed), which the GIN index answers exactly, without re-reading any row;
+//   - one statement walks the shards from the newest down (a lateral subquery per shard, stopped by the LIMIT),
+//     each shard's candidates being the query's tokens ANDed with the filter tokens
+//     (search.Query.TSQueryTokensPrefixed), which the GIN index answers exactly, without reading any row;
 //   - when the query has a phrase or an excluded word, or the agencies must be checked on their column (after a
-//     move), only the newest candidates are checked against the exact query on items.tsv, by ID, in batches;
+//     move), each candidate is checked against the exact query on items.tsv as the walk reaches it, so no more are
+//     checked than the page needs;
 //   - the count (at most searchCountCap+1, as on SQLite) walks the same way and stops at the cap.
 //
-// A common word is then answered by its newest shard; a rare one costs one short lookup per shard, about 120 for 10⁶
-// items, in five queries.
+// A common word is then answered by its newest shard; a rare one costs one short index probe per shard, about 120
+// for 10⁶ items, in one statement.
 
 // searchDepth is how many matches, in rank order, a search can page through (the portal's 200 pages of 10).
 const searchDepth = 2000

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/fee"
 )
 
 func runAgency(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -103,6 +104,7 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	review := fs.String("review-body", "", "答复中告知的行政复议机关（默认按《行政复议法》第二十四条取所属的本级人民政府；垂直管理机关填上一级主管部门）")
 	court := fs.String("court", "", "答复中告知的人民法院（默认“有管辖权的人民法院”）")
 	payment := fs.String("fee-payment", "", "收费通知书中的缴费方式说明")
+	feeMethod := fs.String("fee-method", "", "公开指南中写明的信息处理费计收方式：per_case（按件计收）、per_page（按量计收）或 any（视申请情况选择其一，默认）")
 	itemApproval := fs.String("item-approval", "", "主动公开信息保密审查后是否还须审批领导审批：yes 或 no（默认）")
 	reviewMonths := fs.String("review-months", "", "各体裁发布后定期评估的周期（月），如 normative=12,plan=24；未列出的体裁用默认周期，0 为不评估，default 全部恢复默认")
 	checklist := fs.String("checklist-file", "", "保密审查清单文件：每行一项（空文件恢复默认清单）")
@@ -191,6 +193,21 @@ func agencySet(ctx context.Context, fs *flag.FlagSet, d *dbFlags, args []string,
 	}
 	if *fix != 0 {
 		a.Settings.CorrectionWorkingDays = *fix
+	}
+	// The guide (web.agencyFee) reads the method an agency has fixed from Extra["fee_method"].
+	switch *feeMethod {
+	case "":
+	case "any":
+		delete(a.Settings.Extra, "fee_method")
+	default:
+		m, err := fee.ParseMethod(*feeMethod)
+		if err != nil {
+			return &exitError{code: 2, msg: "--fee-method：" + err.Error() + "；或填 any（视申请情况选择其一）"}
+		}
+		if a.Settings.Extra == nil {
+			a.Settings.Extra = map[string]string{}
+		}
+		a.Settings.Extra["fee_method"] = string(m)
 	}
 	for _, f := range []struct {
 		v   string

@@ -239,6 +239,9 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 		return &exitError{code: 1}
 	}
 	fmt.Fprintf(stdout, "审计记录完整：共 %d 条，哈希链校验通过\n", res.Entries)
+	if res.Pending > 0 {
+		fmt.Fprintf(stdout, "其中最新的 %d 条尚待入链（通常一两秒内写入哈希链），已逐条核对其自身的校验码\n", res.Pending)
+	}
 	if res.Keyed > 0 {
 		fmt.Fprintf(stdout, "第 %d 条起的 %d 条以审计密钥（编号 %s）计算哈希\n", res.KeyedFrom, res.Keyed, db.AuditConfig().KeyID())
 	} else {

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +96,64 @@ func TestTheDemoHasItemsInEveryQueue(t *testing.T) {
 	}
 	if hits, _, err := db.SearchItems(ctx, disclosure.SearchQuery{Q: "疫苗"}); err != nil || len(hits) == 0 {
 		t.Errorf("searching the demo: %d, %v", len(hits), err)
+	}
+	checkDemoReadsAsARealCounty(t, db)
+}
+
+// TestItemsExport: `items export` writes every public item once, as JSON Lines on stdout or CSV to a file — the same
+// rows as the web API — and refuses a format or a time it cannot read with a Chinese message.
+func TestItemsExport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, args := range [][]string{{"agency", "add", "--data", dir, "--name", "平阴县人民政府"}, {"agency", "add", "--data", dir, "--name", "平阴县卫生健康局", "--parent", "1"},
+		{"items", "generate", "--data", dir, "--agency", "2", "--year", "2025", "--count", "800"}} {
+		if out, errOut, code := runMain(t, args...); code != 0 {
+			t.Fatalf("%v: %s %s", args, out, errOut)
+		}
+	}
+	db, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	public, _, err := db.ExportCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if public == 0 {
+		t.Fatal("the generator published nothing")
+	}
+	out, errOut, code := runMain(t, "items", "export", "--data", dir, "--base-url", "https://gongkai.pingyin.example.gov.cn")
+	if code != 0 || !strings.Contains(errOut, "已导出") {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	seen := map[float64]bool{}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		seen[m["id"].(float64)] = true
+		if !strings.HasPrefix(m["url"].(string), "https://gongkai.pingyin.example.gov.cn/items/") {
+			t.Fatalf("url %v", m["url"])
+		}
+	}
+	if len(lines) != public || len(seen) != public {
+		t.Errorf("%d lines, %d items, want the %d public items", len(lines), len(seen), public)
+	}
+	file := filepath.Join(t.TempDir(), "目录.csv")
+	if _, errOut, code := runMain(t, "items", "export", "--data", dir, "--format", "csv", "--out", file); code != 0 {
+		t.Fatalf("csv: %s", errOut)
+	}
+	raw, _ := os.ReadFile(file)
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(raw), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != public+1 || rows[0][0] != "编号" {
+		t.Errorf("csv: %d rows, %v", len(rows), err)
+	}
+	for _, bad := range [][]string{{"--format", "xml"}, {"--since", "上周"}} {
+		if _, errOut, code := runMain(t, append([]string{"items", "export", "--data", dir}, bad...)...); code != 2 || !strings.Contains(errOut, "格式") {
+			t.Errorf("%v: %d %s", bad, code, errOut)
+		}
 	}
 }

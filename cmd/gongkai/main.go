@@ -88,6 +88,8 @@ const usage = `gongkai — 政府信息公开工作系统
   gongkai calendar add --year 2027 --file 通知.txt   粘贴国务院办公厅节假日安排通知录入下一年，并重新计算在办申请的期限
   gongkai cases generate --agency 单位编号 --year 2026 --count 100000   生成示范申请数据（用于演示和性能测试）
   gongkai items generate --agency 单位编号 --year 2026 --count 1000000  生成主动公开示范信息（每 5000 条一个事务）
+  gongkai items export [--format jsonl|csv] [--since 时间] [--bodies] [--attachments] [--out 文件]
+        导出全部已公开信息的目录（开放数据，与 /api/v1/export/items 相同）
   gongkai backup --to 文件 [--data 目录]      在线备份内置数据库
   gongkai restore --from 文件 [--data 目录]   从备份恢复（须先停止服务）
   gongkai version

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path"
@@ -78,6 +79,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if defLogFormat == "" {
 		defLogFormat = "auto"
 	}
+	debugAddr := fs.String("debug-addr", getenv("GONGKAI_DEBUG_ADDR"), "性能分析地址（仅限本机，如 127.0.0.1:6060）：在此提供 Go 的 /debug/pprof/，供运维排查性能问题；不设置时不提供，也可用 GONGKAI_DEBUG_ADDR")
 	logFormat := fs.String("log-format", defLogFormat, "日志格式：text（便于阅读）、json（便于日志系统收集）或 auto（标准错误输出是终端时 text，否则 json），也可用 GONGKAI_LOG_FORMAT")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -164,6 +166,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			base = scheme + "://" + displayAddr(ln.Addr())
 		}
 		printDemoGuide(stdout, strings.TrimSuffix(base, "/"), seeded, &d)
+	}
+	if *debugAddr != "" {
+		if err := serveDebug(ctx, *debugAddr, log); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", db.Dialect(), "tls", useTLS, "trusted_proxies", len(proxies))
 	errc := make(chan error, 1)
@@ -279,6 +287,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 	actor := disclosure.SystemActor
 	gov := &disclosure.Agency{Kind: disclosure.RegionGovernment, Name: "公开示范县人民政府", ShortName: "示范县政府", DivisionCode: "370124",
 		Contacts: disclosure.Contacts{Office: "县政府办公室（县政务公开办）", Address: "示范县府前街1号", OfficeHours: "工作日 9:00—12:00，13:30—17:00", Phone: "0531-87880000", Postcode: "250400"}}
+	gov.USCC = demoAgencyUSCC(gov, gov.DivisionCode)
 	if err := db.CreateAgency(ctx, actor, gov); err != nil {
 		return nil, err
 	}
@@ -289,6 +298,9 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		{Name: "公开示范县民政局"}, {Name: "公开示范县教育和体育局"},
 	} {
 		a.Kind, a.ParentID = disclosure.Department, &gov.ID
+		if a.USCC == "" {
+			a.USCC = demoAgencyUSCC(a, gov.DivisionCode)
+		}
 		if err := db.CreateAgency(ctx, actor, a); err != nil {
 			return nil, err
 		}
@@ -297,6 +309,7 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		}
 	}
 	hospital := &disclosure.Agency{Kind: disclosure.SubordinateUnit, ParentID: &health.ID, Name: "平阴县人民医院"}
+	hospital.USCC = demoAgencyUSCC(hospital, gov.DivisionCode)
 	if err := db.CreateAgency(ctx, actor, hospital); err != nil {
 		return nil, err
 	}
@@ -373,5 +386,34 @@ func seedDemo(ctx context.Context, db *store.DB, stdout io.Writer) (*demoSeeded,
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "已为%s创建 %d 件依申请公开示范案件（覆盖各办理环节，跨2025、2026年春节和国庆假期），另有一件行政复议。\n", health.Name, n)
+	if err := seedDemoSite(ctx, db, health, made["officer"], made["reviewer"]); err != nil {
+		return nil, err
+	}
 	return &demoSeeded{health: health, officer: made["officer"], approver: made["approver"], totp: totps}, nil
+}
+
+// serveDebug serves Go's profiler (/debug/pprof/) on addr, which must be a loopback address: profiles show what the
+// process does and may hold data, so they are for an operator on the machine (or through an SSH tunnel), never the
+// network. It stops with ctx.
+func serveDebug(ctx context.Context, addr string, log *slog.Logger) error {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil || !ip.IsLoopback() {
+		return &exitError{code: 2, msg: fmt.Sprintf("--debug-addr 须为本机回环地址（如 127.0.0.1:6060），不能是 %q", addr)}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("无法监听 %s：%v", addr, err)}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+	log.Info("profiler", "addr", ln.Addr().String())
+	return nil
 }

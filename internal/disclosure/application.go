@@ -1,6 +1,7 @@
 package disclosure
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -273,95 +274,163 @@ func (a *Application) Validate(checkID func(docType, number string) (string, err
 	if a.ReceivedOn.IsZero() {
 		return Errorf(EInvalid, "请填写收到申请的日期")
 	}
-	if err := a.Applicant.validate(checkID); err != nil {
-		return err
+	if ps := a.problems(checkID); len(ps) > 0 {
+		return Errorf(EInvalid, "%s", ps[0].Message)
 	}
-	return a.Request.validate(a.Kind)
+	return nil
 }
 
-func (p *Applicant) validate(checkID func(docType, number string) (string, error)) error {
+// FieldError is one problem of an application as entered, with the form field it belongs to (Form* below).
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// The fields of the application form that problems are reported against. For an organisation, FormName is its
+// name and FormIDNumber its 统一社会信用代码.
+const (
+	FormApplicantType = "applicant_type"
+	FormName          = "name"
+	FormIDNumber      = "id_number"
+	FormPhone         = "phone"
+	FormEmail         = "email"
+	FormAddress       = "address"
+	FormPostcode      = "postcode"
+	FormFax           = "fax"
+	FormLegalRep      = "legal_rep"
+	FormContact       = "contact"
+	FormTitle         = "title"
+	FormDocNumber     = "doc_number"
+	FormDescription   = "description"
+	FormPurpose       = "purpose"
+	FormForms         = "forms"
+	FormDelivery      = "delivery"
+)
+
+// Problems checks the applicant and the request as Validate does (and normalises them the same way), but returns
+// every problem found, each with its field, so that a form can show them all at once next to their fields. It
+// does not check the kind, the channel or the receipt date, which the applicant does not enter.
+func (a *Application) Problems(checkID func(docType, number string) (string, error)) []FieldError {
+	if a.Kind == "" {
+		a.Kind = DisclosureRequest
+	}
+	return a.problems(checkID)
+}
+
+func (a *Application) problems(checkID func(docType, number string) (string, error)) []FieldError {
+	return append(a.Applicant.problems(checkID), a.Request.problems(a.Kind)...)
+}
+
+func (p *Applicant) problems(checkID func(docType, number string) (string, error)) []FieldError {
+	var out []FieldError
+	add := func(field, format string, args ...any) {
+		out = append(out, FieldError{field, fmt.Sprintf(format, args...)})
+	}
 	p.Name = cleanLine(p.Name)
 	p.LegalRep, p.Contact = cleanLine(p.LegalRep), cleanLine(p.Contact)
 	p.Phone, p.Email = cleanLine(p.Phone), strings.ToLower(cleanLine(p.Email))
 	p.Address, p.Postcode, p.Fax = cleanLine(p.Address), cleanLine(p.Postcode), cleanLine(p.Fax)
-	switch {
-	case p.Type.Name() == "":
-		return Errorf(EInvalid, "请选择申请人类型：公民，或法人或其他组织（商业企业、科研机构、社会公益组织、法律服务机构、其他组织）")
-	case p.Name == "" && p.Type == NaturalPerson:
-		return Errorf(EInvalid, "请填写申请人姓名")
-	case p.Name == "":
-		return Errorf(EInvalid, "请填写法人或其他组织的名称")
-	case utf8.RuneCountInString(p.Name) > maxName:
-		return Errorf(EInvalid, "申请人姓名或名称过长（最多 %d 个字）", maxName)
-	case p.Phone == "":
-		return Errorf(EInvalid, "请填写联系电话，以便工作人员与您联系")
-	case !rePhone.MatchString(p.Phone):
-		return Errorf(EInvalid, "联系电话只能包含数字、空格、加号、横线和括号（5—30 位）")
-	case p.Email != "" && !reEmail.MatchString(p.Email):
-		return Errorf(EInvalid, "电子邮箱格式不正确，例如 zhangsan@example.com")
-	case p.Postcode != "" && !rePostcode6.MatchString(p.Postcode):
-		return Errorf(EInvalid, "邮政编码应为 6 位数字")
-	case utf8.RuneCountInString(p.Address) > maxShort:
-		return Errorf(EInvalid, "联系地址过长（最多 %d 个字）", maxShort)
-	case utf8.RuneCountInString(p.LegalRep) > maxName || utf8.RuneCountInString(p.Contact) > maxName:
-		return Errorf(EInvalid, "法定代表人或联系人姓名过长（最多 %d 个字）", maxName)
-	case p.Fax != "" && !rePhone.MatchString(p.Fax):
-		return Errorf(EInvalid, "传真号码只能包含数字、空格、加号、横线和括号")
+	known := p.Type.Name() != ""
+	if !known {
+		add(FormApplicantType, "请选择申请人类型：公民，或法人或其他组织（商业企业、科研机构、社会公益组织、法律服务机构、其他组织）")
 	}
-	if p.Type.IsOrganization() {
+	switch {
+	case p.Name == "" && p.Type.IsOrganization():
+		add(FormName, "请填写法人或其他组织的名称")
+	case p.Name == "":
+		add(FormName, "请填写申请人姓名")
+	case utf8.RuneCountInString(p.Name) > maxName:
+		add(FormName, "申请人姓名或名称过长（最多 %d 个字）", maxName)
+	}
+	switch {
+	case p.Phone == "":
+		add(FormPhone, "请填写联系电话，以便工作人员与您联系")
+	case !rePhone.MatchString(p.Phone):
+		add(FormPhone, "联系电话只能包含数字、空格、加号、横线和括号（5—30 位）")
+	}
+	if p.Email != "" && !reEmail.MatchString(p.Email) {
+		add(FormEmail, "电子邮箱格式不正确，例如 zhangsan@example.com")
+	}
+	if p.Postcode != "" && !rePostcode6.MatchString(p.Postcode) {
+		add(FormPostcode, "邮政编码应为 6 位数字")
+	}
+	if utf8.RuneCountInString(p.Address) > maxShort {
+		add(FormAddress, "联系地址过长（最多 %d 个字）", maxShort)
+	}
+	if utf8.RuneCountInString(p.LegalRep) > maxName {
+		add(FormLegalRep, "法定代表人或联系人姓名过长（最多 %d 个字）", maxName)
+	}
+	if utf8.RuneCountInString(p.Contact) > maxName {
+		add(FormContact, "法定代表人或联系人姓名过长（最多 %d 个字）", maxName)
+	}
+	if p.Fax != "" && !rePhone.MatchString(p.Fax) {
+		add(FormFax, "传真号码只能包含数字、空格、加号、横线和括号")
+	}
+	switch {
+	case !known:
+		// Which document applies depends on the type.
+	case p.Type.IsOrganization():
 		p.IDType = USCCDocType
 		p.IDNumber = strings.ToUpper(foldWidth(strings.TrimSpace(p.IDNumber)))
 		if p.IDNumber == "" {
-			return Errorf(EInvalid, "请填写统一社会信用代码（18 位）")
-		}
-		if err := ValidateUSCC(p.IDNumber); err != nil {
-			return err
+			add(FormIDNumber, "请填写统一社会信用代码（18 位）")
+		} else if err := ValidateUSCC(p.IDNumber); err != nil {
+			add(FormIDNumber, "%s", ErrorMessage(err))
 		}
 		if p.Contact == "" {
-			return Errorf(EInvalid, "请填写联系人姓名")
+			add(FormContact, "请填写联系人姓名")
 		}
-		return nil
+	default:
+		if p.IDType == "" {
+			p.IDType = "resident_id"
+		}
+		if strings.TrimSpace(p.IDNumber) == "" {
+			add(FormIDNumber, "请填写身份证件号码")
+		} else if n, err := checkID(p.IDType, p.IDNumber); err != nil {
+			add(FormIDNumber, "%s", err.Error())
+		} else {
+			p.IDNumber = n
+		}
 	}
-	if p.IDType == "" {
-		p.IDType = "resident_id"
-	}
-	if strings.TrimSpace(p.IDNumber) == "" {
-		return Errorf(EInvalid, "请填写身份证件号码")
-	}
-	n, err := checkID(p.IDType, p.IDNumber)
-	if err != nil {
-		return Errorf(EInvalid, "%s", err.Error())
-	}
-	p.IDNumber = n
-	return nil
+	return out
 }
 
-func (r *Request) validate(kind ApplicationKind) error {
+func (r *Request) problems(kind ApplicationKind) []FieldError {
+	var out []FieldError
+	add := func(field, format string, args ...any) {
+		out = append(out, FieldError{field, fmt.Sprintf(format, args...)})
+	}
 	r.Title, r.DocNumber = cleanLine(r.Title), cleanLine(r.DocNumber)
 	r.Description, r.Purpose = cleanText(r.Description), cleanText(r.Purpose)
+	if utf8.RuneCountInString(r.Title) > maxShort {
+		add(FormTitle, "信息名称或文号过长（最多 %d 个字）", maxShort)
+	}
+	if utf8.RuneCountInString(r.DocNumber) > maxShort {
+		add(FormDocNumber, "信息名称或文号过长（最多 %d 个字）", maxShort)
+	}
 	switch {
 	case r.Description == "" && kind == CorrectionRequest:
-		return Errorf(EInvalid, "请说明需要更正的信息记录、不准确之处和更正的理由（《条例》第四十一条）")
+		add(FormDescription, "请说明需要更正的信息记录、不准确之处和更正的理由（《条例》第四十一条）")
 	case r.Description == "":
-		return Errorf(EInvalid, "请描述所需的政府信息（名称、文号或便于查询的其他特征），以便工作人员查找")
+		add(FormDescription, "请描述所需的政府信息（名称、文号或便于查询的其他特征），以便工作人员查找")
 	case utf8.RuneCountInString(r.Description) > maxDescription:
-		return Errorf(EInvalid, "信息描述过长（最多 %d 个字）；如需多项信息，建议每项分别申请", maxDescription)
-	case utf8.RuneCountInString(r.Purpose) > maxDescription:
-		return Errorf(EInvalid, "用途说明过长（最多 %d 个字）", maxDescription)
-	case utf8.RuneCountInString(r.Title) > maxShort || utf8.RuneCountInString(r.DocNumber) > maxShort:
-		return Errorf(EInvalid, "信息名称或文号过长（最多 %d 个字）", maxShort)
+		add(FormDescription, "信息描述过长（最多 %d 个字）；如需多项信息，建议每项分别申请", maxDescription)
+	}
+	if utf8.RuneCountInString(r.Purpose) > maxDescription {
+		add(FormPurpose, "用途说明过长（最多 %d 个字）", maxDescription)
 	}
 	var err error
 	if r.Forms, err = pick(r.Forms, RequestForms, "信息的载体形式"); err != nil {
-		return err
+		add(FormForms, "%s", ErrorMessage(err))
+	} else if kind == DisclosureRequest && len(r.Forms) == 0 {
+		add(FormForms, "请选择所需信息的载体形式（《条例》第二十九条第二款第（三）项）")
 	}
 	if r.Delivery, err = pick(r.Delivery, RequestDelivery, "获取信息的方式"); err != nil {
-		return err
+		add(FormDelivery, "%s", ErrorMessage(err))
+	} else if kind == DisclosureRequest && len(r.Delivery) == 0 {
+		add(FormDelivery, "请选择获取信息的方式（《条例》第二十九条第二款第（三）项）")
 	}
-	if kind == DisclosureRequest && (len(r.Forms) == 0 || len(r.Delivery) == 0) {
-		return Errorf(EInvalid, "请选择所需信息的载体形式和获取方式（《条例》第二十九条第二款第（三）项）")
-	}
-	return nil
+	return out
 }
 
 // pick keeps the chosen options in the offered order, refusing anything not offered.

@@ -158,6 +158,9 @@ type VerifyResult struct {
 	NeedsKey bool
 	// Checkpoints is how many checkpoints were compared with the chain.
 	Checkpoints int
+	// Pending counts the entries written but not yet chained by the sequencer (within a second or two normally);
+	// each was checked against its own MAC, and Entries includes them.
+	Pending int64
 }
 
 // AuditService reads the audit trail. Entries are written only by the store, inside the transaction of the change

@@ -28,6 +28,9 @@ const (
 	GenreNotice         Genre = "notice"         // 通知公告
 	GenreNews           Genre = "news"           // 工作动态
 	GenreOther          Genre = "other"          // 其他
+	// GenreDisclosureRules are the agency's own rules for disclosure work (政府信息公开制度: 保密审查、发布审核、
+	// 依申请公开办理 …), which the column shows under their own heading (国办公开办函〔2019〕61号).
+	GenreDisclosureRules Genre = "disclosure_rules" // 政府信息公开制度
 )
 
 // GenreSpec describes a genre: its name, the Art 20 item it usually serves, whether it carries 有效性, and how often
@@ -58,6 +61,7 @@ var Genres = []GenreSpec{
 	{GenreEmergency, "应急管理", 12, true, 12},
 	{GenreNotice, "通知公告", 0, false, 12},
 	{GenreNews, "工作动态", 0, false, 0},
+	{GenreDisclosureRules, "政府信息公开制度", 0, true, 24},
 	{GenreOther, "其他", 0, false, 12},
 }
 

@@ -270,7 +270,7 @@ func TestPDFNoticeReadsBackInOrder(t *testing.T) {
 		t.Errorf("%q missing or out of order in:\n%s", missing, pdfText(t, data, "-raw"))
 	}
 	fonts := poppler(t, "pdffonts", data)
-	if !regexp.MustCompile(`[A-Z]{6}\+WenQuanYiMicroHei\s.*yes\s+yes\s+yes`).MatchString(fonts) {
+	if !regexp.MustCompile(`[A-Z]{6}\+NotoSerifSC-Regular\s.*yes\s+yes\s+yes`).MatchString(fonts) {
 		t.Errorf("font not embedded as a subset:\n%s", fonts)
 	}
 	if len(data) > 200<<10 {

@@ -45,6 +45,9 @@ type Runner struct {
 	// MessageDomain is the right part of the outbox's Message-IDs when the Sender does not name one (see
 	// messageDomain).
 	MessageDomain string
+	// AuditEvery is how often the audit sequencer chains the pending audit entries (default 1 s; see
+	// store.SequenceAudit).
+	AuditEvery time.Duration
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
 
@@ -53,6 +56,9 @@ type Runner struct {
 	delivered atomic.Int64
 	// purged is when this process last deleted expired unconfirmed subscriptions.
 	purged time.Time
+	// auditErr is the audit sequencer's last failure, logged once.
+	auditMu  sync.Mutex
+	auditErr string
 }
 
 // purgeEvery is how often expired unconfirmed subscriptions are deleted.
@@ -76,9 +82,9 @@ func (r *Runner) Purge(ctx context.Context) (int, error) {
 }
 
 // Run works until ctx is done, each kind of work in its own lane: the outbox, subscriptions, scheduled
-// publications, the daily reminders and the cleanup (itself hourly) are looked at every Every. A lane that is slow (a
-// relay taking seconds per e-mail, a reminder over thousands of cases) holds up only itself; the lanes share the
-// database pool and nothing else.
+// publications, the daily reminders and the cleanup (itself hourly) are looked at every Every, the audit
+// sequencer every AuditEvery. A lane that is slow (a relay taking seconds per e-mail, a reminder over thousands of
+// cases) holds up only itself; the lanes share the database pool and nothing else.
 func (r *Runner) Run(ctx context.Context) {
 	every := r.Every
 	if every == 0 {
@@ -105,8 +111,36 @@ func (r *Runner) Run(ctx context.Context) {
 	lane("subscriptions", every, func(ctx context.Context) error { _, err := r.NotifySubscribers(ctx); return err })
 	lane("scheduled publication", every, func(ctx context.Context) error { _, err := r.ReleaseScheduled(ctx); return err })
 	lane("reminders", every, r.remindAll)
+	lane("webhooks", every, func(ctx context.Context) error { _, err := r.DeliverWebhooks(ctx); return err })
 	lane("cleanup", every, func(ctx context.Context) error { _, err := r.Purge(ctx); return err })
+	// The audit sequencer: every process runs one, and one at a time works (the others skip their turn). It makes a
+	// last pass when ctx ends.
+	seq := &store.AuditSequencer{DB: r.DB, Every: r.AuditEvery, Report: r.reportAudit}
+	wg.Go(func() { seq.Run(ctx) })
 	wg.Wait()
+}
+
+// reportAudit logs the audit sequencer's failures, each once while it lasts, and the recovery (once it chains
+// again: a pass that chained nothing may only have left its turn to another process's sequencer).
+func (r *Runner) reportAudit(chained int, err error) {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	r.auditMu.Lock()
+	last := r.auditErr
+	if err != nil || chained > 0 {
+		r.auditErr = msg
+	} else {
+		msg = last
+	}
+	r.auditMu.Unlock()
+	switch {
+	case msg != "" && msg != last:
+		r.Log.Error("audit sequencer: pending audit entries are not being chained", "err", err, "msg", disclosure.ErrorMessage(err))
+	case msg == "" && last != "":
+		r.Log.Info("audit sequencer: chaining again")
+	}
 }
 
 // remindAll is the reminders' lane: each daily reminder is tried even when another failed.

@@ -157,6 +157,9 @@ func (db *DB) annualStep(ctx context.Context, actor disclosure.Actor, id int64, 
 		if ch.comment != "" {
 			extra["comment"] = ch.comment
 		}
+		if err := db.emitAnnual(ctx, tx, action, &next, ch.reason); err != nil {
+			return err
+		}
 		out = &next
 		return db.appendAudit(ctx, tx, actor, action, "annual_report", strconv.FormatInt(id, 10), auditView(cur, nil), auditView(&next, extra))
 	})

@@ -247,31 +247,83 @@ func NewQueryCode() string {
 // Errors: those of build, EInvalid.
 func (db *DB) CreateCase(ctx context.Context, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
 	var out *disclosure.CaseChange
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
-		ct := caseTx{db, tx}
-		ch, err := build(ctx, ct)
-		if err != nil {
-			return err
-		}
-		if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
-			return disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
-		}
-		if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event); err != nil {
-			return err
-		}
-		if ch.AfterNumbering != nil {
-			ch.AfterNumbering(ch)
-		}
-		if err := db.writeChange(ctx, tx, actor, ch, nil); err != nil {
-			return err
-		}
-		out = ch
-		return nil
+	err := db.withTx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = db.createCaseTx(ctx, tx, actor, build)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: create case: %w", err)
 	}
 	return out, nil
+}
+
+// numberCase gives a case inserted under a provisional number its number in the agency's yearly series, gap-free:
+// the series row stays locked until the transaction ends, so a rollback gives the number back. On PostgreSQL the
+// series and the case are updated in one statement.
+func (db *DB) numberCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case) error {
+	year := c.ReceivedOn.Year
+	if db.d.name() == "postgres" {
+		var serial int
+		err := tx.QueryRowContext(ctx, `WITH n AS (
+				INSERT INTO number_series (agency_id, series, year, last) VALUES ($1, 'application', $2, 1)
+				ON CONFLICT (agency_id, series, year) DO UPDATE SET last = number_series.last + 1 RETURNING last)
+			UPDATE applications SET number = $3 || lpad(CAST(n.last AS TEXT), GREATEST(4, length(CAST(n.last AS TEXT))), '0')
+			FROM n WHERE applications.id = $4 RETURNING n.last`, c.AgencyID, year, fmt.Sprintf("%d-", year), c.ID).Scan(&serial)
+		if err != nil {
+			return fmt.Errorf("number application: %w", err)
+		}
+		c.Number = fmt.Sprintf("%d-%04d", year, serial)
+		return nil
+	}
+	serial, err := db.nextSerial(ctx, tx, c.AgencyID, "application", year)
+	if err != nil {
+		return err
+	}
+	c.Number = fmt.Sprintf("%d-%04d", year, serial)
+	if _, err := tx.ExecContext(ctx, `UPDATE applications SET number = $1 WHERE id = $2`, c.Number, c.ID); err != nil {
+		return fmt.Errorf("number application: %w", err)
+	}
+	return nil
+}
+
+// createCaseTx is CreateCase inside the transaction tx.
+func (db *DB) createCaseTx(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, build func(ctx context.Context, tx CaseBuildTx) (*disclosure.CaseChange, error)) (*disclosure.CaseChange, error) {
+	ch, err := build(ctx, caseTx{db, tx})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := getAgency(ctx, tx, ch.Case.AgencyID); err != nil {
+		return nil, disclosure.Errorf(disclosure.EInvalid, "受理机关（编号 %d）不存在", ch.Case.AgencyID)
+	}
+	// The number is taken as late as the case allows: its row, its event and its corrections are written first
+	// (under a provisional number), so that the agency's number series stays locked only for the numbering itself,
+	// the e-mails and the audit entry that show the number, and the commit. Notices (which may quote the number)
+	// and a forwarded case make it take the number first, as before.
+	late := len(ch.Notices) == 0 && ch.Transfer == nil
+	if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, !late); err != nil {
+		return nil, err
+	}
+	number := func() error {
+		if late {
+			if err := db.numberCase(ctx, tx, &ch.Case); err != nil {
+				return err
+			}
+		}
+		if ch.AfterNumbering != nil {
+			ch.AfterNumbering(ch)
+		}
+		return nil
+	}
+	if !late {
+		if err := number(); err != nil {
+			return nil, err
+		}
+		number = nil
+	}
+	if err := db.writeChange(ctx, tx, actor, ch, nil, number); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 // CaseBuildTx is what building a new case may ask of the store: the CaseTx and the applicant's earlier
@@ -281,13 +333,17 @@ type CaseBuildTx interface {
 	PriorApplications(ctx context.Context, agencyID int64, idNumber string) ([]disclosure.Application, error)
 }
 
-// insertCase numbers and inserts a new case and its first event.
-func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case, ev *disclosure.CaseEvent) error {
-	serial, err := db.nextSerial(ctx, tx, c.AgencyID, "application", c.ReceivedOn.Year)
-	if err != nil {
-		return err
+// insertCase inserts a new case, numbered now or (numberNow false) under a provisional number that numberCase
+// replaces later in the transaction, and points its first event at it.
+func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case, ev *disclosure.CaseEvent, numberNow bool) error {
+	var err error
+	if numberNow {
+		serial, err := db.nextSerial(ctx, tx, c.AgencyID, "application", c.ReceivedOn.Year)
+		if err != nil {
+			return err
+		}
+		c.Number = fmt.Sprintf("%d-%04d", c.ReceivedOn.Year, serial)
 	}
-	c.Number = fmt.Sprintf("%d-%04d", c.ReceivedOn.Year, serial)
 	now := db.now().UTC().Truncate(time.Microsecond)
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now
@@ -299,6 +355,9 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *disclosure.Case, ev
 	for attempt := 0; ; attempt++ {
 		if c.QueryCode == "" {
 			c.QueryCode = NewQueryCode()
+		}
+		if !numberNow {
+			c.Number = "~" + c.QueryCode // unique as the 查询码, never a real number, and never committed
 		}
 		args := caseArgs(c)
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (agency_id, kind, number, query_code, secret_hash, channel, received_on, applicant, request, state,
@@ -351,7 +410,7 @@ func (db *DB) UpdateCase(ctx context.Context, actor disclosure.Actor, id int64, 
 			return disclosure.Errorf(disclosure.EConflict, "该申请已被他人更新，请刷新页面查看最新情况后再操作")
 		}
 		ch.Event.ApplicationID = before.ID
-		if err := db.writeChange(ctx, tx, actor, ch, before); err != nil {
+		if err := db.writeChange(ctx, tx, actor, ch, before, nil); err != nil {
 			return err
 		}
 		out = ch
@@ -364,8 +423,9 @@ func (db *DB) UpdateCase(ctx context.Context, actor disclosure.Actor, id int64, 
 }
 
 // writeChange writes what a step produced besides the case row: the notices, the event (pointing to the first
-// notice), the forwarded case, the corrections, the e-mails and the audit row, which is last.
-func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, ch *disclosure.CaseChange, before *disclosure.Case) error {
+// notice), the forwarded case, the corrections, the e-mails and the audit row, which is last. number, if not nil,
+// runs before the e-mails: a new case's late numbering (CreateCase).
+func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, ch *disclosure.CaseChange, before *disclosure.Case, number func() error) error {
 	now := db.now().UTC().Truncate(time.Microsecond)
 	for i := range ch.Notices {
 		n := &ch.Notices[i]
@@ -393,7 +453,7 @@ func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, actor disclosure.Acto
 		t := ch.Transfer
 		ev := disclosure.CaseEvent{At: now, Action: "register", ToState: t.State, ActorName: actor.Name, ActorKind: "system", Public: true,
 			Note: "收到其他机关转送的申请（原申请编号 " + ch.Case.Number + "）"}
-		if err := db.insertCase(ctx, tx, t, &ev); err != nil {
+		if err := db.insertCase(ctx, tx, t, &ev, true); err != nil {
 			return err
 		}
 		if err := insertEvent(ctx, tx, &ev); err != nil {
@@ -409,10 +469,18 @@ func (db *DB) writeChange(ctx context.Context, tx *sql.Tx, actor disclosure.Acto
 			return fmt.Errorf("insert correction: %w", err)
 		}
 	}
+	if number != nil {
+		if err := number(); err != nil {
+			return err
+		}
+	}
 	for _, m := range ch.Mails {
 		if err := db.enqueueMail(ctx, tx, m); err != nil {
 			return err
 		}
+	}
+	if err := db.emitCase(ctx, tx, ch, before); err != nil {
+		return err
 	}
 	action := "case." + ch.Event.Action
 	return db.appendAudit(ctx, tx, actor, action, "application", strconv.FormatInt(ch.Case.ID, 10), auditCase(before), auditCase(&ch.Case))
@@ -701,10 +769,10 @@ func (db *DB) ImportCases(ctx context.Context, actor disclosure.Actor, changes [
 				return disclosure.Errorf(disclosure.EInvalid, "第 %d 件：受理机关（编号 %d）不存在", i+1, ch.Case.AgencyID)
 			}
 			ch.Case.ID, ch.Case.Number, ch.Case.QueryCode = 0, "", ""
-			if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event); err != nil {
+			if err := db.insertCase(ctx, tx, &ch.Case, &ch.Event, true); err != nil {
 				return fmt.Errorf("case %d: %w", i+1, err)
 			}
-			if err := db.writeChange(ctx, tx, actor, ch, nil); err != nil {
+			if err := db.writeChange(ctx, tx, actor, ch, nil, nil); err != nil {
 				return fmt.Errorf("case %d: %w", i+1, err)
 			}
 		}

@@ -18,45 +18,44 @@ type AuditFilter = disclosure.AuditFilter
 // VerifyResult is what VerifyAudit found; see disclosure.VerifyResult.
 type VerifyResult = disclosure.VerifyResult
 
-// appendAudit writes the audit row of a change inside the change's transaction: who, when, from where, what, and
-// the object before → after, chained to the previous row by hash. It must be the last lock a transaction takes
-// (every caller appends after its own writes), so that transactions queued on the chain's head cannot deadlock.
+// appendAudit records a change in the audit trail inside the change's transaction: who, when, from where, what,
+// and the object before → after. The entry goes to audit_pending with its own MAC and no link to the chain, in
+// one statement that takes no lock, so that writers of different agencies never wait on each other for the trail;
+// the sequencer (SequenceAudit) chains it once the transaction has committed. A rollback takes the entry with
+// it. The same statement refuses an entry without the key on a chain that is keyed (errNoAuditKey).
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, actor disclosure.Actor, action, objectType, objectID string, before, after any) error {
-	var e disclosure.AuditEntry
-	var headAlg string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash, alg FROM audit_head WHERE id = 1`+db.d.forUpdate()).Scan(&e.Seq, &e.PrevHash, &headAlg)
-	if err != nil {
-		return fmt.Errorf("audit head: %w", err)
-	}
-	e.Alg = db.audit.alg()
-	// A keyed chain stays keyed: an entry anyone could recompute must not follow one only the key holder could.
-	if disclosure.AuditAlgKeyed(headAlg) && !disclosure.AuditAlgKeyed(e.Alg) {
-		return errNoAuditKey
-	}
-	// The time is taken with the head locked, so that times rise with seq within one clock.
-	e.Seq++
-	e.At = db.now().UTC().Truncate(time.Microsecond)
+	e := disclosure.AuditEntry{Alg: db.audit.alg(), At: db.now().UTC().Truncate(time.Microsecond)}
 	e.ActorID, e.ActorName, e.Role, e.RemoteAddr = actor.UserID, actor.Name, actor.Role, actor.RemoteAddr
 	e.Action, e.ObjectType, e.ObjectID = action, objectType, objectID
+	var err error
 	if e.Before, err = marshalOrNil(before); err != nil {
 		return err
 	}
 	if e.After, err = marshalOrNil(after); err != nil {
 		return err
 	}
-	if e.Hash, err = db.audit.entryHash(&e); err != nil {
+	nonce := newAuditNonce()
+	mac, err := db.audit.pendingMAC(&e, nonce)
+	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash, alg)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		e.Seq, e.At.UnixMicro(), e.ActorID, e.ActorName, e.Role, e.RemoteAddr, e.Action, e.ObjectType, e.ObjectID,
-		string(e.Before), string(e.After), e.PrevHash, e.Hash, e.Alg)
+	// INSERT … SELECT from the head reads it without locking it; the casts give PostgreSQL the parameters' types.
+	res, err := tx.ExecContext(ctx, `INSERT INTO audit_pending (nonce, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, alg, mac)
+		SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT),
+			CAST($8 AS TEXT), CAST($9 AS TEXT), CAST($10 AS TEXT), CAST($11 AS TEXT), CAST($12 AS TEXT), CAST($13 AS TEXT)
+		FROM audit_head WHERE id = 1 AND (alg NOT IN ($14, $15) OR CAST($12 AS TEXT) IN ($14, $15))`,
+		nonce, e.At.UnixMicro(), e.ActorID, e.ActorName, e.Role, e.RemoteAddr, e.Action, e.ObjectType, e.ObjectID,
+		string(e.Before), string(e.After), e.Alg, mac, disclosure.AuditHMACSHA256, disclosure.AuditHMACSM3)
 	if err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, alg = $3 WHERE id = 1`, e.Seq, e.Hash, e.Alg); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	} else if n != 1 {
+		// A keyed chain stays keyed: an entry anyone could recompute must not follow one only the key holder could.
+		return errNoAuditKey
 	}
+	db.seq.written.Store(true)
 	return nil
 }
 
@@ -99,7 +98,9 @@ func (w *where) next(v any) string {
 
 const auditColumns = `seq, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, prev_hash, hash, alg`
 
-// ListAudit returns the audit rows the filter selects, newest first.
+// ListAudit returns the audit rows the filter selects, newest first: the entries still waiting for the sequencer
+// first (Seq 0, Hash their own MAC, no PrevHash), then the chained ones. Both are read in one snapshot, so that an
+// entry the sequencer moves meanwhile shows once.
 func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]disclosure.AuditEntry, error) {
 	var w where
 	if f.ActorID != nil {
@@ -126,24 +127,56 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]disclosure.AuditE
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	q := `SELECT ` + auditColumns + ` FROM audit_log` + w.sql() + ` ORDER BY seq DESC LIMIT ` + w.next(f.Limit) + ` OFFSET ` + w.next(max(f.Offset, 0))
-	rows, err := db.read.QueryContext(ctx, q, w.args...)
+	f.Offset = max(f.Offset, 0)
+	var opts *sql.TxOptions
+	if db.d.name() == "postgres" {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit: %w", err)
+	}
+	defer tx.Rollback()
+	pw := where{clauses: w.clauses, args: append([]any(nil), w.args...)}
+	pending, err := queryAudit(ctx, tx, `SELECT 0, at, actor_id, actor_name, role, remote_addr, action, object_type, object_id, before, after, '', mac, alg
+		FROM audit_pending`+pw.sql()+` ORDER BY id DESC LIMIT `+pw.next(f.Offset+f.Limit), pw.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list audit: %w", err)
+	}
+	var out []disclosure.AuditEntry
+	offset := f.Offset
+	if offset < len(pending) {
+		out = pending[offset:]
+		offset = 0
+	} else {
+		offset -= len(pending)
+	}
+	if len(out) < f.Limit {
+		q := `SELECT ` + auditColumns + ` FROM audit_log` + w.sql() + ` ORDER BY seq DESC LIMIT ` + w.next(f.Limit-len(out)) + ` OFFSET ` + w.next(offset)
+		chained, err := queryAudit(ctx, tx, q, w.args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: list audit: %w", err)
+		}
+		out = append(out, chained...)
+	}
+	return out, nil
+}
+
+func queryAudit(ctx context.Context, q queryer, query string, args ...any) ([]disclosure.AuditEntry, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []disclosure.AuditEntry
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: list audit: %w", err)
+			return nil, err
 		}
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list audit: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func scanAudit(rows interface{ Scan(...any) error }) (disclosure.AuditEntry, error) {
@@ -181,7 +214,8 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyResult, error) {
 // ends unkeyed when the key is given, was rewritten), and a checkpoint's row must still be there with the same
 // hash, so rows cut from the end with the head moved back are found too. Keyed rows are checked only when the DB
 // has the key (SetAuditConfig); without it the result says NeedsKey. Writers may go on meanwhile: the head is read
-// first, and rows appended after it are checked like the rest.
+// first, and rows appended after it are checked like the rest. The entries still waiting for the sequencer are
+// checked last, each against its own MAC, and counted in Pending (and Entries).
 func (db *DB) VerifyAuditCheckpoints(ctx context.Context, checkpoints []disclosure.AuditCheckpoint) (VerifyResult, error) {
 	res := VerifyResult{OK: true, Checkpoints: len(checkpoints)}
 	broken := func(seq int64, format string, args ...any) {
@@ -271,21 +305,55 @@ func (db *DB) VerifyAuditCheckpoints(ctx context.Context, checkpoints []disclosu
 	case res.LastSeq == endSeq && res.LastHash != endHash:
 		broken(res.LastSeq, "第 %d 条与链头记录不符：审计记录被改写", res.LastSeq)
 	}
+	chained := res.Entries
+	if err := db.verifyPending(ctx, &res, broken); err != nil {
+		return res, fmt.Errorf("store: verify audit: %w", err)
+	}
 	if newest != nil && newest.Seq > res.LastSeq {
 		broken(res.LastSeq+1, "审计记录只到第 %d 条，而%s的检查点记到第 %d 条：末尾的审计记录被删除、链头被改回", res.LastSeq, beijing(newest.At), newest.Seq)
 	}
 	// With the key at hand, a chain that ends in entries anyone could compute was rewritten without it — or this
 	// key never wrote to it (StartAudit appends a keyed entry as soon as a writer has the key).
-	if db.audit.Key != nil && res.Entries > 0 && !disclosure.AuditAlgKeyed(lastAlg) {
+	if db.audit.Key != nil && chained > 0 && !disclosure.AuditAlgKeyed(lastAlg) {
 		broken(res.LastSeq, "已提供审计密钥，但最后一条（第 %d 条）不是以密钥计算的哈希：审计记录被不知道密钥的人改写，或尚未以该密钥启动过本程序", res.LastSeq)
 	}
 	if !res.OK {
 		res.NeedsKey = false // what was found is proof enough, key or not
 	} else if res.NeedsKey {
 		res.OK = false
-		res.Problem = fmt.Sprintf("第 %d 条起的审计记录以审计密钥计算哈希（HMAC），须提供审计密钥文件（--audit-key-file 或环境变量 GONGKAI_AUDIT_KEY_FILE）才能校验", max(res.KeyedFrom, 1))
+		from := fmt.Sprintf("第 %d 条起的审计记录", max(res.KeyedFrom, 1))
+		if res.Keyed == 0 {
+			from = "待入链的审计记录"
+		}
+		res.Problem = from + "以审计密钥计算哈希（HMAC），须提供审计密钥文件（--audit-key-file 或环境变量 GONGKAI_AUDIT_KEY_FILE）才能校验"
 	}
 	return res, nil
+}
+
+// verifyPending checks the entries waiting for the sequencer, in the order they will be chained: each one's own MAC,
+// and that none is unkeyed after keyed ones. Their count goes to res.Pending and res.Entries.
+func (db *DB) verifyPending(ctx context.Context, res *VerifyResult, broken func(seq int64, format string, args ...any)) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+pendingColumns+` FROM audit_pending ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	keyed := res.Keyed > 0
+	for rows.Next() {
+		p, err := scanPending(rows)
+		if err != nil {
+			return err
+		}
+		res.Entries++
+		res.Pending++
+		problem, needsKey := db.audit.checkPending(&p, keyed)
+		if problem != "" {
+			broken(res.LastSeq+1, "待入链的审计记录（编号 %d）%s", p.id, problem)
+		}
+		res.NeedsKey = res.NeedsKey || needsKey
+		keyed = keyed || disclosure.AuditAlgKeyed(p.Alg)
+	}
+	return rows.Err()
 }
 
 // RecordEvent audits something that changes no other row (an export of the audit trail, for instance).

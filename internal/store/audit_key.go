@@ -112,14 +112,21 @@ func (db *DB) SetAuditConfig(c AuditConfig) error {
 // AuditConfig returns the handle's audit configuration.
 func (db *DB) AuditConfig() AuditConfig { return db.audit }
 
-// StartAudit readies the chain for this handle's writes. On a keyed chain it checks that the key is the one the
-// newest entry was written with (a wrong key file would fork the trail into entries nobody can check together)
-// and refuses to go on without a key. When the newest entry is hashed otherwise than configured — the first
-// start with an audit key on an old database, or a change to SM3 — it appends an "audit.config" entry that
-// records the switch, so the chain shows from which entry it is keyed. It returns that entry, or nil.
+// StartAudit readies the chain for this handle's writes. It first chains what is pending (waiting for another
+// sequencer if one is at work), so that the head is current. On a keyed chain it checks that the key is the one
+// the newest entry was written with (a wrong key file would fork the trail into entries nobody can check together)
+// and refuses to go on without a key. When the newest entry is hashed otherwise than configured — the first start
+// with an audit key on an old database, or a change to SM3 — it appends an "audit.config" entry that records the
+// switch, so the chain shows from which entry it is keyed, and chains it. It returns that entry, or nil.
 func (db *DB) StartAudit(ctx context.Context) (*disclosure.AuditEntry, error) {
-	var added *disclosure.AuditEntry
+	// A pending entry changed behind gongkai's back stops the chaining but not the start: the writes go on
+	// (pending, each with its MAC) and audit verify names the entry.
+	if _, err := db.sequenceAudit(ctx, true); err != nil && disclosure.ErrorCode(err) != disclosure.EConflict {
+		return nil, fmt.Errorf("store: start audit: %w", err)
+	}
+	appended := false
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		appended = false
 		var seq int64
 		var alg string
 		if err := tx.QueryRowContext(ctx, `SELECT seq, alg FROM audit_head WHERE id = 1`+db.d.forUpdate()).Scan(&seq, &alg); err != nil {
@@ -161,17 +168,23 @@ func (db *DB) StartAudit(ctx context.Context) (*disclosure.AuditEntry, error) {
 		if err := db.appendAudit(ctx, tx, disclosure.SystemActor, "audit.config", "audit_log", "", map[string]string{"alg": alg}, after); err != nil {
 			return err
 		}
-		e, err := scanAudit(tx.QueryRowContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq = $1`, seq+1))
-		if err != nil {
-			return fmt.Errorf("audit config: %w", err)
-		}
-		added = &e
+		appended = true
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: start audit: %w", err)
 	}
-	return added, nil
+	if !appended {
+		return nil, nil
+	}
+	if _, err := db.sequenceAudit(ctx, true); err != nil {
+		return nil, fmt.Errorf("store: start audit: %w", err)
+	}
+	e, err := scanAudit(db.read.QueryRowContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE action = 'audit.config' ORDER BY seq DESC LIMIT 1`))
+	if err != nil {
+		return nil, fmt.Errorf("store: start audit: audit config: %w", err)
+	}
+	return &e, nil
 }
 
 // LoadAuditKey reads an audit key file: the key in hex (at least 32 bytes) on one line; lines starting with '#'

@@ -326,6 +326,9 @@ func (db *DB) UpdateItem(ctx context.Context, actor disclosure.Actor, id int64, 
 		if err := db.relist(ctx, tx, listed, wasListed, it); err != nil {
 			return err
 		}
+		if err := db.emitItem(ctx, tx, before, ch); err != nil {
+			return err
+		}
 		out = ch
 		return db.appendAudit(ctx, tx, actor, "item."+ch.Event.Action, "item", strconv.FormatInt(it.ID, 10), before, it)
 	})

@@ -52,6 +52,10 @@ type DB struct {
 	now func() time.Time
 	// audit is how new audit entries are hashed (audit.go); set once after Open, before any write.
 	audit AuditConfig
+	// seq is this handle's share of chaining the audit trail (audit_seq.go).
+	seq auditSequencer
+	// announcer sends the NOTIFYs of this handle's committed writes (watch.go).
+	announcer announcer
 	// version counts this process's committed write transactions, so caches of rendered pages know when to drop
 	// their copies.
 	version atomic.Uint64
@@ -191,6 +195,7 @@ func sqlitePath(path string) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.announcer.stop()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -345,7 +350,11 @@ func (db *DB) retryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool)
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		err = db.tryTx(ctx, fn, bump)
-		if err == nil || !db.d.retryable(err) {
+		if err == nil {
+			db.afterCommit(ctx)
+			return nil
+		}
+		if !db.d.retryable(err) {
 			return err
 		}
 		select {
@@ -366,14 +375,10 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) e
 		tx.Rollback()
 		return err
 	}
-	if bump {
-		// Announced to the other processes on commit, and only then (Watch): PostgreSQL by NOTIFY, SQLite (one
-		// writer at a time anyway) by a counter they poll.
-		announce := `UPDATE change_counter SET n = n + 1 WHERE id = 1`
-		if db.d.name() == "postgres" {
-			announce = `SELECT pg_notify('` + changesChannel + `', '')`
-		}
-		if _, err := tx.ExecContext(ctx, announce); err != nil {
+	if bump && db.d.name() != "postgres" {
+		// Announced to the other processes on commit, and only then (Watch): SQLite (one writer at a time anyway)
+		// by a counter they poll, PostgreSQL by a NOTIFY after the commit (announce).
+		if _, err := tx.ExecContext(ctx, `UPDATE change_counter SET n = n + 1 WHERE id = 1`); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -383,6 +388,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx) error, bump bool) e
 	}
 	if bump {
 		db.version.Add(1)
+		if db.d.name() == "postgres" {
+			db.announce()
+		}
 	}
 	return nil
 }

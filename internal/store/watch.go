@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -13,15 +14,80 @@ import (
 // is announced (tryTx), so that the others drop the pages they cached.
 const changesChannel = "gongkai_changes"
 
+// announcer sends a NOTIFY on changesChannel after a write has committed, from a goroutine of its own: a NOTIFY
+// inside the write's transaction would make its commit wait for PostgreSQL's single notification-queue lock, which
+// every notifying transaction holds through its commit (WAL flush included) — every write of every agency would
+// queue there (issue 14, item 2; measured by bench/submissions.sh). Announcements made while one is being sent are
+// folded into one more after it, so a burst of writes sends a few notifications, never fewer than one after the
+// last write; Close sends the one still owed (a CLI command's write) before it closes the pool. A process that dies
+// between a commit and its NOTIFY leaves the others' caches to their own expiry.
+type announcer struct {
+	once    sync.Once
+	kick    chan struct{}
+	done    chan struct{}
+	exited  chan struct{}
+	mu      sync.Mutex
+	stopped bool
+}
+
+// announce asks for one NOTIFY after now; it never waits.
+func (db *DB) announce() {
+	a := &db.announcer
+	a.once.Do(func() {
+		a.kick, a.done, a.exited = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+		go db.announceLoop()
+	})
+	select {
+	case a.kick <- struct{}{}:
+	default: // one is pending already and will cover this write
+	}
+}
+
+func (db *DB) announceLoop() {
+	a := &db.announcer
+	defer close(a.exited)
+	for {
+		select {
+		case <-a.done:
+			select {
+			case <-a.kick:
+				db.notifyChanges()
+			default:
+			}
+			return
+		case <-a.kick:
+			db.notifyChanges()
+		}
+	}
+}
+
+func (db *DB) notifyChanges() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db.write.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`)
+}
+
+// stop sends the NOTIFY still owed, if any, and ends the announcer's goroutine, if it was started.
+func (a *announcer) stop() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.once.Do(func() {}) // no goroutine may start after Close
+	if a.done != nil && !a.stopped {
+		close(a.done)
+		a.stopped = true
+		<-a.exited
+	}
+}
+
 // watchPoll is how often Watch looks for other processes' writes where it is not told: SQLite's change counter,
 // and PostgreSQL while its listening connection is down.
 const watchPoll = 500 * time.Millisecond
 
 // Watch makes Version change when another process (another `gongkai serve`, the CLI) commits a write, so that
 // every process's caches of rendered pages, the calendar and the lists show a change within about a second. On
-// PostgreSQL every write transaction sends a notification on commit and Watch listens on a connection of its own;
-// while that connection is down it bumps the version every half second instead (caches then live half a second,
-// never longer). On SQLite every such transaction advances a counter row, which Watch polls every half second.
+// PostgreSQL every write transaction is followed by a notification (announcer) and Watch listens on a connection of
+// its own; while that connection is down it bumps the version every half second instead (caches then live half a
+// second, never longer). On SQLite every such transaction advances a counter row, which Watch polls every half second.
 // Housekeeping writes (sessions, the outbox, hit counts) announce nothing. It runs until ctx ends.
 func (db *DB) Watch(ctx context.Context) {
 	if db.d.name() == "postgres" {

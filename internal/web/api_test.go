@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,13 +109,33 @@ func TestAPIAccessMatrix(t *testing.T) {
 		tokens[r] = f.tokenFor(t, string(r), auth.Scopes...)
 	}
 	check, _ := json.Marshal(map[string]any{"era": "2021", "year": 2024, "agency": "平阴县卫生健康局"})
+	cf := f.mustCase(t)
 	for _, op := range APIOperations {
 		path := strings.ReplaceAll(op.Path, "{id}", "2")
+		if strings.HasPrefix(op.Path, "/api/v1/cases/") {
+			path = strings.NewReplacer("{id}", strconv.FormatInt(cf.caseID, 10), "{nid}", strconv.FormatInt(cf.noticeID, 10), "{format}", "docx",
+				"{fid}", strconv.FormatInt(cf.fileID, 10)).Replace(op.Path)
+		}
 		var body []byte
 		if op.Method == "POST" {
 			body = check
 		}
+		// A write given the report check's body gets past the gate and is refused for its body (each operation's
+		// own tests write for real); every read answers 200 to the roles that may use it.
+		passed := func(code int) bool {
+			if op.Method == "POST" && op.Path != "/api/v1/reports/check" {
+				return code != http.StatusUnauthorized && code != http.StatusForbidden && code < 500
+			}
+			return code == http.StatusOK
+		}
 		t.Run(op.Method+" "+path, func(t *testing.T) {
+			if op.Scope == "" {
+				// Open data: everyone, without a token.
+				if code, _ := f.api(t, op.Method, path, "", body); code != http.StatusOK {
+					t.Errorf("open data without a token: %d", code)
+				}
+				return
+			}
 			if code, out := f.api(t, op.Method, path, "", body); code != http.StatusUnauthorized || out["detail"] == nil {
 				t.Errorf("no token: %d %v", code, out)
 			}
@@ -127,7 +148,7 @@ func TestAPIAccessMatrix(t *testing.T) {
 					want = want || allowedRole == r
 				}
 				code, _ := f.api(t, op.Method, path, tokens[r], body)
-				if (code == http.StatusOK) != want || !want && code != http.StatusForbidden {
+				if passed(code) != want || !want && code != http.StatusForbidden {
 					t.Errorf("%s: %d, allowed %v", r, code, want)
 				}
 			}

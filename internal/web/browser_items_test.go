@@ -56,7 +56,8 @@ func TestBrowserAnItemThroughReviewToPublication(t *testing.T) {
 		chromedp.SetValue(css("#genre"), "notice"),
 		chromedp.SetValue(css("#category"), "health.public_health.vaccination"),
 		chromedp.SendKeys(css("#keywords"), "疫苗 冷链"),
-		chromedp.SendKeys(css("#body"), "<p>各镇街卫生院：请做好<strong>疫苗</strong>冷链管理。</p>"),
+		// The body's editor (the textarea is its fallback without JavaScript).
+		chromedp.SendKeys(css("#body-editable"), "各镇街卫生院：请做好疫苗冷链管理。"),
 	); err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,13 @@ type cachedPage struct {
 	body    []byte
 	gz      []byte // the body gzip-compressed, for browsers that accept it; nil when not worth it
 	etag    string
+	gzetag  string
 	status  int
 	created time.Time
+	// plain and gzipped are the complete response headers of the body and of gz.
+	plain, gzipped http.Header
+	// view counts a view of the page (an item's hits), or is nil.
+	view func()
 }
 
 // gzipMinBytes is the smallest page worth compressing: below it the saving is lost in the headers.
@@ -148,17 +153,30 @@ func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
 // cached serves anonymous GET requests of a public page from the cache, rendering and storing it on a miss. Signed-in
 // staff (who see their name in the header) and requests with a query string bypass it. A browser that accepts gzip
-// gets the page compressed (once, when it was rendered), with its own ETag.
+// gets the page compressed (once, when it was rendered), with its own ETag. A hit is normally answered before any
+// of this, by fromCache; cached handles the misses and the requests that bypass the cache.
 func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
+	return s.cachedCounting(next, nil)
+}
+
+// cachedCounting is cached for a page whose views are counted: view is called for every view that showed the page
+// (200, or 304 for a browser revalidating it), whether from the cache or not.
+func (s *Server) cachedCounting(next http.HandlerFunc, view func(r *http.Request) func()) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, err := r.Cookie(s.sessions.Cookie.Name); err == nil || r.URL.RawQuery != "" {
-			next(w, r)
+		key, ok := cacheKey(r, s.sessions.Cookie.Name)
+		if !ok {
+			if view == nil {
+				next(w, r)
+				return
+			}
+			sw := &statusWriter{ResponseWriter: w}
+			next(sw, r)
+			if r.Method == http.MethodGet && (sw.status == http.StatusOK || sw.status == http.StatusNotModified) {
+				if f := view(r); f != nil {
+					f()
+				}
+			}
 			return
-		}
-		p := prefsOf(r)
-		key := r.URL.Path + "|" + p.Size
-		if p.Care {
-			key += "|care"
 		}
 		now := s.now()
 		v := s.db.Version()
@@ -166,32 +184,111 @@ func (s *Server) cached(next http.HandlerFunc) http.HandlerFunc {
 		if !ok {
 			rec := &recorder{header: http.Header{}, status: http.StatusOK}
 			next(rec, r)
-			sum := sha256.Sum256(rec.body.Bytes())
-			page = &cachedPage{key: key, body: rec.body.Bytes(), etag: `"` + hex.EncodeToString(sum[:12]) + `"`, status: rec.status, created: now}
+			page = s.newCachedPage(key, rec.status, rec.body.Bytes(), now)
+			if view != nil && rec.status == http.StatusOK {
+				page.view = view(r)
+			}
 			if rec.status == http.StatusOK {
-				page.compress()
 				s.cache.put(page, v)
 			}
 		}
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-		h.Add("Vary", "Cookie")
-		body, etag := page.body, page.etag
-		if page.gz != nil {
-			h.Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r) {
-				body, etag = page.gz, strings.TrimSuffix(page.etag, `"`)+`-gzip"`
-				h.Set("Content-Encoding", "gzip")
+		page.serve(w, r)
+	}
+}
+
+// fromCache answers an anonymous GET or HEAD of a page in the cache before anything else runs — sessions, the
+// client's address, the cross-origin check, the router: a cached page needs none of them, and most of the public's
+// traffic is such pages (issue 14: the portal served them at 0.43–0.45 × nginx serving the same bytes, and spent
+// more on the middleware than on the page). Anything else goes to next.
+func (s *Server) fromCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if key, ok := cacheKey(r, s.sessions.Cookie.Name); ok {
+				if page, ok := s.cache.get(key, s.db.Version(), s.now()); ok {
+					page.serve(w, r)
+					return
+				}
 			}
 		}
-		h.Set("ETag", etag)
-		if page.status == http.StatusOK && r.Header.Get("If-None-Match") == etag {
-			w.WriteHeader(http.StatusNotModified)
-			return
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cacheKey returns the cache's key of a request — its path and the reading settings (font size, 关怀版) — or false
+// when the request must not be answered from the cache: it has a query string, or the visitor is signed in (a
+// session cookie). The cookies are read in one pass.
+func cacheKey(r *http.Request, sessionCookie string) (string, bool) {
+	if r.URL.RawQuery != "" {
+		return "", false
+	}
+	p := Prefs{Size: "medium"}
+	for _, line := range r.Header["Cookie"] {
+		cookies, err := http.ParseCookie(line)
+		if err != nil {
+			continue
 		}
-		h.Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(page.status)
-		w.Write(body)
+		for _, c := range cookies {
+			if c.Name == sessionCookie {
+				return "", false
+			}
+			p.read(c)
+		}
+	}
+	key := r.URL.Path + "|" + p.Size
+	if p.Care {
+		key += "|care"
+	}
+	return key, true
+}
+
+// newCachedPage makes a cache entry of a rendered page: its body, compressed copy, ETags and the complete response
+// headers of both, built once so that serving it copies a few map entries and allocates nothing more.
+func (s *Server) newCachedPage(key string, status int, body []byte, now time.Time) *cachedPage {
+	sum := sha256.Sum256(body)
+	p := &cachedPage{key: key, body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, status: status, created: now}
+	if status == http.StatusOK {
+		p.compress()
+	}
+	base := securityHeaders(s.cfg.SecureCookies)
+	base["Content-Type"] = []string{"text/html; charset=utf-8"}
+	base["Cache-Control"] = []string{"no-cache"}
+	base["Vary"] = []string{"Cookie"}
+	p.plain = base.Clone()
+	p.plain["Etag"] = []string{p.etag}
+	p.plain["Content-Length"] = []string{strconv.Itoa(len(p.body))}
+	if p.gz != nil {
+		p.plain["Vary"] = []string{"Cookie", "Accept-Encoding"}
+		p.gzetag = strings.TrimSuffix(p.etag, `"`) + `-gzip"`
+		p.gzipped = base.Clone()
+		p.gzipped["Vary"] = []string{"Cookie", "Accept-Encoding"}
+		p.gzipped["Etag"] = []string{p.gzetag}
+		p.gzipped["Content-Encoding"] = []string{"gzip"}
+		p.gzipped["Content-Length"] = []string{strconv.Itoa(len(p.gz))}
+	}
+	return p
+}
+
+// serve writes the page, compressed when the browser accepts it, or 304 when the browser has it already. The
+// header values are shared by every response of the page and must not be changed.
+func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
+	hdr, body, etag := p.plain, p.body, p.etag
+	if p.gz != nil && acceptsGzip(r) {
+		hdr, body, etag = p.gzipped, p.gz, p.gzetag
+	}
+	h := w.Header()
+	for k, v := range hdr {
+		h[k] = v
+	}
+	if p.status == http.StatusOK && r.Header.Get("If-None-Match") == etag {
+		delete(h, "Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+	} else {
+		w.WriteHeader(p.status)
+		if r.Method != http.MethodHead {
+			w.Write(body)
+		}
+	}
+	if p.view != nil && r.Method == http.MethodGet && p.status == http.StatusOK {
+		p.view()
 	}
 }

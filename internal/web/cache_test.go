@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,5 +44,62 @@ func TestPageCacheKeepsTheRecentPagesWithinItsBudget(t *testing.T) {
 	c.put(&cachedPage{key: "new", body: []byte("y"), created: now}, 2)
 	if c.order.Len() != 1 {
 		t.Errorf("a new data version keeps %d old pages", c.order.Len()-1)
+	}
+}
+
+// TestCachedPagesAnsweredBeforeTheMiddleware: a page in the cache is answered by fromCache — no session, no
+// Set-Cookie — with the same bytes and the same security headers as when it was rendered, plain and gzipped, 304 on
+// its ETag; a signed-in visitor and a query string still get a rendered page.
+func TestCachedPagesAnsweredBeforeTheMiddleware(t *testing.T) {
+	f := newFixture(t)
+	h := f.server.handler
+	do := func(path string, header map[string]string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	for _, path := range []string{"/", "/agencies/2/", "/agencies/2/guide"} {
+		miss := do(path, nil)
+		if miss.Code != 200 {
+			t.Fatalf("%s: %d", path, miss.Code)
+		}
+		key, _ := cacheKey(httptest.NewRequest("GET", path, nil), f.server.sessions.Cookie.Name)
+		if _, ok := f.server.cache.get(key, f.db.Version(), f.server.now()); !ok {
+			t.Fatalf("%s not cached after the first request", path)
+		}
+		hit := do(path, nil)
+		if hit.Body.String() != miss.Body.String() {
+			t.Errorf("%s: the cached copy differs from the rendered page", path)
+		}
+		for _, k := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type", "Etag", "Vary", "Cache-Control"} {
+			if got, want := hit.Header().Values(k), miss.Header().Values(k); strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
+				t.Errorf("%s %s: cached %q, rendered %q", path, k, got, want)
+			}
+		}
+		if c := hit.Header().Get("Set-Cookie"); c != "" {
+			t.Errorf("%s: a cached page sets a cookie: %s", path, c)
+		}
+		gz := do(path, map[string]string{"Accept-Encoding": "gzip"})
+		if gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("Content-Length") != strconv.Itoa(gz.Body.Len()) {
+			t.Errorf("%s gzip: %q, length %s of %d", path, gz.Header().Get("Content-Encoding"), gz.Header().Get("Content-Length"), gz.Body.Len())
+		}
+		if nm := do(path, map[string]string{"If-None-Match": hit.Header().Get("Etag")}); nm.Code != 304 || nm.Body.Len() != 0 {
+			t.Errorf("%s revalidated: %d with %d bytes", path, nm.Code, nm.Body.Len())
+		}
+	}
+	// The care-mode copy is another page.
+	if care := do("/", map[string]string{"Cookie": "care=1"}); care.Body.String() == do("/", nil).Body.String() {
+		t.Errorf("care mode served the normal page")
+	}
+	// A signed-in officer sees their own page, not the cache.
+	c := f.client(t)
+	f.signIn(t, c, "officer", password)
+	resp, doc := get(t, c, f.srv.URL+"/")
+	if resp.StatusCode != 200 || !strings.Contains(doc.Find("header").Text(), "退出") {
+		t.Errorf("signed in: %d, header %q", resp.StatusCode, strings.TrimSpace(doc.Find("header").Text()))
 	}
 }

@@ -284,8 +284,8 @@ func TestTheApplicationFormSaysWhatToFix(t *testing.T) {
 			}
 			c := f.client(t)
 			resp, doc := postMultipart(t, f, c, path, withFormToken(t, f, c, path, v), field, tt.file)
-			if resp.StatusCode < 400 || !strings.Contains(doc.Find("p.error").Text(), tt.want) {
-				t.Errorf("status %d, error %q; want a message with %q", resp.StatusCode, doc.Find("p.error").Text(), tt.want)
+			if resp.StatusCode < 400 || !strings.Contains(doc.Find(".error").Text(), tt.want) {
+				t.Errorf("status %d, error %q; want a message with %q", resp.StatusCode, doc.Find(".error").Text(), tt.want)
 			}
 			if got := doc.Find("#description").Text(); tt.name != "no description" && !strings.Contains(got, "疫苗") {
 				t.Errorf("the description was lost: %q", got)

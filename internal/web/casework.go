@@ -68,8 +68,8 @@ func actionName(a string) string {
 }
 
 // calendarCache holds the working-day calendar: the years built into the program with the years an administrator
-// entered on top. It is rebuilt when this process writes (the version changes) or after a minute, for changes made
-// by another process.
+// entered on top. It is rebuilt when the data version changes — a write by this process or, through store.Watch, by
+// any other — and at least every minute.
 type calendarCache struct {
 	mu      sync.Mutex
 	cal     *workday.Calendar

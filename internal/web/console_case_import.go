@@ -99,6 +99,7 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int
 // refused with the list of problems by row and column. Rows received or closed in a year whose report is published
 // need a correction reason.
 func (s *Server) caseImport(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	u := s.currentUser(r)
 	agencies, err := s.intakeAgencies(r, u)
 	if err != nil {

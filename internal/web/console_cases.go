@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ type caseRow struct {
 
 // caseViews are the ready-made lists of the officer's dashboard and the case list.
 var caseViews = []struct{ Key, Name string }{
-	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "3个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
+	{"open", "办理中"}, {"mine", "我承办的"}, {"due", "5个工作日内到期"}, {"overdue", "已超期"}, {"approval", "待审批"}, {"all", "全部"},
 }
 
 // caseFilterOf reads the list's filters from the query, limited to the agencies the account may read.
@@ -76,7 +77,7 @@ func (s *Server) caseFilterOf(r *http.Request, u *disclosure.User, visible []int
 	case "mine":
 		f.Open, f.AssigneeID = true, &u.ID
 	case "due":
-		f.DueFrom, f.DueBy = today, cal.Due(today, 3, nil).Due
+		f.DueFrom, f.DueBy = today, cal.Due(today, dashSoonDays, nil).Due
 	case "overdue":
 		f.DueBy = today.AddDays(-1)
 	case "approval":
@@ -418,20 +419,12 @@ func (s *Server) caseStep(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusForbidden)
 		return
 	}
-	u := s.currentUser(r)
 	cmd, err := commandFromForm(r)
 	if err == nil {
-		cmd.Actor, cmd.Today, cmd.Now = caseActor(u, who), s.today(), s.now()
-		var env casework.Env
-		if env, err = s.caseEnv(r, a); err == nil {
-			var ch *disclosure.CaseChange
-			if ch, err = s.db.UpdateCase(r.Context(), actorOf(u, r), c.ID, casework.Step(cmd, env)); err == nil {
-				// Warnings (a late 补正 notice) are recorded with the event and shown once on the next page.
-				var data struct{ Warnings []string }
-				if json.Unmarshal(ch.Event.Data, &data) == nil && len(data.Warnings) > 0 {
-					s.sessions.Put(r.Context(), "case_warnings", strings.Join(data.Warnings, "\n"))
-				}
-			}
+		var warnings []string
+		if _, warnings, err = s.stepCase(r, s.currentUser(r), c, a, who, cmd); err == nil && len(warnings) > 0 {
+			// Warnings (a late 补正 notice) are recorded with the event and shown once on the next page.
+			s.sessions.Put(r.Context(), "case_warnings", strings.Join(warnings, "\n"))
 		}
 	}
 	if err != nil {
@@ -450,11 +443,35 @@ func (s *Server) caseStep(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#top", c.ID), http.StatusSeeOther)
 }
 
+// stepCase applies one workflow step to the case for the account u, which holds the casework roles who for the
+// case's agency: the console's case page and the JSON API both take steps through it, so the transition table, the
+// checks, the audit record, the notices and the e-mails are the same. It returns the change and the warnings
+// recorded with the event (a late 补正 notice).
+func (s *Server) stepCase(r *http.Request, u *disclosure.User, c *disclosure.Case, a *disclosure.Agency, who casework.Who, cmd casework.Command) (*disclosure.CaseChange, []string, error) {
+	cmd.Actor, cmd.Today, cmd.Now = caseActor(u, who), s.today(), s.now()
+	env, err := s.caseEnv(r, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := s.db.UpdateCase(r.Context(), actorOf(u, r), c.ID, casework.Step(cmd, env))
+	if err != nil {
+		return nil, nil, err
+	}
+	var data struct{ Warnings []string }
+	json.Unmarshal(ch.Event.Data, &data)
+	return ch, data.Warnings, nil
+}
+
 // commandFromForm reads a case action's form.
 func commandFromForm(r *http.Request) (casework.Command, error) {
 	r.ParseForm()
-	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	cmd := casework.Command{Action: casework.Action(v("action")), Note: r.PostFormValue("note"), Items: r.PostFormValue("items"),
+	return commandFromValues(r.PostForm)
+}
+
+// commandFromValues reads a case action's fields, named as the case page's form names them.
+func commandFromValues(form url.Values) (casework.Command, error) {
+	v := func(k string) string { return strings.TrimSpace(form.Get(k)) }
+	cmd := casework.Command{Action: casework.Action(v("action")), Note: form.Get("note"), Items: form.Get("items"),
 		Party: v("party"), PartyKind: v("party_kind"), Version: atoiOr(v("version"), 0), Correction: v("correction")}
 	if d := v("date"); d != "" {
 		date, err := workday.ParseDate(d)
@@ -492,7 +509,7 @@ func commandFromForm(r *http.Request) (casework.Command, error) {
 	}
 	if o := v("outcome"); o != "" {
 		outcome, basis, _ := strings.Cut(o, "|")
-		cmd.Reply = disclosure.ReplyDraft{Outcome: disclosure.Outcome(outcome), Basis: basis, Reasons: r.PostFormValue("reasons"), Provided: r.PostFormValue("provided"),
+		cmd.Reply = disclosure.ReplyDraft{Outcome: disclosure.Outcome(outcome), Basis: basis, Reasons: form.Get("reasons"), Provided: form.Get("provided"),
 			TransferName: v("transfer_name"), TransferContact: v("transfer_contact")}
 		if id, ok := parseID(v("transfer_to")); ok {
 			cmd.Reply.TransferTo = &id
@@ -521,6 +538,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
 
 // caseUpload attaches a file to the case (the material of a correction, the information provided, a document).
 func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	c, a, who, ok := s.loadCase(w, r)
 	if !ok {
 		return
@@ -534,34 +552,46 @@ func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request) {
 		s.renderCase(w, r, c, a, who, http.StatusRequestEntityTooLarge, "上传的文件不能超过 5 MB", nil)
 		return
 	}
+	if _, err := s.addCaseUpload(r, s.currentUser(r), c, r.PostFormValue("kind"), r.PostFormValue("appeal")); err != nil {
+		if disclosure.ErrorCode(err) == disclosure.EInternal {
+			s.serverError(w, r, err)
+			return
+		}
+		s.renderCase(w, r, c, a, who, http.StatusUnprocessableEntity, disclosure.ErrorMessage(err), nil)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#files", c.ID), http.StatusSeeOther)
+}
+
+// addCaseUpload attaches the file of the parsed multipart form's "file" field to the case, as the account u, with
+// the kind asked for (a document when unknown) or as a document of the appeal: the console's case page and the
+// JSON API both upload through it.
+func (s *Server) addCaseUpload(r *http.Request, u *disclosure.User, c *disclosure.Case, kind, appeal string) (*disclosure.CaseFile, error) {
 	f, err := uploadedFile(r, "file")
 	if err == nil && f == nil {
 		err = disclosure.Errorf(disclosure.EInvalid, "请选择要上传的文件")
 	}
 	if err != nil {
-		s.renderCase(w, r, c, a, who, http.StatusUnprocessableEntity, disclosure.ErrorMessage(err), nil)
-		return
+		return nil, err
 	}
 	kinds := map[string]bool{"correction_material": true, "provided": true, "document": true, "id_proof": true, "appeal_document": true}
-	f.Kind = r.PostFormValue("kind")
+	f.Kind = kind
 	if !kinds[f.Kind] {
 		f.Kind = "document"
 	}
-	if id, ok := parseID(r.PostFormValue("appeal")); ok {
+	if id, ok := parseID(appeal); ok {
 		ap, err := s.db.GetAppeal(r.Context(), id)
 		if err != nil || ap.ApplicationID == nil || *ap.ApplicationID != c.ID {
-			s.renderCase(w, r, c, a, who, http.StatusUnprocessableEntity, "所选的复议或诉讼案件不属于本申请", nil)
-			return
+			return nil, disclosure.Errorf(disclosure.EInvalid, "所选的复议或诉讼案件不属于本申请")
 		}
 		f.AppealID, f.Kind = &ap.ID, "appeal_document"
 	}
 	f.Public = f.Kind == "provided"
 	f.ApplicationID = c.ID
-	if err := s.db.AddCaseFile(r.Context(), actorOf(s.currentUser(r), r), f); err != nil {
-		s.serverError(w, r, err)
-		return
+	if err := s.db.AddCaseFile(r.Context(), actorOf(u, r), f); err != nil {
+		return nil, err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#files", c.ID), http.StatusSeeOther)
+	return f, nil
 }
 
 // caseAppeal records or updates a reconsideration or lawsuit about the case (section 四).
@@ -612,48 +642,4 @@ func (s *Server) caseAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/console/cases/%d#appeals", c.ID), http.StatusSeeOther)
-}
-
-// board is one list of the officer's dashboard.
-type board struct {
-	Key, Name string
-	Total     int
-	Rows      []caseRow
-}
-
-// dashboard lists what needs doing: the account's own open cases, cases due within 3 working days, overdue cases,
-// and those waiting for the approver.
-func (s *Server) dashboard(r *http.Request, u *disclosure.User) ([]board, error) {
-	visible, err := s.caseAgencies(r, u)
-	if err != nil {
-		return nil, err
-	}
-	cal := s.calendar(r.Context())
-	today := s.today()
-	filters := []struct {
-		key, name string
-		f         disclosure.CaseFilter
-	}{
-		{"overdue", "已超期", disclosure.CaseFilter{DueBy: today.AddDays(-1)}},
-		{"due", "3个工作日内到期", disclosure.CaseFilter{DueFrom: today, DueBy: cal.Due(today, 3, nil).Due}},
-		{"approval", "待审批", disclosure.CaseFilter{PendingApproval: true, Open: true}},
-		{"mine", "我承办的", disclosure.CaseFilter{AssigneeID: &u.ID, Open: true}},
-	}
-	var out []board
-	for _, x := range filters {
-		if x.key == "approval" && !hasRole(u, disclosure.Approver) {
-			continue
-		}
-		x.f.AgencyIDs, x.f.Limit = visible, 10
-		list, total, err := s.db.FindCases(r.Context(), x.f)
-		if err != nil {
-			return nil, err
-		}
-		rows, err := s.caseRows(r.Context(), list)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, board{Key: x.key, Name: x.name, Total: total, Rows: rows})
-	}
-	return out, nil
 }

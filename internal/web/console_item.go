@@ -1,42 +1,35 @@
 package web
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 
 	"github.com/gongkai/gongkai/internal/catalogue"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/richtext"
 	"github.com/gongkai/gongkai/internal/workday"
 )
 
-// itemBodyPolicy sanitises an item's body as an officer pastes or types it: bluemonday's policy for user content,
-// without http and mailto links (a custom policy that refuses every URL of those schemes takes them out of the
-// standard set). A policy is safe for concurrent use and never changes after it is made. Links to other hosts and
-// images are then narrowed by siteOrHTTPS, which bluemonday cannot do per element.
-var itemBodyPolicy = newItemBodyPolicy()
-
-func newItemBodyPolicy() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy()
-	for _, scheme := range []string{"http", "mailto"} {
-		p.AllowURLSchemeWithCustomPolicy(scheme, func(*url.URL) bool { return false })
-	}
-	return p
-}
-
-// sanitizeItemBody returns the body safe to store and show: links only to https addresses or to this site, images
-// only from this site (no tracking pixels, no data: URIs, nothing that loads from elsewhere when the public opens
-// the page), no scripts, styles or event handlers.
+// sanitizeItemBody returns the body safe to store and show: the document's structure as richtext keeps it
+// (paragraphs, headings, lists, tables with merged cells, bold; plain text becomes one paragraph a line), links only
+// to https and mailto addresses or to this site, images only from this site (no tracking pixels, no data: URIs,
+// nothing that loads from elsewhere when the public opens the page, no relative paths that depend on where the page
+// is), no scripts, styles or event handlers.
 func sanitizeItemBody(s string) string {
-	clean := itemBodyPolicy.Sanitize(s)
+	clean := richtext.Body(s)
 	z := html.NewTokenizer(strings.NewReader(clean))
 	var b strings.Builder
 	for {
@@ -46,11 +39,11 @@ func sanitizeItemBody(s string) string {
 		}
 		t := z.Token()
 		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
-			if t.Data == "img" && !slices.ContainsFunc(t.Attr, func(a html.Attribute) bool { return a.Key == "src" && siteURL(a.Val) }) {
+			if t.Data == "img" && !slices.ContainsFunc(t.Attr, func(a html.Attribute) bool { return a.Key == "src" && strings.HasPrefix(a.Val, "/") && siteURL(a.Val) }) {
 				continue
 			}
 			t.Attr = slices.DeleteFunc(t.Attr, func(a html.Attribute) bool {
-				return (a.Key == "href" || a.Key == "cite") && !siteURL(a.Val) && !httpsURL(a.Val)
+				return (a.Key == "href" || a.Key == "cite") && !siteURL(a.Val) && !httpsURL(a.Val) && !mailtoURL(a.Val)
 			})
 		}
 		b.WriteString(t.String())
@@ -61,6 +54,11 @@ func sanitizeItemBody(s string) string {
 func siteURL(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && u.Scheme == "" && u.Host == "" && !strings.HasPrefix(raw, "//") && !strings.Contains(raw, "\\")
+}
+
+func mailtoURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "mailto" && u.Opaque != ""
 }
 
 func httpsURL(raw string) bool {
@@ -189,6 +187,17 @@ func (s *Server) itemNewForm(w http.ResponseWriter, r *http.Request) {
 	}
 	f.AgencyID = f.Agencies[0].ID
 	f.Item.Genre, f.Item.WrittenOn = disclosure.GenreNotice, s.today()
+	// A link may choose the agency and the genre (the guide page's "新建政府信息公开制度").
+	if g := disclosure.Genre(r.URL.Query().Get("genre")); g != "" {
+		if _, ok := g.Spec(); ok {
+			f.Item.Genre = g
+		}
+	}
+	for _, a := range f.Agencies {
+		if strconv.FormatInt(a.ID, 10) == r.URL.Query().Get("agency") {
+			f.AgencyID = a.ID
+		}
+	}
 	s.render(w, r, http.StatusOK, "item_edit", "新建主动公开信息", f)
 }
 
@@ -224,6 +233,95 @@ func itemFromForm(r *http.Request) (disclosure.Item, string, error) {
 	return it, keywords, nil
 }
 
+// maxItemDOCX is the largest Word document whose body may be imported (the size of an attachment).
+const maxItemDOCX = maxItemUpload
+
+// maxItemPaste is the most HTML the editor sends to be cleaned at once: Word puts a long document on the clipboard
+// as a few MB of markup.
+const maxItemPaste = 16 << 20
+
+// parseItemForm reads the edit form: URL-encoded, or multipart when it carries a Word document to import. A form
+// too large to read is an error that says what to do; the values read until then stay in the form.
+func parseItemForm(w http.ResponseWriter, r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		r.Body = http.MaxBytesReader(w, r.Body, maxItemDOCX+maxItemPaste)
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			return disclosure.Errorf(disclosure.EInvalid, "提交的内容过大，未能保存：导入的 Word 文件不能超过 %d MB，请删去其中的图片或拆分后再导入", maxItemDOCX>>20)
+		}
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxItemPaste)
+	if err := r.ParseForm(); err != nil {
+		return disclosure.Errorf(disclosure.EInvalid, "正文过长（超过 %d MB），未能保存：请把长篇文件作为附件上传", maxItemPaste>>20)
+	}
+	return nil
+}
+
+// itemImportBody replaces the body with the one of the Word document chosen under “导入Word正文”, when there is
+// one, and returns what to tell the officer; "" when no document came. Asking to import without a document, or a
+// file that is not one, is an error that keeps everything else entered.
+func itemImportBody(r *http.Request, it *disclosure.Item) (string, error) {
+	var fh *multipart.FileHeader
+	if r.MultipartForm != nil {
+		if fs := r.MultipartForm.File["body_docx"]; len(fs) > 0 && fs[0].Size > 0 {
+			fh = fs[0]
+		}
+	}
+	if fh == nil {
+		if r.PostFormValue("then") == "import" {
+			return "", disclosure.Errorf(disclosure.EInvalid, "请先选择要导入正文的 Word 文件（.docx）")
+		}
+		return "", nil
+	}
+	name := cleanFileName(fh.Filename)
+	if fh.Size > maxItemDOCX {
+		return "", disclosure.Errorf(disclosure.EInvalid, "Word 文件“%s”超过 %d MB，不能导入正文，请删去其中的图片或拆分后再导入", name, maxItemDOCX>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", disclosure.Errorf(disclosure.EInvalid, "无法读取 Word 文件“%s”，请重新选择", name)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxItemDOCX+1))
+	if err != nil {
+		return "", disclosure.Errorf(disclosure.EInvalid, "无法读取 Word 文件“%s”，请重新选择", name)
+	}
+	doc, err := richtext.DOCX(data)
+	if err != nil {
+		if errors.Is(err, richtext.ErrDOCX) {
+			return "", disclosure.Errorf(disclosure.EInvalid, "“%s”不能导入正文：%s", name, err.Error())
+		}
+		return "", err
+	}
+	body := sanitizeItemBody(doc.HTML)
+	if body == "" {
+		return "", disclosure.Errorf(disclosure.EInvalid, "Word 文件“%s”中没有文字，正文未改变", name)
+	}
+	it.Body = body
+	msg := fmt.Sprintf("已将 Word 文件“%s”导入为正文，请核对后保存或提交审查。", name)
+	if doc.Images > 0 {
+		msg += fmt.Sprintf("文件中的 %d 张图片未导入正文，如需公开请另存为图片后作为附件上传。", doc.Images)
+	}
+	return msg, nil
+}
+
+// itemCleanBody cleans what the console's editor pastes — the HTML of a Word, WPS or web clipboard, or plain text —
+// with the same rules as saving, so that the editor shows at once what will be stored and published.
+func (s *Server) itemCleanBody(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxItemPaste)
+	w.Header().Set("Cache-Control", "no-store")
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, fmt.Sprintf("粘贴的内容超过 %d MB，请分段粘贴，或用“导入Word正文”导入文件", maxItemPaste>>20), http.StatusRequestEntityTooLarge)
+		return
+	}
+	body := r.PostFormValue("html")
+	if body == "" {
+		body = richtext.FromText(r.PostFormValue("text"))
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, sanitizeItemBody(body))
+}
+
 func itemClip(s string, n int) string {
 	if rs := []rune(s); len(rs) > n {
 		return string(rs[:n]) + "…"
@@ -233,14 +331,17 @@ func itemClip(s string, n int) string {
 
 // itemCreate stores a new draft and opens its page.
 func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	u := s.currentUser(r)
-	r.ParseForm()
+	perr := parseItemForm(w, r)
 	agencies, err := s.itemOfficerAgencies(r, u)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	content, keywords, err := itemFromForm(r)
+	imported, importErr := itemImportBody(r, &content)
+	err = cmp.Or(perr, err, importErr)
 	var a *disclosure.Agency
 	if id, ok := parseID(r.PostFormValue("agency")); ok {
 		if i := slices.IndexFunc(agencies, func(x *disclosure.Agency) bool { return x.ID == id }); i >= 0 {
@@ -269,6 +370,12 @@ func (s *Server) itemCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Agencies, f.AgencyID, f.Item, f.Keywords, f.Error = agencies, a.ID, content, keywords, disclosure.ErrorMessage(err)
 		s.render(w, r, errorStatus(err), "item_edit", "新建主动公开信息", f)
+		return
+	}
+	if imported != "" {
+		// The officer checks what the document became before going on.
+		s.sessions.Put(r.Context(), "item_warnings", imported)
+		http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit#body-label", it.ID), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/console/items/%d", it.ID), http.StatusSeeOther)
@@ -305,7 +412,10 @@ func (s *Server) itemEditForm(w http.ResponseWriter, r *http.Request) {
 		s.userError(w, r, disclosure.Errorf(disclosure.EConflict, "信息当前状态为“%s”，不能修改。已发布的信息请在信息页面点击“更正”", disclosure.ItemStateNames[it.State]))
 		return
 	}
-	s.renderItemEdit(w, r, it, a, *ed, rev, strings.Join(ed.Keywords, "，"), http.StatusOK, "", s.popItemWarnings(r))
+	shown := *ed
+	// A body stored as plain text comes to the editor as the paragraphs the public sees.
+	shown.Body = richtext.Render(shown.Body)
+	s.renderItemEdit(w, r, it, a, shown, rev, strings.Join(ed.Keywords, "，"), http.StatusOK, "", s.popItemWarnings(r))
 }
 
 func (s *Server) renderItemEdit(w http.ResponseWriter, r *http.Request, it *disclosure.Item, a *disclosure.Agency, shown disclosure.Item, rev bool, keywords string, status int, msg string, warnings []string) {
@@ -337,15 +447,22 @@ func (s *Server) renderItemEdit(w http.ResponseWriter, r *http.Request, it *disc
 
 // itemSave saves the edit form onto the draft or the correction being prepared.
 func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	it, a, who, ok := s.loadConsoleItem(w, r)
 	if !ok {
 		return
 	}
-	r.ParseForm()
+	if err := parseItemForm(w, r); err != nil {
+		// Nothing of the form could be trusted: the stored edition is shown with what to do.
+		s.itemFailure(w, r, it, a, who, http.StatusRequestEntityTooLarge, err)
+		return
+	}
 	content, keywords, err := itemFromForm(r)
 	if content.Publisher == "" {
 		content.Publisher = a.Name
 	}
+	imported, importErr := itemImportBody(r, &content)
+	err = cmp.Or(err, importErr)
 	_, rev, _ := itemEditable(it, who)
 	if err == nil {
 		cmd := catalogue.Command{Action: catalogue.Save, Actor: itemActor(s.currentUser(r), who), Now: s.now(), Today: s.today(), Content: &content,
@@ -363,6 +480,11 @@ func (s *Server) itemSave(w http.ResponseWriter, r *http.Request) {
 		}
 		// The entered values are shown again with what to fix.
 		s.renderItemEdit(w, r, it, a, content, rev, keywords, errorStatus(err), disclosure.ErrorMessage(err), nil)
+		return
+	}
+	if imported != "" {
+		s.sessions.Put(r.Context(), "item_warnings", imported)
+		http.Redirect(w, r, fmt.Sprintf("/console/items/%d/edit#body-label", it.ID), http.StatusSeeOther)
 		return
 	}
 	if r.PostFormValue("then") == "view" {
@@ -389,5 +511,12 @@ func (s *Server) popItemWarnings(r *http.Request) []string {
 	return nil
 }
 
-// itemBodyHTML marks an item's stored body as the safe HTML it is (sanitised when saved).
-func itemBodyHTML(body string) template.HTML { return template.HTML(body) }
+// itemBodyHTML is an item's stored body as a page shows it: sanitised again on the way out, and a body stored as
+// plain text (before bodies were kept as HTML) with its paragraphs.
+// A table sits in a box that scrolls sideways, so that a wide table from a Word document does not make the page
+// wider than a phone's screen; the box takes the focus, so that it can be scrolled with the keyboard.
+func itemBodyHTML(body string) template.HTML {
+	// Each top-level table in its own focusable scrolling box (scrollableTables), so that a wide one scrolls by
+	// itself on a phone instead of widening the page.
+	return template.HTML(scrollableTables(richtext.Render(body)))
+}

@@ -207,6 +207,7 @@ func workbookText(data []byte) (text string, err error) {
 
 // itemUpload adds an attachment to a draft or to a correction being prepared.
 func (s *Server) itemUpload(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	it, a, who, ok := s.loadConsoleItem(w, r)
 	if !ok {
 		return

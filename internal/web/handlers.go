@@ -174,15 +174,8 @@ func (s *Server) agency(w http.ResponseWriter, r *http.Request) {
 	reports := slices.DeleteFunc(all, func(rep disclosure.AnnualReport) bool { return rep.Status != disclosure.AnnualPublished })
 	data := map[string]any{"Agency": a, "Children": children, "Path": path, "Reports": reports}
 	s.addAgencyLists(r, data, a)
+	s.addRules(r, data, a)
 	s.render(w, r, http.StatusOK, "agency", a.Name, data)
-}
-
-func (s *Server) guide(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.agencyFromPath(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, http.StatusOK, "guide", a.Name+"政府信息公开指南", map[string]any{"Agency": a})
 }
 
 // prefs remembers 关怀版 and 字号 for a year and goes back to the page.
@@ -476,21 +469,24 @@ func (s *Server) console(w http.ResponseWriter, r *http.Request) {
 	if allowed(u, EditTemplates) {
 		links = append(links, link{"/console/templates", "告知书模板"})
 	}
+	if allowed(u, ViewItems) {
+		links = append(links, link{"/console/guide", "公开指南和制度"})
+	}
+	if allowed(u, ManageWebhooks) {
+		links = append(links, link{"/console/webhooks", "事件推送"})
+	}
 	links = append(links, link{"/console/calendar", "节假日安排"}, link{"/console/password", "修改密码"})
 	all, err := s.db.ListAgencies(r.Context(), nil)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	data := map[string]any{"Roles": roles, "Links": links, "Agencies": len(all)}
-	if allowed(u, ViewCases) {
-		boards, err := s.dashboard(r, u)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		data["Boards"] = boards
+	groups, err := s.dashboard(r, u, all)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
+	data := map[string]any{"Roles": roles, "Links": links, "Agencies": len(all), "Groups": groups}
 	s.render(w, r, http.StatusOK, "console", "工作台", data)
 }
 
@@ -575,6 +571,14 @@ type settingsRow struct {
 }
 
 func (s *Server) consoleSettings(w http.ResponseWriter, r *http.Request) {
+	form := newSiteForm(s.siteSettings(r.Context()), nil)
+	form.Saved, form.Can = r.URL.Query().Get("saved") == "1", allowed(s.currentUser(r), EditSite)
+	s.settingsPage(w, r, http.StatusOK, form)
+}
+
+// settingsPage shows the agencies' settings and the website's footer particulars (editable by the system
+// administrator).
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, status int, site siteForm) {
 	visible, _, err := s.visibleAgencies(r, s.currentUser(r))
 	if err != nil {
 		s.serverError(w, r, err)
@@ -585,7 +589,7 @@ func (s *Server) consoleSettings(w http.ResponseWriter, r *http.Request) {
 		ex, _ := disclosure.FormatIndex(a.Settings.IndexFormat, a.USCC, a.DivisionCode, s.now().Year(), 1)
 		rows = append(rows, settingsRow{Agency: a, Example: ex})
 	}
-	s.render(w, r, http.StatusOK, "settings", "单位设置", map[string]any{"Rows": rows})
+	s.render(w, r, status, "settings", "单位设置", map[string]any{"Rows": rows, "Site": site})
 }
 
 func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request) {

@@ -36,6 +36,8 @@ type limiters struct {
 	subscribeClient, subscribeAddress, subscribeFailed *limitTable
 	// track counts status lookups per client address: 10 at once, then one every 6 seconds.
 	track *limitTable
+	// export counts open-data exports per client address (exportLimit, exportBurst).
+	export *limitTable
 }
 
 // limitTable is one rate limit kept per key (a client address, an e-mail address).
@@ -67,6 +69,7 @@ func (l *limiters) init(db *store.DB, log *slog.Logger, applyLimit rate.Limit, a
 	l.subscribeAddress = newLimitTable("subscribe_address", rate.Every(10*time.Minute), 3)
 	l.subscribeFailed = newLimitTable("subscribe_failed", failedLimit, failedBurst)
 	l.track = newLimitTable("track", rate.Every(6*time.Second), 10)
+	l.export = newLimitTable("export", exportLimit, exportBurst)
 }
 
 // limiter returns the key's limiter of the table; the caller holds l.mu.

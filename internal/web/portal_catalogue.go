@@ -10,17 +10,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/store"
 )
 
-// portalState is what the public side of the catalogue keeps in the process: the hit counter, the output policy for
-// item bodies and short-lived results of the heavier queries.
+// portalState is what the public side of the catalogue keeps in the process: the hit counter and short-lived
+// results of the heavier queries. (Item bodies pass richtext's sanitiser on the way out: see itemBodyHTML.)
 type portalState struct {
 	hits         *HitCounter
-	policy       *bluemonday.Policy
 	memo         memo
 	sitemapLimit int
 }
@@ -31,20 +28,18 @@ func (s *Server) initPortal() {
 	if p.hits == nil {
 		p.hits = NewHitCounter(s.db, s.log)
 	}
-	// Bodies were sanitised by the console when saved; they pass a sanitiser again on the way out, so that a body
-	// stored by another path (an import, a bug) still cannot carry script into the portal.
-	p.policy = bluemonday.UGCPolicy()
 	p.sitemapLimit = s.cfg.SitemapLimit
 	if p.sitemapLimit <= 0 || p.sitemapLimit > 50000 {
 		p.sitemapLimit = 50000
 	}
 }
 
-// memo keeps results of the portal's queries for a short while. Cheap results follow this process's writes: an
-// entry is dropped when the store's version changes. The costly aggregates (the catalogue's counts, the sitemap)
-// live by time only, because unrelated writes (the outbox's poll, the hit counter's flush) change the version every
-// few seconds; an expired one is still served while a single background refresh replaces it, so that no visitor
-// waits for it.
+// memo keeps results of the portal's queries for a short while. Every entry follows the data version, which changes
+// with every committed write of any process (store.Watch), so that a change shows on every process within a second
+// or two. Cheap results are computed again at once when the version has changed. The costly aggregates (the
+// catalogue's counts, the sitemap) are refreshed in the background instead: the old one is served while a single
+// refresh replaces it, so that no visitor waits, and a refresh starts at most once per memoCostFactor times what
+// the last one took, so that a stream of writes never keeps a core busy counting a million items.
 type memo struct {
 	mu      sync.Mutex
 	entries map[string]*memoEntry
@@ -62,8 +57,9 @@ type memoEntry struct {
 type memoKind int
 
 const (
-	followWrites memoKind = iota // this process's writes and the time to live
-	byTime                       // the time to live only, refreshed in the background
+	followWrites memoKind = iota // the data version and the time to live, computed again by the visitor
+	inBackground                 // the data version and the time to live, refreshed in the background
+	byTime                       // the time to live only (the key says what it depends on), refreshed in the background
 )
 
 // memoCostFactor stretches the life of costly entries: one that took d to compute lives at least this many times d,
@@ -90,11 +86,15 @@ func memoized[T any](s *Server, ctx context.Context, key string, ttl time.Durati
 	m.mu.Lock()
 	if e := m.entries[key]; e != nil {
 		val := e.v.(T)
-		if now.Sub(e.at) < max(ttl, memoCostFactor*e.cost) && (kind == byTime || e.version == v) {
+		age := now.Sub(e.at)
+		current := (kind == byTime || e.version == v) && age < max(ttl, memoCostFactor*e.cost)
+		// A costly entry is not refreshed again before its cost allows, whatever changed meanwhile.
+		throttled := kind == inBackground && age < memoCostFactor*e.cost
+		if current || throttled {
 			m.mu.Unlock()
 			return val, nil
 		}
-		if kind == byTime {
+		if kind != followWrites {
 			if !e.refreshing {
 				e.refreshing = true
 				go func() {
@@ -186,12 +186,12 @@ func idsKey(ids []int64) string {
 	return b.String()
 }
 
-// facetsTTL is how long the catalogue's counts are served before they are counted again (in the background): a
-// publication shows in the lists at once and in the counts within this time.
+// facetsTTL is how long the catalogue's counts are served, when nothing changes, before they are counted again (in
+// the background); a write ends them sooner (memo).
 const facetsTTL = 30 * time.Second
 
 func (s *Server) facets(ctx context.Context, ids []int64) ([]store.CatalogueFacet, error) {
-	return memoized(s, ctx, "facets:"+idsKey(ids), facetsTTL, byTime, func(ctx context.Context) ([]store.CatalogueFacet, error) { return s.db.CatalogueFacets(ctx, ids) })
+	return memoized(s, ctx, "facets:"+idsKey(ids), facetsTTL, inBackground, func(ctx context.Context) ([]store.CatalogueFacet, error) { return s.db.CatalogueFacets(ctx, ids) })
 }
 
 // publicList returns the newest ("published") or the most-read ("hits") published items of the agencies (nil:

@@ -217,7 +217,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	base := s.baseURL(r)
 	limit := s.portal.sitemapLimit
-	body, err := memoized(s, ctx, "sitemap:"+base, 10*time.Minute, byTime, func(ctx context.Context) ([]byte, error) {
+	body, err := memoized(s, ctx, "sitemap:"+base, 10*time.Minute, inBackground, func(ctx context.Context) ([]byte, error) {
 		pages, err := s.sitemapPages(ctx, base)
 		if err != nil {
 			return nil, err
@@ -285,7 +285,7 @@ func (s *Server) sitemapPart(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	body, err := memoized(s, ctx, "sitemap:"+base+"/"+name, 10*time.Minute, byTime, build)
+	body, err := memoized(s, ctx, "sitemap:"+base+"/"+name, 10*time.Minute, inBackground, build)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

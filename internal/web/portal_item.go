@@ -123,11 +123,7 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound)
 		return
 	}
-	sw := &statusWriter{ResponseWriter: w}
-	s.cached(s.renderItem)(sw, r)
-	if r.Method == http.MethodGet && (sw.status == http.StatusOK || sw.status == http.StatusNotModified) {
-		s.portal.hits.Count(id)
-	}
+	s.cachedCounting(s.renderItem, func(*http.Request) func() { return func() { s.portal.hits.Count(id) } })(w, r)
 }
 
 type metaRow struct{ Name, Value, Href string }
@@ -187,7 +183,7 @@ func (s *Server) renderItem(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		d.Meta = itemMeta(it, cats)
-		d.Body = template.HTML(s.portal.policy.Sanitize(it.Body))
+		d.Body = itemBodyHTML(it.Body)
 		files, _, err := s.db.ItemAttachments(ctx, it.ID, true)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -25,6 +25,8 @@ type subscribeForm struct {
 	Agencies       []option
 	Categories     []option
 	Error          string
+	// FormProblems are the problems of single fields, each shown next to its field.
+	FormProblems
 	// Token is the form token (formtoken.go) the page carries.
 	Token string
 }
@@ -112,14 +114,15 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, msgFormTooFast)
 		return
 	}
-	addr, err := mail.ParseAddress(f.Email)
-	if err != nil {
-		fail(http.StatusUnprocessableEntity, disclosure.ErrorMessage(err))
-		return
+	// Every problem at once, each next to its field.
+	problem := func(id, msg string) { f.FormProblems = append(f.FormProblems, fieldProblem{id, msg}) }
+	if addr, err := mail.ParseAddress(f.Email); err != nil {
+		problem("email", disclosure.ErrorMessage(err))
+	} else {
+		// One address however it is capitalised: the limits and duplicates count per mailbox, and every provider
+		// the public uses treats the user part without regard to case.
+		f.Email = strings.ToLower(addr)
 	}
-	// One address however it is capitalised: the limits and duplicates count per mailbox, and every provider the
-	// public uses treats the user part without regard to case.
-	f.Email = strings.ToLower(addr)
 	cats, err := s.categories(r.Context())
 	if err != nil {
 		strike.giveBack()
@@ -129,19 +132,26 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	var agency *disclosure.Agency
 	if r.PostFormValue("agency") != "" {
 		if agency, err = s.db.GetAgency(r.Context(), f.AgencyID); err != nil || f.AgencyID == 0 {
-			fail(http.StatusUnprocessableEntity, "所选单位不存在，请重新选择")
-			return
+			agency = nil
+			problem("agency", "所选单位不存在，请重新选择")
 		}
 	}
-	switch {
-	case f.Category != "" && cats.name(f.Category) == "":
-		fail(http.StatusUnprocessableEntity, "所选主题分类不存在，请重新选择")
-		return
-	case f.Keyword != "" && (!reSubscribeKeyword.MatchString(f.Keyword) || search.ParseQuery(f.Keyword).Empty()):
-		fail(http.StatusUnprocessableEntity, "关键词应为 1—20 个字的一个词语，不含空格和标点，例如“疫苗”或“医保”")
-		return
-	case agency == nil && f.Category == "" && f.Keyword == "":
-		fail(http.StatusUnprocessableEntity, "请至少选择一个订阅条件：单位、主题分类或关键词")
+	if f.Category != "" && cats.name(f.Category) == "" {
+		problem("category", "所选主题分类不存在，请重新选择")
+	}
+	if f.Keyword != "" && (!reSubscribeKeyword.MatchString(f.Keyword) || search.ParseQuery(f.Keyword).Empty()) {
+		problem("keyword", "关键词应为 1—20 个字的一个词语，不含空格和标点，例如“疫苗”或“医保”")
+	}
+	if r.PostFormValue("agency") == "" && f.Category == "" && f.Keyword == "" {
+		problem("agency", "请至少选择一个订阅条件：单位、主题分类或关键词")
+	}
+	if len(f.FormProblems) > 0 {
+		f.sortBy([]string{"email", "agency", "category", "keyword"})
+		if err := s.subscribeOptions(r, f); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "subscribe", "错误：订阅政府信息更新", f)
 		return
 	}
 	byClient, ok := s.limits.claim(r.Context(), s.limits.subscribeClient, key, now)

@@ -35,6 +35,8 @@ func (s *Server) tracked(ctx context.Context, code string) bool {
 
 type trackForm struct {
 	Code, Error string
+	// FormProblems are the problems of single fields, each shown next to its field.
+	FormProblems
 }
 
 // trackForm shows the status lookup: 查询码 and query password.
@@ -88,7 +90,14 @@ func (s *Server) trackLookup(w http.ResponseWriter, r *http.Request) {
 	}
 	code = strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "　", "").Replace(r.PostFormValue("code")))
 	if code == "" || r.PostFormValue("secret") == "" {
-		fail(http.StatusUnprocessableEntity, "请填写查询码和查询密码（见提交申请后的回执）")
+		f := trackForm{Code: code}
+		if code == "" {
+			f.FormProblems = append(f.FormProblems, fieldProblem{"code", "请填写查询码（12 位，见提交申请后的回执）"})
+		}
+		if r.PostFormValue("secret") == "" {
+			f.FormProblems = append(f.FormProblems, fieldProblem{"secret", "请填写查询密码（10 位，见提交申请后的回执）"})
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "track", "错误：申请办理进度查询", f)
 		return
 	}
 	c, err := s.db.GetCaseByCode(r.Context(), code)
@@ -170,6 +179,7 @@ func (s *Server) renderTrackCase(w http.ResponseWriter, r *http.Request, c *disc
 
 // trackFix submits the applicant's online correction (在线补正).
 func (s *Server) trackFix(w http.ResponseWriter, r *http.Request) {
+	allowUpload(w, r)
 	s.trackStep(casework.SubmitFix)(w, r)
 }
 

@@ -43,6 +43,8 @@ const (
 	// overdue applications, late publications and the region's summary. It reads, never changes; the system roles
 	// do not have it, as they do not read disclosure work (三员分立).
 	ViewSupervision Permission = "supervision.view"
+	// EditSite is changing the website's footer particulars (主办单位, 备案号 …): the system administrator's.
+	EditSite Permission = "site.edit"
 	// ViewItems is reading the catalogue's items (主动公开) in the console, unpublished ones included; what an account
 	// may do with an item is decided item by item from its roles for the item's agency (catalogue's transition
 	// table).
@@ -51,6 +53,9 @@ const (
 	EditItems Permission = "items.edit"
 	// StepItems is taking workflow steps on items: submitting and publishing, the secrecy review, approval.
 	StepItems Permission = "items.step"
+	// ManageWebhooks is registering, stopping and retrying the webhooks (事件推送) that send events to other
+	// systems: the system administrator for every agency, an agency administrator for its own.
+	ManageWebhooks Permission = "webhooks.manage"
 )
 
 // grants says which roles hold each console permission beyond Staff. It is the one declared table the access
@@ -60,6 +65,7 @@ var grants = map[Permission][]disclosure.Role{
 	ViewAudit:    {disclosure.Auditor},
 	ViewUsers:    {disclosure.SysAdmin, disclosure.SecAdmin, disclosure.AgencyAdmin},
 	ViewSettings: {disclosure.SysAdmin, disclosure.AgencyAdmin, disclosure.Supervisor},
+	EditSite:     {disclosure.SysAdmin},
 	// The three system roles do not read applicants' cases: they manage the system, not disclosure work.
 	ViewCases:     {disclosure.Officer, disclosure.Approver, disclosure.Supervisor},
 	HandleCases:   {disclosure.Officer, disclosure.Approver},
@@ -75,6 +81,8 @@ var grants = map[Permission][]disclosure.Role{
 	ViewItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver, disclosure.Supervisor},
 	EditItems: {disclosure.Officer},
 	StepItems: {disclosure.Officer, disclosure.Reviewer, disclosure.Approver},
+	// Webhooks connect systems: they are administration, not disclosure work.
+	ManageWebhooks: {disclosure.SysAdmin, disclosure.AgencyAdmin},
 }
 
 // Route is one entry of the URL map.
@@ -92,6 +100,8 @@ var Routes = []Route{
 	{"GET /{$}", Public, (*Server).home, true},
 	{"GET /agencies/{id}/{$}", Public, (*Server).agency, true},
 	{"GET /agencies/{id}/guide", Public, (*Server).guide, true},
+	{"GET /agencies/{id}/guide/application-form.docx", Public, (*Server).applicationFormFile, false},
+	{"GET /agencies/{id}/guide/application-form.pdf", Public, (*Server).applicationFormFile, false},
 	{"GET /agencies/{id}/reports/{year}", Public, (*Server).annualReport, true},
 	{"GET /agencies/{id}/reports/{year}/download/{format}", Public, (*Server).annualReportFile, false},
 	{"GET /prefs", Public, (*Server).prefs, false},
@@ -105,6 +115,8 @@ var Routes = []Route{
 	{"GET /console/audit", ViewAudit, (*Server).consoleAudit, false},
 	{"GET /console/users", ViewUsers, (*Server).consoleUsers, false},
 	{"GET /console/settings", ViewSettings, (*Server).consoleSettings, false},
+	{"POST /console/settings/site", EditSite, (*Server).siteSave, false},
+	{"GET /console/guide", ViewItems, (*Server).consoleGuide, false},
 
 	// 依申请公开: the applicant's side.
 	{"GET /agencies/{id}/apply", Public, (*Server).applyFormPage, false},
@@ -183,6 +195,7 @@ var Routes = []Route{
 	{"GET /console/items/search", ViewItems, (*Server).consoleItemSearch, false},
 	{"GET /console/items/new", EditItems, (*Server).itemNewForm, false},
 	{"POST /console/items/new", EditItems, (*Server).itemCreate, false},
+	{"POST /console/items/clean", EditItems, (*Server).itemCleanBody, false},
 	{"GET /console/items/{item}", ViewItems, (*Server).consoleItem, false},
 	{"GET /console/items/{item}/edit", EditItems, (*Server).itemEditForm, false},
 	{"POST /console/items/{item}/edit", EditItems, (*Server).itemSave, false},
@@ -191,6 +204,12 @@ var Routes = []Route{
 	{"GET /console/items/{item}/attachments/{att}", ViewItems, (*Server).itemAttachment, false},
 	{"POST /console/items/{item}/attachments/{att}/remove", EditItems, (*Server).itemRemoveAttachment, false},
 	{"POST /console/cases/{id}/item", EditItems, (*Server).caseToItem, false},
+
+	// 事件推送 (webhooks): subscribers, their delivery log, retry and stop.
+	{"GET /console/webhooks", ManageWebhooks, (*Server).consoleWebhooks, false},
+	{"POST /console/webhooks", ManageWebhooks, (*Server).webhookCreate, false},
+	{"POST /console/webhooks/{hook}/disable", ManageWebhooks, (*Server).webhookDisable, false},
+	{"POST /console/webhooks/{hook}/deliveries/{delivery}/retry", ManageWebhooks, (*Server).webhookRetry, false},
 }
 
 func (s *Server) routes() http.Handler {
@@ -211,5 +230,6 @@ func (s *Server) routes() http.Handler {
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusForbidden) }))
 	// Static files are answered before sessions, so that they carry no "Vary: Cookie" and touch no session.
-	return s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.staticFirst(s.sessions.LoadAndSave(csrf.Handler(mux)))))
+	// Cached public pages are answered first of all (fromCache): they need no session, address or router.
+	return s.fromCache(s.withClientIP(secureHeaders(s.cfg.SecureCookies, s.staticFirst(s.sessions.LoadAndSave(csrf.Handler(mux))))))
 }

@@ -233,17 +233,28 @@ var sizes = []sizeOption{{"small", "小"}, {"medium", "中"}, {"large", "大"}}
 
 func prefsOf(r *http.Request) Prefs {
 	p := Prefs{Size: "medium"}
-	if c, err := r.Cookie("care"); err == nil && c.Value == "1" {
-		p.Care = true
+	if c, err := r.Cookie("care"); err == nil {
+		p.read(c)
 	}
 	if c, err := r.Cookie("size"); err == nil {
+		p.read(c)
+	}
+	return p
+}
+
+// read takes a reading-setting cookie (care, size) into the settings; an unknown size or any other cookie changes
+// nothing.
+func (p *Prefs) read(c *http.Cookie) {
+	switch c.Name {
+	case "care":
+		p.Care = c.Value == "1"
+	case "size":
 		for _, s := range sizes {
 			if c.Value == s.Key {
 				p.Size = s.Key
 			}
 		}
 	}
-	return p
 }
 
 // page is what every template receives.
@@ -252,11 +263,13 @@ type page struct {
 	Prefs             Prefs
 	Sizes             []sizeOption
 	User              *disclosure.User
-	Data              any
+	// Footer holds the website's particulars every page's footer shows (site settings).
+	Footer disclosure.SiteSettings
+	Data   any
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := page{Site: s.cfg.Site, Title: title, Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes, User: s.currentUser(r), Data: data}
+	p := page{Site: s.cfg.Site, Title: title, Path: r.URL.Path, Prefs: prefsOf(r), Sizes: sizes, User: s.currentUser(r), Footer: s.siteSettings(r.Context()), Data: data}
 	var buf bytes.Buffer
 	if err := s.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.serverError(w, r, err)
@@ -298,17 +311,29 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 // secureHeaders sets the headers every response carries; on a portal served over HTTPS (https, sets Secure
 // cookies) also Strict-Transport-Security, so that browsers never fall back to plain HTTP for it.
 func secureHeaders(https bool, next http.Handler) http.Handler {
+	sec := securityHeaders(https)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		if https {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+		for k, v := range sec {
+			h[k] = v
 		}
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaders are the headers every response carries (HSTS only over HTTPS), in canonical form; the values are
+// shared and must not be changed.
+func securityHeaders(https bool) http.Header {
+	h := http.Header{
+		"X-Content-Type-Options":  {"nosniff"},
+		"X-Frame-Options":         {"DENY"},
+		"Referrer-Policy":         {"same-origin"},
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"},
+	}
+	if https {
+		h["Strict-Transport-Security"] = []string{"max-age=31536000"}
+	}
+	return h
 }
 
 // safeBack returns a path of this site to go back to, or "/". It judges the address as a browser will read it

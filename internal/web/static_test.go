@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path"
@@ -99,12 +100,21 @@ func TestStaticFilesHaveHashedNamesLongCachingAndGzip(t *testing.T) {
 		})
 	}
 	// Every embedded file, scripts and licences included, answers under the hash of its own bytes.
-	files, _ := os.ReadDir("static")
-	for _, e := range files {
-		want, _ := os.ReadFile("static/" + e.Name())
+	var files []string
+	fs.WalkDir(os.DirFS("static"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if len(files) < 5 {
+		t.Fatalf("static files: %v", files)
+	}
+	for _, name := range files {
+		want, _ := os.ReadFile("static/" + name)
 		sum := sha256.Sum256(want)
-		ext := path.Ext(e.Name())
-		hashed := "/static/" + strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		ext := path.Ext(name)
+		hashed := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 		if resp, body := fetch(t, hashed, ""); resp.StatusCode != 200 || !bytes.Equal(body, want) || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 			t.Errorf("%s: %d, %d bytes, Cache-Control %q", hashed, resp.StatusCode, len(body), resp.Header.Get("Cache-Control"))
 		}

@@ -139,6 +139,9 @@ func TestRoundTrip(t *testing.T) {
 		for name, r := range reports {
 			t.Run(format+"/"+name, func(t *testing.T) {
 				got := squash(textOf(t, format, renderTo(t, format, r)))
+				if strings.ContainsRune(got, '□') {
+					t.Errorf("%s: a character was replaced by □ (missing from the fonts)", format)
+				}
 				for _, want := range expectedTexts(t, r) {
 					if !strings.Contains(got, squash(want)) {
 						t.Errorf("%s: %q missing", format, want)
@@ -457,8 +460,11 @@ func TestPDFEmbedsASubsetFontOnA4(t *testing.T) {
 		return string(out)
 	}
 	fonts := run(pdffonts)
-	if !strings.Contains(fonts, "+WenQuanYiMicroHei") || !regexpMatch(`yes\s+yes\s+yes`, fonts) {
-		t.Errorf("font not embedded as a subset:\n%s", fonts)
+	// The body in the serif, the headings in 黑体 (WQY MicroHei), each an embedded subset.
+	for _, name := range []string{"NotoSerifSC-Regular", "WenQuanYiMicroHei"} {
+		if !regexpMatch(`(?m)^[A-Z]{6}\+`+name+`\s.*yes\s+yes\s+yes`, fonts) {
+			t.Errorf("%s not embedded as a subset:\n%s", name, fonts)
+		}
 	}
 	info := run(pdfinfo)
 	if !strings.Contains(info, "(A4)") {

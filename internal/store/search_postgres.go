@@ -38,12 +38,13 @@ const searchDepth = 2000
 const shardMark = "§"
 
 // pgList is one list of a search on PostgreSQL: the template of its loose query in item_search (shardMark where
-// each lexeme's shard goes), and the condition on a row of items that its candidates must also meet ("" when every
-// candidate matches; placeholders from $4), with its arguments.
+// each lexeme's shard goes), and, when not every candidate matches, the templates of the exact queries a candidate's
+// terms must also match (phrases in order, excluded words; for the title list, the query in the title's terms) and
+// the agencies its row in items must belong to.
 type pgList struct {
-	template  string
-	exact     string
-	exactArgs []any
+	template string
+	exact    []string
+	agencies []int64
 }
 
 // postgresSearchPage returns the IDs of one page of the matches (titles first, then the others, each newest first)
@@ -71,21 +72,17 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	}
 	all := pgList{template: q.TSQueryTokensPrefixed(shardMark+"|") + f.String()}
 	inTitle := pgList{template: q.TSQueryTokensPrefixed(shardMark+"t|") + f.String()}
-	exactAll, _, _ := db.d.ftsQueries(q, filters)
-	if q.TSQueryTokens() != q.TSQuery() || checkAgency {
+	if q.TSQueryTokens() != q.TSQuery() {
 		// The candidates have every token of the query (and, in the title list, in the title) and a token of each
-		// filter; what they may lack is the order of a phrase, the absence of an excluded word, or — for entries
-		// written before 2026-12-02, which name the agencies above their own too — the agency itself. Each
-		// tsquery is made once, as an uncorrelated subquery: called in the condition, to_tsquery would run again
-		// for every row (2–5 times slower).
-		all.exact, all.exactArgs = `tsv @@ (SELECT to_tsquery('simple', $4))`, []any{exactAll}
-		inTitle.exact, inTitle.exactArgs = `tsv @@ (SELECT to_tsquery('simple', $4)) AND ts_filter(tsv, '{a}') @@ (SELECT to_tsquery('simple', $5))`, []any{exactAll, q.TSQuery()}
-		if checkAgency {
-			all.exact += ` AND agency_id = ANY($5::bigint[])`
-			all.exactArgs = append(all.exactArgs, pgIDArray(subtree))
-			inTitle.exact += ` AND agency_id = ANY($6::bigint[])`
-			inTitle.exactArgs = append(inTitle.exactArgs, pgIDArray(subtree))
-		}
+		// filter; what they may lack is the order of a phrase or the absence of an excluded word, which the terms'
+		// positions answer: the filters need no order, so the exact queries leave them to the loose one.
+		all.exact = []string{q.TSQueryPrefixed(shardMark + "|")}
+		inTitle.exact = []string{all.exact[0], q.TSQueryPrefixed(shardMark + "t|")}
+	}
+	if checkAgency {
+		// Entries written before 2026-12-02 name the agencies above their own too: the agency itself is checked on
+		// its column.
+		all.agencies, inTitle.agencies = subtree, subtree
 	}
 	need := 0
 	if limit > 0 && offset < searchDepth {
@@ -103,7 +100,7 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	// all-visible.
 	var total int
 	var matches []int64
-	if all.exact != "" {
+	if len(all.exact) > 0 || all.agencies != nil {
 		if matches, err = db.newestMatches(ctx, top, all, max(searchCountCap+1, need)); err != nil {
 			return nil, 0, err
 		}
@@ -135,21 +132,36 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 
 // newestMatches returns the newest n matches of the list (all of them when fewer), newest first, in one statement:
 // for each shard from the newest (top) down, a lateral subquery reads the shard's candidates from the GIN index and
-// sorts them (at most 2^bits), each candidate meets the exact condition (when there is one) by its row in items,
-// and the LIMIT stops the nested loop — and the walk of the shards — once n have passed: a common word reads its
-// newest shard, a rare one a short posting list in each, and no candidate is checked that the page does not need.
+// sorts them (at most 2^bits), each candidate's terms meet the exact queries (when there are any) — made once per
+// shard — and the LIMIT stops the nested loop, and the walk of the shards, once n have passed: a common word reads
+// its newest shard, a rare one a short posting list in each, and no candidate is checked that the page does not
+// need. The exact check reads the candidate's terms (TOASTed, lz4 where the server has it), not its row in items.
 //
 // The order is the nested loop's (shards descending, each sorted descending: IDs descending), which SQL does not
-// promise: the exact check is therefore a scalar subquery in the filter, which cannot become a join the planner
-// could reorder, and the IDs are checked to descend; should a plan ever break the order, the page is read again
-// with an ORDER BY over every match.
+// promise: the candidates' subquery is fenced (OFFSET 0), so the planner cannot move the exact check into it (where
+// it would check every candidate of a shard before sorting) nor reorder the walk, and the IDs are checked to
+// descend; should a plan ever break the order, the page is read again with an ORDER BY over every match.
 func (db *DB) newestMatches(ctx context.Context, top int64, l pgList, n int) ([]int64, error) {
-	query := `SELECT c.id FROM generate_series($2::bigint, 0, -1) AS s (n)
-		CROSS JOIN LATERAL (SELECT id FROM item_search WHERE terms @@ replace($1, '` + shardMark + `', s.n::text)::tsquery ORDER BY id DESC) AS c`
-	if l.exact != "" {
-		query += ` WHERE (SELECT ` + l.exact + ` FROM items WHERE items.id = c.id)`
+	args := []any{l.template, top, n}
+	query := `SELECT c.id FROM generate_series($2::bigint, 0, -1) AS s (n)`
+	var conds []string
+	if len(l.exact) > 0 {
+		var cols []string
+		for i, x := range l.exact {
+			args = append(args, x)
+			cols = append(cols, fmt.Sprintf(`replace($%d, '`+shardMark+`', s.n::text)::tsquery AS q%d`, len(args), i))
+			conds = append(conds, fmt.Sprintf(`c.terms @@ e.q%d`, i))
+		}
+		query += ` CROSS JOIN LATERAL (SELECT ` + strings.Join(cols, ", ") + `) AS e`
 	}
-	args := append([]any{l.template, top, n}, l.exactArgs...)
+	query += ` CROSS JOIN LATERAL (SELECT id, terms FROM item_search WHERE terms @@ replace($1, '` + shardMark + `', s.n::text)::tsquery ORDER BY id DESC OFFSET 0) AS c`
+	if l.agencies != nil {
+		args = append(args, pgIDArray(l.agencies))
+		conds = append(conds, fmt.Sprintf(`(SELECT agency_id = ANY($%d::bigint[]) FROM items WHERE items.id = c.id)`, len(args)))
+	}
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, " AND ")
+	}
 	rows, err := db.read.QueryContext(ctx, query+` LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)

@@ -34,7 +34,7 @@ func TestSearchPagesAgreeAcrossEngines(t *testing.T) {
 		}
 	}
 	common := false
-	for _, q := range []string{"卫生", "健康", "公告", "通知", "行政许可", "疫苗", "药", "平阴县 工作", "规范性文件"} {
+	for _, q := range []string{"卫生", "健康", "公告", "通知", "行政许可", "疫苗", "药", "平阴县 工作", "规范性文件", "卫生 -健康", "通知 -卫生", "行政许可 -通知 -公告", "\"卫生健康\""} {
 		for _, filter := range []disclosure.SearchQuery{{}, {AgencyIDs: []int64{health.ID}}, {Genre: disclosure.GenreNotice}} {
 			filter.Q, filter.Limit = q, 10
 			for _, offset := range []int{0, 10, 20, 150, 600, 1000, 1190, 1990} {
@@ -52,6 +52,9 @@ func TestSearchPagesAgreeAcrossEngines(t *testing.T) {
 				}
 				if na > 1000 && len(a) > 0 {
 					common = true
+				}
+				if q == "通知 -卫生" && offset == 0 && len(filter.AgencyIDs) == 0 && (na == 0 || len(a) == 0) {
+					t.Errorf("%q found nothing: the excluded word was not tried on matches", q)
 				}
 			}
 		}

@@ -4,7 +4,8 @@
 -- title's lexemes (weight A) once more with a title mark ("12t|疫苗"). A GIN index over terms then holds one short
 -- posting list per shard and lexeme, so the newest matches of a common word are found in the newest shard without
 -- decoding the word's postings of the whole catalogue, and a rare word costs one short lookup per shard.
--- items.tsv stays the item's full entry (positions, weights): phrases and exclusions are checked against it, by ID.
+-- The terms keep the entry's positions, so a phrase or an excluded word is checked on them; items.tsv stays the
+-- item's full entry (weights too) for everything else.
 
 -- The shard size, 2^bits IDs. Fixed for a database: changing it means rewriting every row of item_search (tests set
 -- it on an empty database).
@@ -14,21 +15,37 @@ CREATE TABLE item_search_shard (
 );
 INSERT INTO item_search_shard (bits) VALUES (13);
 
+-- An item's terms: each lexeme of its entry with the entry's positions (weights dropped), under the shard prefix,
+-- and the title's lexemes (weight A) once more with their positions in the title. The positions let a phrase or an
+-- excluded word be checked on the terms themselves, without the item's row. Built as the tsvector's text input: no
+-- function renames a lexeme and keeps its positions.
 -- +goose StatementBegin
 CREATE FUNCTION item_search_terms(item_id BIGINT, doc tsvector, bits INT) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT array_to_tsvector(
-    array(SELECT (item_id >> bits)::text || '|' || x FROM unnest(tsvector_to_array(doc)) AS x) ||
-    array(SELECT (item_id >> bits)::text || 't|' || x FROM unnest(tsvector_to_array(ts_filter(doc, '{a}'))) AS x))
+  SELECT coalesce(string_agg('''' || replace(replace(pre || lexeme, '\', '\\'), '''', '''''') || '''' ||
+                             coalesce(':' || array_to_string(positions, ','), ''), ' '), '')::tsvector
+  FROM (SELECT (item_id >> bits)::text || '|' AS pre, lexeme, positions FROM unnest(doc)
+        UNION ALL
+        SELECT (item_id >> bits)::text || 't|', lexeme, positions FROM unnest(ts_filter(doc, '{a}'))) AS t
 $$;
 -- +goose StatementEnd
 
--- A row is about 700 bytes (the terms compressed), so reading the IDs of a shard's candidates touches a few hundred
--- pages; in items, whose rows carry the texts, each candidate is a page of its own.
+-- The row keeps the ID and a pointer to its terms (toast_tuple_target: every row above 128 bytes has its terms
+-- compressed and moved out of line), so the IDs of a shard's candidates lie on a few dozen pages; the terms are read
+-- only to check a phrase, decompressed with lz4 where the server has it (pglz otherwise).
 CREATE TABLE item_search (
     id    BIGINT   PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
     terms tsvector NOT NULL
-);
+) WITH (toast_tuple_target = 128);
+-- +goose StatementBegin
+DO $$
+BEGIN
+  ALTER TABLE item_search ALTER COLUMN terms SET COMPRESSION lz4;
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'item_search: lz4 is not available, the terms are compressed with pglz';
+END
+$$;
+-- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE FUNCTION item_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -20,8 +20,16 @@ func (db *DB) ForgetListsForTest(ctx context.Context) error {
 // SetSearchShardBitsForTest sets the size of PostgreSQL's search shards (2^bits item IDs) on a database with no
 // published items yet, so that a few hundred items span many shards.
 func (db *DB) SetSearchShardBitsForTest(ctx context.Context, bits int) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE item_search_shard SET bits = $1`, bits)
-	return err
+	return db.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE item_search_shard SET bits = $1`, bits)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `DROP INDEX item_search_keys`)
+		}
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `CREATE INDEX item_search_keys ON item_search USING gin (`+searchKeys(bits)+`) WITH (fastupdate = on, gin_pending_list_limit = 64)`)
+		}
+		return err
+	})
 }
 
 // IndexWithAncestorsForTest rewrites a published item's search entry as earlier versions wrote it: with

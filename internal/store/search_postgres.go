@@ -22,9 +22,9 @@ import (
 //   - one statement walks the shards from the newest down (a lateral subquery per shard, stopped by the LIMIT),
 //     each shard's candidates being the query's tokens ANDed with the filter tokens
 //     (search.Query.TSQueryTokensPrefixed), which the GIN index answers exactly, without reading any row;
-//   - when the query has a phrase or an excluded word, or the agencies must be checked on their column (after a
-//     move), each candidate is checked against the exact query on items.tsv as the walk reaches it, so no more are
-//     checked than the page needs;
+//   - when the query has a phrase or an excluded word, each candidate is checked against the exact query on its own
+//     terms in item_search, which keep the entry's positions, as the walk reaches it, so no more are checked than
+//     the page needs (and, after a move, its agency on its row in items);
 //   - the count (at most searchCountCap+1, as on SQLite) walks the same way and stops at the cap.
 //
 // A common word is then answered by its newest shard; a rare one costs one short index probe per shard, about 120
@@ -37,13 +37,14 @@ const searchDepth = 2000
 // symbols separate tokens).
 const shardMark = "§"
 
-// pgList is one list of a search on PostgreSQL: the template of its loose query in item_search (shardMark where
-// each lexeme's shard goes), and, when not every candidate matches, the templates of the exact queries a candidate's
-// terms must also match (phrases in order, excluded words; for the title list, the query in the title's terms) and
-// the agencies its row in items must belong to.
+// pgList is one list of a search on PostgreSQL: the template of its loose query over item_search's keys
+// (shardMark where each lexeme's shard goes), and, when not every candidate matches, the exact queries (tsquery
+// input) a candidate's entry must also match — phrases in order, excluded words; for the title list, the query in
+// the title — and the agencies its row in items must belong to.
 type pgList struct {
 	template string
 	exact    []string
+	title    string
 	agencies []int64
 }
 
@@ -74,10 +75,10 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	inTitle := pgList{template: q.TSQueryTokensPrefixed(shardMark+"t|") + f.String()}
 	if q.TSQueryTokens() != q.TSQuery() {
 		// The candidates have every token of the query (and, in the title list, in the title) and a token of each
-		// filter; what they may lack is the order of a phrase or the absence of an excluded word, which the terms'
+		// filter; what they may lack is the order of a phrase or the absence of an excluded word, which the entry's
 		// positions answer: the filters need no order, so the exact queries leave them to the loose one.
-		all.exact = []string{q.TSQueryPrefixed(shardMark + "|")}
-		inTitle.exact = []string{all.exact[0], q.TSQueryPrefixed(shardMark + "t|")}
+		all.exact = []string{q.TSQueryPrefixed("")}
+		inTitle.exact, inTitle.title = all.exact, all.exact[0]
 	}
 	if checkAgency {
 		// Entries written before 2026-12-02 name the agencies above their own too: the agency itself is checked on
@@ -91,7 +92,7 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	var titles []int64
 	var err error
 	if need > 0 {
-		if titles, err = db.newestMatches(ctx, top, inTitle, need); err != nil {
+		if titles, err = db.newestMatches(ctx, bits, top, inTitle, need); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -101,18 +102,18 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	var total int
 	var matches []int64
 	if len(all.exact) > 0 || all.agencies != nil {
-		if matches, err = db.newestMatches(ctx, top, all, max(searchCountCap+1, need)); err != nil {
+		if matches, err = db.newestMatches(ctx, bits, top, all, max(searchCountCap+1, need)); err != nil {
 			return nil, 0, err
 		}
 		total = min(len(matches), searchCountCap+1)
 	} else {
 		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM generate_series($2::bigint, 0, -1) AS s (n)
-			CROSS JOIN LATERAL (SELECT 1 FROM item_search WHERE terms @@ replace($1, '`+shardMark+`', s.n::text)::tsquery) AS c LIMIT $3) AS capped`,
+			CROSS JOIN LATERAL (SELECT 1 FROM item_search WHERE `+searchKeys(bits)+` @@ replace($1, '`+shardMark+`', s.n::text)::tsquery) AS c LIMIT $3) AS capped`,
 			all.template, top, searchCountCap+1).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: search count: %w", err)
 		}
 		if len(titles) < need && total > 0 {
-			if matches, err = db.newestMatches(ctx, top, all, need); err != nil {
+			if matches, err = db.newestMatches(ctx, bits, top, all, need); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -130,31 +131,34 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 	return ranked[offset:], total, nil
 }
 
+// searchKeys is the expression of item_search's GIN index for a shard size of 2^bits IDs: a query must name it as
+// the index does, the bits written out, for the planner to use the index.
+func searchKeys(bits int) string { return "item_search_keys(id, doc, " + strconv.Itoa(bits) + ")" }
+
 // newestMatches returns the newest n matches of the list (all of them when fewer), newest first, in one statement:
 // for each shard from the newest (top) down, a lateral subquery reads the shard's candidates from the GIN index and
-// sorts them (at most 2^bits), each candidate's terms meet the exact queries (when there are any) — made once per
-// shard — and the LIMIT stops the nested loop, and the walk of the shards, once n have passed: a common word reads
-// its newest shard, a rare one a short posting list in each, and no candidate is checked that the page does not
-// need. The exact check reads the candidate's terms (TOASTed, lz4 where the server has it), not its row in items.
+// sorts them (at most 2^bits), each candidate's entry meets the exact queries (when there are any), and the LIMIT
+// stops the nested loop, and the walk of the shards, once n have passed: a common word reads its newest shard, a
+// rare one a short posting list in each, and no candidate is checked that the page does not need. The check reads
+// the candidate's entry in item_search (out of line, a copy of items.tsv), not its row in items.
 //
 // The order is the nested loop's (shards descending, each sorted descending: IDs descending), which SQL does not
 // promise: the candidates' subquery is fenced (OFFSET 0), so the planner cannot move the exact check into it (where
 // it would check every candidate of a shard before sorting) nor reorder the walk, and the IDs are checked to
 // descend; should a plan ever break the order, the page is read again with an ORDER BY over every match.
-func (db *DB) newestMatches(ctx context.Context, top int64, l pgList, n int) ([]int64, error) {
+func (db *DB) newestMatches(ctx context.Context, bits int, top int64, l pgList, n int) ([]int64, error) {
 	args := []any{l.template, top, n}
-	query := `SELECT c.id FROM generate_series($2::bigint, 0, -1) AS s (n)`
+	query := `SELECT c.id FROM generate_series($2::bigint, 0, -1) AS s (n)
+		CROSS JOIN LATERAL (SELECT id, doc FROM item_search WHERE ` + searchKeys(bits) + ` @@ replace($1, '` + shardMark + `', s.n::text)::tsquery ORDER BY id DESC OFFSET 0) AS c`
 	var conds []string
-	if len(l.exact) > 0 {
-		var cols []string
-		for i, x := range l.exact {
-			args = append(args, x)
-			cols = append(cols, fmt.Sprintf(`replace($%d, '`+shardMark+`', s.n::text)::tsquery AS q%d`, len(args), i))
-			conds = append(conds, fmt.Sprintf(`c.terms @@ e.q%d`, i))
-		}
-		query += ` CROSS JOIN LATERAL (SELECT ` + strings.Join(cols, ", ") + `) AS e`
+	for _, x := range l.exact {
+		args = append(args, x)
+		conds = append(conds, fmt.Sprintf(`c.doc @@ $%d::tsquery`, len(args)))
 	}
-	query += ` CROSS JOIN LATERAL (SELECT id, terms FROM item_search WHERE terms @@ replace($1, '` + shardMark + `', s.n::text)::tsquery ORDER BY id DESC OFFSET 0) AS c`
+	if l.title != "" {
+		args = append(args, l.title)
+		conds = append(conds, fmt.Sprintf(`ts_filter(c.doc, '{a}') @@ $%d::tsquery`, len(args)))
+	}
 	if l.agencies != nil {
 		args = append(args, pgIDArray(l.agencies))
 		conds = append(conds, fmt.Sprintf(`(SELECT agency_id = ANY($%d::bigint[]) FROM items WHERE items.id = c.id)`, len(args)))

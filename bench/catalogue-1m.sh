@@ -4,11 +4,14 @@
 #   - an item page against nginx serving the same bytes as a static file (wrk, same settings, same run);
 #   - random item pages, random catalogue pages and random searches: p50/p95/p99 and gongkai's largest RSS.
 #   bench/catalogue-1m.sh [SECONDS] [CONNECTIONS]        (keeps the generated data in $KEEP if set)
+# SEARCH_ONLY=1 measures the searches alone (region and agency, bench/queries.txt). On PostgreSQL the script runs
+# VACUUM ANALYZE after generating (with psql), as a running database's autovacuum would have by then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
 conns=${2:-20}
 items=${ITEMS:-1000000}
+[ -n "${DB:-}" ] && { command -v psql >/dev/null || { echo "需要 psql：apt-get install -y postgresql-client"; exit 2; }; }
 for tool in nginx wrk curl; do
   command -v "$tool" >/dev/null || { echo "需要 $tool：apt-get install -y nginx-light wrk curl"; exit 2; }
 done
@@ -38,6 +41,11 @@ if [ ! -f "$work/generated" ]; then
     done
   done
   echo "generated $items items in $(( $(date +%s) - start )) s"
+  if [ -n "${DB:-}" ]; then
+    start=$(date +%s)
+    psql -q "$DB" -c 'VACUUM ANALYZE'
+    echo "VACUUM ANALYZE in $(( $(date +%s) - start )) s"
+  fi
   touch "$work/generated"
   [ -z "${DB:-}" ] && du -sh "$work/data" | awk '{print "database size: " $1}'
 fi
@@ -47,6 +55,13 @@ gk_pid=$!
 until curl -sf "http://127.0.0.1:$gk_port/healthz" >/dev/null; do sleep 0.1; done
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$gk_pid/status"; }
 echo "gongkai memory idle: $(rss) MiB"
+
+if [ -n "${SEARCH_ONLY:-}" ]; then
+  "$work/load" -base "http://127.0.0.1:$gk_port" -path "/search?q={Q}" -queries bench/queries.txt -c "$conns" -d "${secs}s" -pid "$gk_pid" || true
+  "$work/load" -base "http://127.0.0.1:$gk_port" -path "/agencies/{N:2-6}/search?q={Q}" -queries bench/queries.txt -c "$conns" -d "${secs}s" -pid "$gk_pid" || true
+  echo "gongkai memory after the load: $(rss) MiB"
+  exit 0
+fi
 
 # One item page, the same bytes from nginx.
 mkdir -p "$work/www/items"

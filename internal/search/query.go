@@ -310,7 +310,13 @@ func (q Query) TSQuery() string {
 // Its matches include TSQuery's, and a GIN index answers it exactly, without re-reading each candidate's tsvector
 // for positions; the store checks TSQuery on the few candidates it shows. It equals TSQuery when the query has no
 // phrase and no excluded term. It is "" for the empty query.
-func (q Query) TSQueryTokens() string {
+func (q Query) TSQueryTokens() string { return q.TSQueryTokensPrefixed("") }
+
+// TSQueryTokensPrefixed is TSQueryTokens with every lexeme written as pre followed by the token, for an index whose
+// lexemes carry a prefix of the store's making (PostgreSQL's item_search: "12|疫苗"). Unlike TSQueryTokens, whose
+// lexemes to_tsquery re-parses, it is meant for the tsquery type's own input ($1::tsquery), which takes a quoted
+// lexeme as it is: pre may hold characters that the parser would split at. It is "" for the empty query.
+func (q Query) TSQueryTokensPrefixed(pre string) string {
 	if q.Empty() {
 		return ""
 	}
@@ -318,7 +324,7 @@ func (q Query) TSQueryTokens() string {
 	seen := map[string]bool{}
 	for _, t := range q.include {
 		for i, tok := range t.tokens {
-			lex := "'" + strings.ReplaceAll(tok, "'", "''") + "'"
+			lex := QuoteLexeme(pre + tok)
 			if t.prefix && i == len(t.tokens)-1 {
 				lex += ":*"
 			}
@@ -329,6 +335,12 @@ func (q Query) TSQueryTokens() string {
 		}
 	}
 	return strings.Join(parts, " & ")
+}
+
+// QuoteLexeme writes a lexeme as a quoted operand of a tsquery: in quotes, with quotes doubled and backslashes
+// escaped, so that the tsquery input takes it as one lexeme whatever it holds.
+func QuoteLexeme(lex string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(lex, `\`, `\\`), "'", "''") + "'"
 }
 
 // TSQueryIn is TSQuery with every included lexeme restricted to the weight label (A–D) the store gives a field:
@@ -349,6 +361,47 @@ func (q Query) TSQueryIn(label string) string {
 		b.WriteString(t.tsquery())
 	}
 	return b.String()
+}
+
+// TSQueryPrefixed is TSQuery — phrases in order, excluded terms — with every lexeme written as pre followed by the
+// token and quoted for the tsquery type's own input ($1::tsquery), like TSQueryTokensPrefixed: the exact query
+// against PostgreSQL's item_search, whose terms keep items.tsv's positions under a shard prefix ("12|卫生" <->
+// "12|生监" <-> "12|监督"). It is "" for the empty query.
+func (q Query) TSQueryPrefixed(pre string) string {
+	if q.Empty() {
+		return ""
+	}
+	var b strings.Builder
+	for i, t := range q.include {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		t.writePrefixed(&b, pre)
+	}
+	for _, t := range q.exclude {
+		b.WriteString(" & !")
+		t.writePrefixed(&b, pre)
+	}
+	return b.String()
+}
+
+// writePrefixed writes one term as a tsquery phrase of quoted, prefixed lexemes.
+func (t term) writePrefixed(b *strings.Builder, pre string) {
+	if len(t.tokens) > 1 {
+		b.WriteByte('(')
+	}
+	for i, tok := range t.tokens {
+		if i > 0 {
+			b.WriteString(" <-> ")
+		}
+		b.WriteString(QuoteLexeme(pre + tok))
+		if t.prefix && i == len(t.tokens)-1 {
+			b.WriteString(":*")
+		}
+	}
+	if len(t.tokens) > 1 {
+		b.WriteByte(')')
+	}
 }
 
 // tsquery renders one term as a tsquery phrase.

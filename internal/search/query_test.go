@@ -201,3 +201,36 @@ func TestTSQueryTokens(t *testing.T) {
 		t.Errorf("%s ≠ %s", q.TSQueryTokens(), q.TSQuery())
 	}
 }
+
+func TestTSQueryTokensPrefixed(t *testing.T) {
+	q := ParseQuery("新冠疫苗 -香港 药")
+	if got, want := q.TSQueryTokensPrefixed("12t|"), `'12t|新冠' & '12t|冠疫' & '12t|疫苗' & '12t|药':*`; got != want {
+		t.Errorf("TSQueryTokensPrefixed = %s, want %s", got, want)
+	}
+	if got := q.TSQueryTokensPrefixed(""); got != q.TSQueryTokens() {
+		t.Errorf("no prefix: %s ≠ %s", got, q.TSQueryTokens())
+	}
+	if got, want := QuoteLexeme(`a'b\c`), `'a''b\\c'`; got != want {
+		t.Errorf("QuoteLexeme = %s, want %s", got, want)
+	}
+	if got := (Query{}).TSQueryTokensPrefixed("1|"); got != "" {
+		t.Errorf("empty query: %q", got)
+	}
+}
+
+func TestTSQueryPrefixed(t *testing.T) {
+	q := ParseQuery("卫生监督 -香港 药")
+	if got, want := q.TSQueryPrefixed("12|"), `('12|卫生' <-> '12|生监' <-> '12|监督') & '12|药':* & !'12|香港'`; got != want {
+		t.Errorf("TSQueryPrefixed = %s, want %s", got, want)
+	}
+	// Without a prefix it is TSQuery's query, quoted for the tsquery type's own input.
+	for _, text := range []string{"疫苗", "新冠疫苗 -香港 药", "招聘 公告", "平卫发〔2025〕3号"} {
+		q := ParseQuery(text)
+		if got, want := q.TSQueryPrefixed(""), q.TSQuery(); got != want {
+			t.Errorf("%s: TSQueryPrefixed(\"\") = %s, TSQuery = %s", text, got, want)
+		}
+	}
+	if got := (Query{}).TSQueryPrefixed("1|"); got != "" {
+		t.Errorf("empty query: %q", got)
+	}
+}

@@ -162,7 +162,9 @@ func (sqliteDialect) ftsQueries(q search.Query, filters [][]string) (all, title,
 		f += ` AND ("` + strings.Join(any, `" OR "`) + `")`
 	}
 	m := "(" + q.FTS5() + ")"
-	t := "({title} : " + m + ")"
+	// In the title, and nowhere an excluded word: a column filter applies to the whole expression, so
+	// {title} : ("卫生" NOT "健康") alone would let 健康 stand in the body.
+	t := "(" + m + " AND ({title} : " + m + "))"
 	return m + f, t + f, m + f + " NOT " + t
 }
 func (sqliteDialect) ftsFilters(filters [][]string) string {

@@ -570,7 +570,7 @@ func (db *DB) SearchItems(ctx context.Context, sq disclosure.SearchQuery) ([]dis
 	var total int
 	want := sq.Limit - len(ids)
 	if db.d.name() == "postgres" {
-		page, n, err := db.postgresSearchPage(ctx, q, sq, subtree, checkAgency, filters, want, offset)
+		page, n, err := db.postgresSearchPage(ctx, q, subtree, checkAgency, filters, want, offset)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -341,6 +341,11 @@ func (db *DB) ImportPrepared(ctx context.Context, actor disclosure.Actor, b *Imp
 	if len(items) == 0 {
 		return nil
 	}
+	if db.d.name() == "postgres" {
+		// The batch's search entries wait in the GIN index's pending list; searches scan it on every probe, so
+		// it is merged into the index at once (best effort: only the index's owner may, and autovacuum will).
+		defer db.write.ExecContext(ctx, `SELECT gin_clean_pending_list('item_search_keys'::regclass)`)
+	}
 	inline, _ := db.d.(inlineFTS)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if t, ok := db.d.(bulkTuner); ok {

@@ -8,94 +8,122 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gongkai/gongkai/internal/disclosure"
 	"github.com/gongkai/gongkai/internal/search"
 )
 
-// PostgreSQL's GIN index finds the matches of a query but returns them in no order, and the planner, asked for the
-// newest ten, guesses how densely they lie: for a word it believes common it walks the primary key backwards and
-// tests each row. When the guess is wrong — a word common in bodies but absent from titles, or common only among
-// old items — the walk reads every row (10⁶ items: 4–8 s). A phrase (疫苗接种 is 疫苗 <-> 苗接 <-> 接种) or a
-// weight label costs more again: the index knows neither positions nor weights, so every candidate's tsvector is
-// read back to check them (3 s for 行政处罚 in titles). So on PostgreSQL a page is found in steps whose cost the
-// database cannot misjudge:
+// PostgreSQL's GIN index finds the matches of a query but returns them in no order, and it reads a word's whole
+// posting list however few matches a page needs: on 10⁶ items a common word's list holds 10⁵ entries or more, each
+// of them a heap visit in items, whose rows carry the texts (one page per candidate). So on PostgreSQL the search
+// reads its candidates from item_search (migration 00030, docs/decisions/0015): a narrow table whose terms are
+// items.tsv's lexemes prefixed with the item's shard — its ID >> bits, 2^13 IDs by default — and the title's lexemes
+// once more with a title mark ("12|疫苗", "12t|疫苗"). The index then holds one short posting list per shard and
+// word, and a page is found newest first (newestMatches):
 //
-//   - candidates come from the index alone: the query's tokens joined by & (search.Query.TSQueryTokens), and for
-//     titles the same against ts_filter(tsv, '{a}'), which has its own GIN index (migration 00016); sessions get
-//     a work_mem of 32 MB (unless the address sets one), so that a bitmap of 10⁵ candidates stays exact instead of
-//     turning lossy, which re-reads every row of its pages;
-//   - when the capped count says there are at most searchCountCap matches, every candidate's ID is read; otherwise
-//     the newest candidates are read from windows of the newest IDs, each eight times the last, until enough are
-//     found or the window covers every item;
-//   - only the candidates that can reach the page are checked against the exact query (phrases, exclusions),
-//     newest first, in batches.
-
-// searchWindow is the first window of newest IDs a page of a common word is looked for in (a variable for tests).
-var searchWindow int64 = 1 << 16
+//   - one statement walks the shards from the newest down (a lateral subquery per shard, stopped by the LIMIT),
+//     each shard's candidates being the query's tokens ANDed with the filter tokens
+//     (search.Query.TSQueryTokensPrefixed), which the GIN index answers exactly, without reading any row;
+//   - when the query has a phrase or an excluded word, each candidate is checked against the exact query on its own
+//     terms in item_search, which keep the entry's positions, as the walk reaches it, so no more are checked than
+//     the page needs (and, after a move, its agency on its row in items);
+//   - the count (at most searchCountCap+1, as on SQLite) walks the same way and stops at the cap.
+//
+// A common word is then answered by its newest shard; a rare one costs one short index probe per shard, about 120
+// for 10⁶ items, in one statement.
 
 // searchDepth is how many matches, in rank order, a search can page through (the portal's 200 pages of 10).
 const searchDepth = 2000
 
-// pgMatch is one list of a search on PostgreSQL: the condition on items that the GIN indexes answer exactly (the
-// candidates), with its arguments, and the condition the candidates must also meet ("" when they all do).
-type pgMatch struct {
-	candidates string
-	args       []any
-	exact      string
-	exactArgs  []any
+// shardMark stands for the shard number in a list's query template; no index token holds it (it is a symbol, and
+// symbols separate tokens).
+const shardMark = "§"
+
+// pgList is one list of a search on PostgreSQL: the template of its loose query over item_search's keys
+// (shardMark where each lexeme's shard goes), and, when not every candidate matches, the exact queries (tsquery
+// input) a candidate's entry must also match — phrases in order, excluded words; for the title list, the query in
+// the title — and the agencies its row in items must belong to.
+type pgList struct {
+	template string
+	exact    []string
+	title    string
+	agencies []int64
 }
 
 // postgresSearchPage returns the IDs of one page of the matches (titles first, then the others, each newest first)
 // and how many match, counted up to searchCountCap+1.
-func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclosure.SearchQuery, subtree []int64, checkAgency bool, filters [][]string, limit, offset int) ([]int64, int, error) {
-	all, _, _ := db.d.ftsQueries(q, filters)
-	var total int
-	if err := db.read.QueryRowContext(ctx, db.d.ftsCount("$1", searchCountCap+1, idList(subtree, checkAgency)), all).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: search count: %w", err)
+func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []int64, checkAgency bool, filters [][]string, limit, offset int) ([]int64, int, error) {
+	var bits int
+	var maxID sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT bits, (SELECT MAX(id) FROM item_search) FROM item_search_shard`).Scan(&bits, &maxID); err != nil {
+		return nil, 0, fmt.Errorf("store: search: %w", err)
 	}
-	if total == 0 || limit <= 0 || offset >= searchDepth {
-		return nil, total, nil
+	if !maxID.Valid {
+		return nil, 0, nil
 	}
-	need := min(offset+limit, searchDepth)
-	loose := q.TSQueryTokens()
-	looseAll := loose
-	if f := db.d.ftsFilters(filters); len(filters) > 0 {
-		looseAll = "(" + loose + ") & " + f
+	top := maxID.Int64 >> uint(bits)
+	var f strings.Builder
+	for _, any := range filters {
+		f.WriteString(" & (")
+		for i, tok := range any {
+			if i > 0 {
+				f.WriteString(" | ")
+			}
+			f.WriteString(search.QuoteLexeme(shardMark + "|" + tok))
+		}
+		f.WriteString(")")
 	}
-	// The titles' candidates are read from their index with the filters as conditions on the items' columns (as
-	// index terms in tsv, the planner no longer intersects the index with the window of IDs and reads every
-	// candidate outside it; checked afterwards, a filter that keeps few reads them all).
-	anywhere := pgMatch{candidates: `tsv @@ to_tsquery('simple', $1)`, args: []any{looseAll}}
-	inTitle := pgMatch{candidates: `ts_filter(tsv, '{a}') @@ to_tsquery('simple', $1)`, args: []any{loose}}
-	inTitle.candidates += pgColumnFilters(sq, subtree, &inTitle.args)
+	all := pgList{template: q.TSQueryTokensPrefixed(shardMark+"|") + f.String()}
+	inTitle := pgList{template: q.TSQueryTokensPrefixed(shardMark+"t|") + f.String()}
+	if q.TSQueryTokens() != q.TSQuery() {
+		// The candidates have every token of the query (and, in the title list, in the title) and a token of each
+		// filter; what they may lack is the order of a phrase or the absence of an excluded word, which the entry's
+		// positions answer: the filters need no order, so the exact queries leave them to the loose one.
+		all.exact = []string{q.TSQueryPrefixed("")}
+		inTitle.exact, inTitle.title = all.exact, all.exact[0]
+	}
 	if checkAgency {
-		// The index's agency terms include the agencies above an item's agency when it was indexed; the column
-		// says where it is now.
-		anywhere.candidates += " AND agency_id = ANY($2::bigint[])"
-		anywhere.args = append(anywhere.args, pgIDArray(subtree))
+		// Entries written before 2026-12-02 name the agencies above their own too: the agency itself is checked on
+		// its column.
+		all.agencies, inTitle.agencies = subtree, subtree
 	}
-	if loose != q.TSQuery() {
-		anywhere.exact, anywhere.exactArgs = `tsv @@ to_tsquery('simple', $2)`, []any{all}
-		inTitle.exact, inTitle.exactArgs = `ts_filter(tsv, '{a}') @@ to_tsquery('simple', $2) AND tsv @@ to_tsquery('simple', $3)`, []any{q.TSQuery(), all}
+	need := 0
+	if limit > 0 && offset < searchDepth {
+		need = min(offset+limit, searchDepth)
 	}
-	few := total <= searchCountCap
-	titles, err := db.newestMatches(ctx, inTitle, need, few)
-	if err != nil {
-		return nil, 0, err
+	var titles []int64
+	var err error
+	if need > 0 {
+		if titles, err = db.newestMatches(ctx, bits, top, inTitle, need); err != nil {
+			return nil, 0, err
+		}
+	}
+	// The count and the other matches: with an exact check, the newest matches up to the cap give both; without,
+	// the count is a capped count of the candidates, which reads no row of item_search when its pages are
+	// all-visible.
+	var total int
+	var matches []int64
+	if len(all.exact) > 0 || all.agencies != nil {
+		if matches, err = db.newestMatches(ctx, bits, top, all, max(searchCountCap+1, need)); err != nil {
+			return nil, 0, err
+		}
+		total = min(len(matches), searchCountCap+1)
+	} else {
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM generate_series($2::bigint, 0, -1) AS s (n)
+			CROSS JOIN LATERAL (SELECT 1 FROM item_search WHERE `+searchKeys(bits)+` @@ replace($1, '`+shardMark+`', s.n::text)::tsquery) AS c LIMIT $3) AS capped`,
+			all.template, top, searchCountCap+1).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: search count: %w", err)
+		}
+		if len(titles) < need && total > 0 {
+			if matches, err = db.newestMatches(ctx, bits, top, all, need); err != nil {
+				return nil, 0, err
+			}
+		}
 	}
 	ranked := titles
 	if len(titles) < need {
-		// The titles are all here; the others follow, without them.
-		rest := anywhere
-		if len(titles) > 0 {
-			rest.candidates += ` AND NOT (id = ANY($` + strconv.Itoa(len(rest.args)+1) + `::bigint[]))`
-			rest.args = append(slices.Clip(rest.args), pgIDArray(titles))
-		}
-		others, err := db.newestMatches(ctx, rest, need-len(titles), few)
-		if err != nil {
-			return nil, 0, err
-		}
-		ranked = append(ranked, others...)
+		// The titles are all here (a short list ends them); the others follow, without them. Among the newest
+		// `need` matches at most len(titles) are titles, so enough others are among them.
+		ranked = append(ranked, excludeIDs(matches, titles)...)
+		ranked = ranked[:min(len(ranked), need)]
 	}
 	if offset >= len(ranked) {
 		return nil, total, nil
@@ -103,98 +131,63 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, sq disclos
 	return ranked[offset:], total, nil
 }
 
-// pgColumnFilters writes the search's filters as conditions on the columns of items (" AND …", or ""), with their
-// arguments appended to args: the agencies with every unit below them (subtree), the category with those below
-// it, the genre, the year of publication.
-func pgColumnFilters(sq disclosure.SearchQuery, subtree []int64, args *[]any) string {
-	next := func(v any) string {
-		*args = append(*args, v)
-		return "$" + strconv.Itoa(len(*args))
-	}
-	var b strings.Builder
-	if sq.AgencyIDs != nil {
-		b.WriteString(" AND agency_id = ANY(" + next(pgIDArray(subtree)) + "::bigint[])")
-	}
-	if sq.Category != "" {
-		b.WriteString(" AND (category = " + next(sq.Category) + " OR category LIKE " + next(sq.Category+".%") + ")")
-	}
-	if sq.Genre != "" {
-		b.WriteString(" AND genre = " + next(string(sq.Genre)))
-	}
-	if sq.Year != 0 {
-		y0, y1 := yearBounds(sq.Year)
-		b.WriteString(" AND published_on >= " + next(y0) + " AND published_on <= " + next(y1))
-	}
-	return b.String()
-}
+// searchKeys is the expression of item_search's GIN index for a shard size of 2^bits IDs: a query must name it as
+// the index does, the bits written out, for the planner to use the index.
+func searchKeys(bits int) string { return "item_search_keys(id, doc, " + strconv.Itoa(bits) + ")" }
 
-// newestMatches returns the newest n items of the match, newest first. With few (the match has at most
-// searchCountCap items) it reads every candidate at once; otherwise it looks in growing windows of the newest IDs.
-func (db *DB) newestMatches(ctx context.Context, m pgMatch, n int, few bool) ([]int64, error) {
-	if few {
-		return db.exactMatches(ctx, m, 0, n)
+// newestMatches returns the newest n matches of the list (all of them when fewer), newest first, in one statement:
+// for each shard from the newest (top) down, a lateral subquery reads the shard's candidates from the GIN index and
+// sorts them (at most 2^bits), each candidate's entry meets the exact queries (when there are any), and the LIMIT
+// stops the nested loop, and the walk of the shards, once n have passed: a common word reads its newest shard, a
+// rare one a short posting list in each, and no candidate is checked that the page does not need. The check reads
+// the candidate's entry in item_search (out of line, a copy of items.tsv), not its row in items.
+//
+// The order is the nested loop's (shards descending, each sorted descending: IDs descending), which SQL does not
+// promise: the candidates' subquery is fenced (OFFSET 0), so the planner cannot move the exact check into it (where
+// it would check every candidate of a shard before sorting) nor reorder the walk, and the IDs are checked to
+// descend; should a plan ever break the order, the page is read again with an ORDER BY over every match.
+func (db *DB) newestMatches(ctx context.Context, bits int, top int64, l pgList, n int) ([]int64, error) {
+	args := []any{l.template, top, n}
+	query := `SELECT c.id FROM generate_series($2::bigint, 0, -1) AS s (n)
+		CROSS JOIN LATERAL (SELECT id, doc FROM item_search WHERE ` + searchKeys(bits) + ` @@ replace($1, '` + shardMark + `', s.n::text)::tsquery ORDER BY id DESC OFFSET 0) AS c`
+	var conds []string
+	for _, x := range l.exact {
+		args = append(args, x)
+		conds = append(conds, fmt.Sprintf(`c.doc @@ $%d::tsquery`, len(args)))
 	}
-	var maxID int64
-	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM items`).Scan(&maxID); err != nil {
-		return nil, fmt.Errorf("store: search: %w", err)
+	if l.title != "" {
+		args = append(args, l.title)
+		conds = append(conds, fmt.Sprintf(`ts_filter(c.doc, '{a}') @@ $%d::tsquery`, len(args)))
 	}
-	for w := searchWindow; ; w *= 8 {
-		lo := max(maxID-w, 0)
-		ids, err := db.exactMatches(ctx, m, lo, n)
-		if err != nil || len(ids) >= n || lo == 0 {
-			return ids, err
-		}
+	if l.agencies != nil {
+		args = append(args, pgIDArray(l.agencies))
+		conds = append(conds, fmt.Sprintf(`(SELECT agency_id = ANY($%d::bigint[]) FROM items WHERE items.id = c.id)`, len(args)))
 	}
-}
-
-// exactMatches returns the newest n candidates above the ID after that meet the exact condition, newest first.
-func (db *DB) exactMatches(ctx context.Context, m pgMatch, after int64, n int) ([]int64, error) {
-	limit := n
-	if m.exact != "" {
-		limit = 0 // which candidates fail the exact check is known only by checking them
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, " AND ")
 	}
-	cands, err := db.candidateIDs(ctx, m.candidates, after, limit, m.args...)
-	if err != nil || m.exact == "" {
-		return cands, err
-	}
-	var out []int64
-	for batch := max(n, 50); len(cands) > 0 && len(out) < n; batch *= 4 {
-		k := min(batch, len(cands))
-		// The candidates are read by their IDs first (a CTE): asked in one condition, the planner may prefer the
-		// GIN index for the exact query and re-read every candidate in the database.
-		rows, err := db.read.QueryContext(ctx, `WITH c AS MATERIALIZED (SELECT id, tsv FROM items WHERE id = ANY($1::bigint[]))
-			SELECT id FROM c WHERE `+m.exact+` ORDER BY id DESC`,
-			append([]any{pgIDArray(cands[:k])}, m.exactArgs...)...)
-		if err != nil {
-			return nil, fmt.Errorf("store: search: %w", err)
-		}
-		ids, err := scanIDs(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ids...)
-		cands = cands[k:]
-	}
-	return out[:min(n, len(out))], nil
-}
-
-// candidateIDs reads the IDs above after (0: all) that meet cond (placeholders $1… for args), newest first, at
-// most limit (0: all). The condition is a materialised CTE, so the planner reads it through the indexes as a
-// bitmap and cannot trade it for a walk of the primary key.
-func (db *DB) candidateIDs(ctx context.Context, cond string, after int64, limit int, args ...any) ([]int64, error) {
-	q := `WITH m AS MATERIALIZED (SELECT id FROM items WHERE ` + cond
-	if after > 0 {
-		q += ` AND id > ` + strconv.FormatInt(after, 10)
-	}
-	q += `) SELECT id FROM m ORDER BY id DESC`
-	if limit > 0 {
-		q += ` LIMIT ` + strconv.Itoa(limit)
-	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.QueryContext(ctx, query+` LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search: %w", err)
 	}
+	ids, err := scanIDs(rows)
+	if err != nil || descending(ids) {
+		return ids, err
+	}
+	if rows, err = db.read.QueryContext(ctx, `SELECT id FROM (`+query+`) AS m ORDER BY id DESC LIMIT $3`, args...); err != nil {
+		return nil, fmt.Errorf("store: search: %w", err)
+	}
 	return scanIDs(rows)
+}
+
+// descending reports whether the IDs strictly descend.
+func descending(ids []int64) bool {
+	for i := 1; i < len(ids); i++ {
+		if ids[i] >= ids[i-1] {
+			return false
+		}
+	}
+	return true
 }
 
 func scanIDs(rows *sql.Rows) ([]int64, error) {

@@ -137,6 +137,11 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if _, set := cfg.RuntimeParams["work_mem"]; !set {
 		cfg.RuntimeParams["work_mem"] = "32MB"
 	}
+	// A search's walk of the shards is estimated as costly (its row counts are unknown when planned), and JIT
+	// compilation then took 200 ms of a query that runs in a few (docs/decisions/0015).
+	if _, set := cfg.RuntimeParams["jit"]; !set {
+		cfg.RuntimeParams["jit"] = "off"
+	}
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(postgresConns)
 	// database/sql keeps 2 idle connections by default: a burst of requests then opens up to 14 new connections

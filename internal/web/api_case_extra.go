@@ -44,8 +44,8 @@ type caseImportOutput struct {
 
 // appealBody is a reconsideration or lawsuit: the fields of the case page's form, by the same names.
 type appealBody struct {
-	AppealID   string `json:"appeal_id,omitempty" doc:"更新已有的复议或诉讼时为其编号；新登记时省略"`
-	Version    string `json:"version,omitempty" doc:"更新时为该复议或诉讼的版本号（appeals 中的 version）"`
+	AppealID   string `json:"appeal_id,omitempty" doc:"更新已有的复议或诉讼时为其编号；新登记时省略" example:"4"`
+	Version    string `json:"version,omitempty" doc:"更新时为该复议或诉讼的版本号（appeals 中的 version）" example:"1"`
 	Kind       string `json:"kind,omitempty" required:"false" doc:"（必填）类型：review（行政复议）、suit_direct（未经复议直接起诉）、suit_after_review（复议后起诉）" example:"review"`
 	FiledOn    string `json:"filed_on,omitempty" required:"false" doc:"（必填）申请复议或起诉的日期" example:"2026-04-10"`
 	Body       string `json:"body,omitempty" doc:"复议机关或人民法院" example:"平阴县人民政府"`

@@ -74,23 +74,23 @@ type stepBody struct {
 	Action          string `json:"action,omitempty" required:"false" doc:"（必填）操作，如 accept（受理）、request_fix（补正）、draft_reply（拟定答复）、send_reply（发出答复）；可用的操作见 GET /api/v1/cases/{id} 的 actions" example:"note"`
 	Note            string `json:"note,omitempty" doc:"说明" example:"已电话联系申请人确认所需信息的范围"`
 	Items           string `json:"items,omitempty" doc:"需补正或征求意见的事项" example:"请说明所需信息的年度和地域范围"`
-	Via             string `json:"via,omitempty" doc:"送达方式"`
-	Party           string `json:"party,omitempty" doc:"第三方名称"`
-	PartyKind       string `json:"party_kind,omitempty"`
+	Via             string `json:"via,omitempty" doc:"送达方式：electronic（电子送达）或 post（邮寄或当面送达）；不填按申请方式" example:"electronic"`
+	Party           string `json:"party,omitempty" doc:"征求意见的第三方或其他机关的名称" example:"平阴县某某食品有限公司"`
+	PartyKind       string `json:"party_kind,omitempty" doc:"征求意见的对象：third_party（第三方，《条例》第三十二条）或 agency（其他机关）" example:"third_party"`
 	Date            string `json:"date,omitempty" doc:"日期，如 2026-03-02" example:"2026-03-02"`
 	Days            string `json:"days,omitempty" doc:"延长的工作日数" example:"20"`
-	FeeMethod       string `json:"fee_method,omitempty" doc:"收费方式：per_case 或 per_page"`
-	FeeUnits        string `json:"fee_units,omitempty" doc:"件数或页数"`
-	Assignee        string `json:"assignee,omitempty" doc:"承办人账号编号"`
-	Accepted        string `json:"accepted,omitempty" doc:"yes：接受申请人说明的理由"`
-	Until           string `json:"until,omitempty" doc:"确定的答复期限"`
+	FeeMethod       string `json:"fee_method,omitempty" doc:"收费方式：per_case 或 per_page" example:"per_page"`
+	FeeUnits        string `json:"fee_units,omitempty" doc:"件数或页数" example:"120"`
+	Assignee        string `json:"assignee,omitempty" doc:"承办人账号编号" example:"3"`
+	Accepted        string `json:"accepted,omitempty" doc:"yes：接受申请人说明的理由" example:"yes"`
+	Until           string `json:"until,omitempty" doc:"确定的答复期限" example:"2026-04-30"`
 	Outcome         string `json:"outcome,omitempty" doc:"答复结果：年度报告第三部分的行和答复的方式（与页面相同），如 disclosed|provided（予以公开）" example:"disclosed|provided"`
-	Reasons         string `json:"reasons,omitempty"`
+	Reasons         string `json:"reasons,omitempty" doc:"答复的理由（不予公开等答复必填）" example:"经检索，本机关未制作或获取该信息"`
 	Provided        string `json:"provided,omitempty" doc:"提供信息的说明" example:"以电子邮件发送全县疫苗接种点名单"`
-	TransferTo      string `json:"transfer_to,omitempty" doc:"转送的单位编号"`
-	TransferName    string `json:"transfer_name,omitempty"`
-	TransferContact string `json:"transfer_contact,omitempty"`
-	Correction      string `json:"correction,omitempty" doc:"涉及已发布年度报告时，更正报告的理由"`
+	TransferTo      string `json:"transfer_to,omitempty" doc:"不属于本机关负责公开时，负责公开的机关在本系统中的单位编号（发出答复时转送）" example:"1"`
+	TransferName    string `json:"transfer_name,omitempty" doc:"负责公开的机关不在本系统中时，其名称" example:"济南市生态环境局平阴分局"`
+	TransferContact string `json:"transfer_contact,omitempty" doc:"该机关（本系统外）的联系方式" example:"0531-87881234"`
+	Correction      string `json:"correction,omitempty" doc:"涉及已发布年度报告时，更正报告的理由" example:"补登2025年12月办结的1件申请"`
 }
 
 // values are the step's fields as the case page's form posts them.

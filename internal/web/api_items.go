@@ -37,7 +37,7 @@ type ItemContent struct {
 	FormedOn    string   `json:"formed_on,omitempty" doc:"形成或变更日期：《条例》第二十六条的 20 个工作日从此日起算，不填为成文日期" example:"2026-03-02"`
 	Validity    string   `json:"validity,omitempty" doc:"有效性（规章、规范性文件等有有效性的体裁）：in_force（有效）、expired（失效）、repealed（废止）" example:"in_force"`
 	EffectiveOn string   `json:"effective_on,omitempty" doc:"施行日期" example:"2026-04-01"`
-	EndedOn     string   `json:"ended_on,omitempty" doc:"失效（废止）日期"`
+	EndedOn     string   `json:"ended_on,omitempty" doc:"失效（废止）日期" example:"2031-03-31"`
 	// BodyDOCX is the console's “导入Word正文”.
 	BodyDOCX     []byte `json:"body_docx,omitempty" doc:"以 Word 文件（.docx，base64 编码，不超过 20 MB）导入正文：给出时代替 body，与管理后台的“导入Word正文”相同地转换和清理；文件中的图片不导入（答复的 warnings 说明）"`
 	BodyDOCXName string `json:"body_docx_name,omitempty" doc:"导入正文的 Word 文件名，用于提示" example:"管理办法.docx"`

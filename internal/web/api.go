@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -161,7 +162,7 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-agency", Method: http.MethodGet, Path: "/api/v1/agencies/{id}", Summary: "查看单位", Security: security},
 		func(ctx context.Context, in *struct {
-			ID int64 `path:"id" doc:"单位编号"`
+			ID int64 `path:"id" doc:"单位编号" example:"2"`
 		}) (*agencyOutput, error) {
 			a, err := s.db.GetAgency(ctx, in.ID)
 			if err != nil {
@@ -171,8 +172,8 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 		})
 	huma.Register(api, huma.Operation{OperationID: "list-audit", Method: http.MethodGet, Path: "/api/v1/audit", Summary: "查看审计记录（审计管理员）", Security: security},
 		func(ctx context.Context, in *struct {
-			ObjectType string `query:"object_type" doc:"对象类型，如 agency、user"`
-			Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+			ObjectType string `query:"object_type" doc:"对象类型，如 agency、user" example:"agency"`
+			Limit      int    `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"最多列出多少条" example:"50"`
 		}) (*auditOutput, error) {
 			entries, err := s.db.ListAudit(ctx, store.AuditFilter{ObjectType: in.ObjectType, Limit: in.Limit})
 			if err != nil {
@@ -187,7 +188,8 @@ func (s *Server) mountAPI(mux *http.ServeMux) huma.API {
 			out.Body.Entries = entries
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "check-report", Method: http.MethodPost, Path: "/api/v1/reports/check", Summary: "检查年度报告", Description: "按国家格式的勾稽关系和完整性规则检查一份年度报告（JSON 格式见 docs/report-json.md）。", Security: security},
+	huma.Register(api, huma.Operation{OperationID: "check-report", Method: http.MethodPost, Path: "/api/v1/reports/check", Summary: "检查年度报告", Description: "按国家格式的勾稽关系和完整性规则检查一份年度报告（JSON 格式见 docs/report-json.md）。", Security: security,
+		RequestBody: &huma.RequestBody{Content: map[string]*huma.MediaType{"application/json": {Example: reportCheckExample}}}},
 		func(ctx context.Context, in *struct {
 			Body report.Report
 		}) (*checkOutput, error) {
@@ -263,3 +265,66 @@ type checkOutput struct {
 		Findings []report.Finding `json:"findings"`
 	}
 }
+
+// formField is one field of a multipart/form-data request body, as the OpenAPI document describes it.
+type formField struct {
+	Name, Doc string
+	Example   string
+	Enum      []string
+	// MediaType marks the field as a file and names the types it may hold (the body's encoding for the field).
+	MediaType string
+}
+
+// multipartBody documents an operation's multipart/form-data body. Huma describes a RawBody multipart.Form only
+// by a generic name and filename; given the operation's RequestBody with this content, it keeps it, and the handler
+// still reads the form as before. The fields named in required must be present.
+func multipartBody(fields []formField, required ...string) *huma.RequestBody {
+	schema := &huma.Schema{Type: huma.TypeObject, Properties: map[string]*huma.Schema{}, Required: required}
+	example := map[string]any{}
+	encoding := map[string]*huma.Encoding{}
+	for _, f := range fields {
+		p := &huma.Schema{Type: huma.TypeString, Description: f.Doc, Examples: []any{f.Example}}
+		for _, e := range f.Enum {
+			p.Enum = append(p.Enum, e)
+		}
+		if f.MediaType != "" {
+			p.Format = "binary"
+			encoding[f.Name] = &huma.Encoding{ContentType: f.MediaType}
+		}
+		schema.Properties[f.Name] = p
+		example[f.Name] = f.Example
+	}
+	return &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"multipart/form-data": {Schema: schema, Example: example, Encoding: encoding},
+	}}
+}
+
+// reportCheckExample is the request example of POST /api/v1/reports/check: the abridged report of
+// docs/report-json.md. It passes the format's validation; the check then lists the cells it leaves out.
+var reportCheckExample = func() map[string]any {
+	var v map[string]any
+	if err := json.Unmarshal([]byte(`{
+  "era": "2021",
+  "year": 2024,
+  "agency": "平阴县卫生健康局",
+  "title": "平阴县卫生健康局2024年政府信息公开工作年度报告",
+  "published": "2025-01-15",
+  "index_number": "113701243072282028/2025-6626482",
+  "sections": [
+    {"id": "一", "heading": "总体情况", "text": "在2024年，我局持续执行《中华人民共和国政府信息公开条例》……"},
+    {"id": "六", "heading": "其他需要报告的事项", "text": "", "items": [{"id": "fees", "text": "我局未收取信息处理费。"}]}
+  ],
+  "tables": {
+    "s2.6": {"penalty": {"decisions": 59}, "coercion": {"decisions": 0}},
+    "s3": {
+      "new": {"natural_person": 2, "commercial": 0, "research": 0, "public_interest": 0, "legal_service": 0, "other_org": 0, "total": 2},
+      "unable.not_held": {"natural_person": 1, "total": 1}
+    },
+    "s4": {"cases": {"review.upheld": 0, "review.total": 0}}
+  },
+  "figures": [{"id": "proactive_items", "value": 147, "unit": "条", "quote": "2024年度,我局主动信息公开信息数147条"}]
+}`), &v); err != nil {
+		panic(err)
+	}
+	return v
+}()

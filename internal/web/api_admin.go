@@ -74,7 +74,7 @@ type templateOutput struct {
 type templateSaveBody struct {
 	Title string `json:"title,omitempty" maxLength:"200" doc:"告知书标题（最多 60 个字）" example:"政府信息公开申请受理回执"`
 	Body  string `json:"body,omitempty" maxLength:"20000" doc:"告知书正文；{申请人} 等占位符在出具时替换" example:"{申请人}：\n本机关于{收到日期}收到您提出的政府信息公开申请（申请编号：{申请编号}）……"`
-	Reset bool   `json:"reset,omitempty" doc:"true：恢复为默认模板（忽略 title 和 body）"`
+	Reset bool   `json:"reset,omitempty" doc:"true：恢复为默认模板（忽略 title 和 body）" example:"false"`
 }
 
 // siteBody is the footer particulars of the settings page, by the form's names.
@@ -134,7 +134,7 @@ type webhookOutput struct {
 type webhookBody struct {
 	URL         string   `json:"url,omitempty" required:"false" maxLength:"2000" doc:"（必填）接收地址：https，且不能指向内部网络" example:"https://oa.example.gov.cn/gongkai/events"`
 	Kinds       []string `json:"kinds,omitempty" required:"false" doc:"（必填）订阅的事件，见 GET /api/v1/webhooks 的 kinds" example:"[\"case.registered\"]"`
-	Agency      int64    `json:"agency,omitempty" doc:"只推送该单位（含下属单位）的事件；省略为全部单位（仅系统管理员）"`
+	Agency      int64    `json:"agency,omitempty" doc:"只推送该单位（含下属单位）的事件；省略为全部单位（仅系统管理员）" example:"2"`
 	Description string   `json:"description,omitempty" maxLength:"1000" doc:"说明（最多 200 个字）" example:"12345 热线"`
 }
 
@@ -329,7 +329,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 	huma.Register(api, huma.Operation{OperationID: "list-templates", Method: http.MethodGet, Path: "/api/v1/templates", Summary: "列出告知书模板", Security: security,
 		Description: "单位的告知书模板（受理回执、补正告知书、答复书等），与管理后台“告知书模板”页相同：公开专员和单位管理员可以查看和修改本单位的模板。"},
 		func(ctx context.Context, in *struct {
-			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位"`
+			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位" example:"2"`
 		}) (*templatesOutput, error) {
 			u, r := apiCaller(ctx)
 			a, agencies, err := s.templateAgency(r, u, in.Agency)
@@ -352,7 +352,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Description: "模板的标题和正文（本单位修改过的，或默认的）、默认文本、可用的占位符和必须保留的占位符。"},
 		func(ctx context.Context, in *struct {
 			Key    string `path:"key" doc:"模板名" example:"receipt"`
-			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位"`
+			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位" example:"2"`
 		}) (*templateOutput, error) {
 			u, r := apiCaller(ctx)
 			a, _, err := s.templateAgency(r, u, in.Agency)
@@ -370,7 +370,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Description: "保存本单位的模板（检查标题、正文和必须保留的占位符，与管理后台相同），或 reset 为 true 时恢复为默认模板。此后出具的告知书使用新模板，已出具的不变。"},
 		func(ctx context.Context, in *struct {
 			Key    string `path:"key" doc:"模板名" example:"receipt"`
-			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位"`
+			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位" example:"2"`
 			Body   templateSaveBody
 		}) (*templateOutput, error) {
 			u, r := apiCaller(ctx)
@@ -458,7 +458,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Description: "与管理后台“事件推送”页相同：检查接收地址（https，不能指向内部网络），签名密钥只在这一次答复中给出。" +
 			"请求须带 Idempotency-Key：同一账号以同一键重发相同的请求，答复第一次登记的推送地址（201，不再登记，也不再给出密钥）；同一键用于不同的请求，答复 422。"},
 		func(ctx context.Context, in *struct {
-			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
+			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变" example:"5b0e2c7a-3f4d-4e8b-9a61-2d7c1e9f0a34"`
 			Body webhookBody
 		}) (*webhookOutput, error) {
 			u, r := apiCaller(ctx)
@@ -500,8 +500,8 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 	huma.Register(api, huma.Operation{OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/api/v1/webhooks/{hook}/deliveries", Summary: "查看推送记录", Security: security,
 		Description: "推送地址最近的推送及每次尝试（HTTP 状态、耗时、错误），与管理后台“事件推送”页的推送记录相同。"},
 		func(ctx context.Context, in *struct {
-			Hook  int64 `path:"hook" doc:"推送地址编号"`
-			Limit int   `query:"limit" minimum:"1" maximum:"200" default:"20" doc:"最多列出多少条"`
+			Hook  int64 `path:"hook" doc:"推送地址编号" example:"1"`
+			Limit int   `query:"limit" minimum:"1" maximum:"200" default:"20" doc:"最多列出多少条" example:"20"`
 		}) (*webhookDeliveriesOutput, error) {
 			u, _ := apiCaller(ctx)
 			sub, err := s.webhookOf(ctx, u, in.Hook)
@@ -532,7 +532,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 	huma.Register(api, huma.Operation{OperationID: "disable-webhook", Method: http.MethodPost, Path: "/api/v1/webhooks/{hook}/disable", Summary: "停用或恢复推送地址", Security: security,
 		Description: "停用后不再推送新事件，未送达的事件暂停重试；disabled 为 false 时恢复。与管理后台相同。"},
 		func(ctx context.Context, in *struct {
-			Hook int64 `path:"hook" doc:"推送地址编号"`
+			Hook int64 `path:"hook" doc:"推送地址编号" example:"1"`
 			// A pointer: the body may be left out (to stop the subscriber).
 			Body *struct {
 				Disabled *bool `json:"disabled,omitempty" doc:"true（默认）：停用；false：恢复" example:"true"`
@@ -563,8 +563,8 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Summary: "立即重新推送", Security: security,
 		Description: "让一条等待重试或已放弃的推送立即重新推送，与管理后台推送记录中的“立即重试”相同。"},
 		func(ctx context.Context, in *struct {
-			Hook     int64 `path:"hook" doc:"推送地址编号"`
-			Delivery int64 `path:"delivery" doc:"推送记录编号"`
+			Hook     int64 `path:"hook" doc:"推送地址编号" example:"1"`
+			Delivery int64 `path:"delivery" doc:"推送记录编号" example:"3"`
 		}) (*messageOutput, error) {
 			u, r := apiCaller(ctx)
 			sub, err := s.webhookOf(ctx, u, in.Hook)
@@ -610,8 +610,8 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 		Description: "与管理后台“监督”页相同（政务公开办）：所监督地区每个单位的年度报告状态、检查出的问题和期限，超期未答复的申请，逾期公开和逾期未公开的信息，" +
 			"地区第二至四部分的汇总（已发布年度报告之和与系统数据对照）和近五年趋势。"},
 		func(ctx context.Context, in *struct {
-			Region string `query:"region" doc:"地区（监督的单位）编号；省略为本账号监督的第一个地区"`
-			Year   string `query:"year" doc:"年度报告的年度；省略为正在编写或刚到期的年度"`
+			Region string `query:"region" doc:"地区（监督的单位）编号；省略为本账号监督的第一个地区" example:"1"`
+			Year   string `query:"year" doc:"年度报告的年度；省略为正在编写或刚到期的年度" example:"2025"`
 		}) (*supervisionOutput, error) {
 			u, _ := apiCaller(ctx)
 			reg, regions, err := s.regionOf(ctx, u, in.Region)

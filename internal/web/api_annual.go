@@ -99,14 +99,14 @@ type annualEdit struct {
 
 // AnnualReportPath names an agency's year: the path of an annual report's operations.
 type AnnualReportPath struct {
-	Agency int64 `path:"agency" doc:"单位编号"`
+	Agency int64 `path:"agency" doc:"单位编号" example:"2"`
 	Year   int   `path:"year" doc:"报告年度" example:"2025"`
 }
 
 // AnnualReportWrite is AnnualReportPath with the version a change was made from (If-Match).
 type AnnualReportWrite struct {
 	AnnualReportPath
-	IfMatch string `header:"If-Match" doc:"报告的版本号（GET 答复的 ETag；尚未保存的报告为 \"0\"）"`
+	IfMatch string `header:"If-Match" doc:"报告的版本号（GET 答复的 ETag；尚未保存的报告为 \"0\"）" example:"\"3\""`
 }
 
 // annualETag is a report's version as an entity tag ("0": not saved yet).
@@ -330,10 +330,10 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 	huma.Register(api, huma.Operation{OperationID: "list-annual-reports", Method: http.MethodGet, Path: "/api/v1/annual-reports", Summary: "列出年度报告", Security: security,
 		Description: "本账号工作的单位及其年度（近三个报告年度和已有报告的年度），每份报告的状态和法定发布期限，与管理后台的年度报告列表相同。"},
 		func(ctx context.Context, in *struct {
-			Agency int64  `query:"agency" doc:"单位编号"`
-			Year   int    `query:"year" doc:"报告年度"`
-			Status string `query:"status" enum:"none,draft,in_review,published" doc:"状态"`
-			Late   bool   `query:"late" doc:"只列未发布且已过发布期限的报告"`
+			Agency int64  `query:"agency" doc:"单位编号" example:"2"`
+			Year   int    `query:"year" doc:"报告年度" example:"2025"`
+			Status string `query:"status" enum:"none,draft,in_review,published" doc:"状态" example:"published"`
+			Late   bool   `query:"late" doc:"只列未发布且已过发布期限的报告" example:"true"`
 		}) (*annualListOutput, error) {
 			u, r := apiCaller(ctx)
 			rows, err := s.annualRows(r, u)
@@ -361,7 +361,8 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 
 	huma.Register(api, huma.Operation{OperationID: "save-annual-report", Method: http.MethodPut, Path: "/api/v1/annual-reports/{agency}/{year}", Summary: "保存年度报告草稿", Security: security,
 		Description: "保存修改后的报告为草稿的新版本（第一次保存即创建草稿），与编辑页的“保存”相同：同样的检查和审计记录。" +
-			"须在 If-Match 中带上版本号（尚未保存的报告为 \"0\"）：缺少时答复 428，报告已被他人更新时答复 412。答复中有保存后的检查结果。"},
+			"须在 If-Match 中带上版本号（尚未保存的报告为 \"0\"）：缺少时答复 428，报告已被他人更新时答复 412。答复中有保存后的检查结果。",
+		RequestBody: annualEditExample("")},
 		func(ctx context.Context, in *struct {
 			AnnualReportWrite
 			Body annualEdit
@@ -403,7 +404,8 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "check-annual-report", Method: http.MethodPost, Path: "/api/v1/annual-reports/{agency}/{year}/check", Summary: "检查修改中的年度报告（不保存）", Security: security,
-		Description: "检查修改后的报告而不保存，与编辑页边写边查的检查结果相同：无法识别的输入、国家格式的勾稽关系、待补充标记、与实时统计的比较和发布期限。"},
+		Description: "检查修改后的报告而不保存，与编辑页边写边查的检查结果相同：无法识别的输入、国家格式的勾稽关系、待补充标记、与实时统计的比较和发布期限。",
+		RequestBody: annualEditExample("")},
 		func(ctx context.Context, in *struct {
 			AnnualReportPath
 			Body annualEdit
@@ -462,7 +464,8 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "correct-annual-report", Method: http.MethodPost, Path: "/api/v1/annual-reports/{agency}/{year}/correct", Summary: "发布更正", Security: security,
-		Description: "已发布的报告不能直接修改：以更正方式发布修改后的报告，附更正原因（更正说明，与更正后的报告一同公开），与编辑页的“发布更正”相同；原版本仍可在门户查阅。须带 If-Match。"},
+		Description: "已发布的报告不能直接修改：以更正方式发布修改后的报告，附更正原因（更正说明，与更正后的报告一同公开），与编辑页的“发布更正”相同；原版本仍可在门户查阅。须带 If-Match。",
+		RequestBody: annualEditExample("第五部分遗漏了信息更新不及时的问题")},
 		func(ctx context.Context, in *struct {
 			AnnualReportWrite
 			Body struct {
@@ -491,7 +494,7 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/markdown": {}}}}},
 		func(ctx context.Context, in *struct {
 			AnnualReportPath
-			Format string `path:"format" enum:"pdf,docx,xlsx,md" doc:"文件格式"`
+			Format string `path:"format" enum:"pdf,docx,xlsx,md" doc:"文件格式" example:"pdf"`
 		}) (*huma.StreamResponse, error) {
 			st, err := s.apiAnnual(ctx, in.AnnualReportPath)
 			if err != nil {
@@ -509,4 +512,32 @@ func (s *Server) registerAnnualAPI(api huma.API, security []map[string][]string)
 				sendFile(w, name, contentType, "", data)
 			}}, nil
 		})
+}
+
+// annualEditExample documents the request body of the operations that send an edited annual report: an abridged
+// report of the test fixture's 平阴县卫生健康局, agency 2 (the fields the system keeps — era, year, agency — as GET
+// answers them; the sections' headings, also the system's, left out), the tables entered by hand and, for a
+// correction, its reason.
+func annualEditExample(reason string) *huma.RequestBody {
+	example := map[string]any{
+		"report": map[string]any{
+			"era":    "2021",
+			"year":   2025,
+			"agency": "平阴县卫生健康局",
+			"title":  "平阴县卫生健康局2025年政府信息公开工作年度报告",
+			"sections": []any{
+				map[string]any{"id": "一", "text": "2025年，我局认真贯彻落实《中华人民共和国政府信息公开条例》……"},
+				map[string]any{"id": "五", "text": "信息更新还不够及时。下一步，我局将……"},
+			},
+			"tables": map[string]any{
+				"s3": map[string]any{"new": map[string]any{"natural_person": 1, "total": 1}},
+				"s4": map[string]any{"cases": map[string]any{"review.upheld": 0, "review.total": 0}},
+			},
+		},
+		"entered": []string{"s4"},
+	}
+	if reason != "" {
+		example["reason"] = reason
+	}
+	return &huma.RequestBody{Content: map[string]*huma.MediaType{"application/json": {Example: example}}}
 }

@@ -16,7 +16,7 @@ type calendarInput struct {
 		Year   int    `json:"year" minimum:"2019" maximum:"2100" doc:"年份" example:"2027"`
 		Text   string `json:"text" maxLength:"20000" doc:"国务院办公厅关于该年部分节假日安排的通知正文（粘贴全文）" example:"一、元旦：1月1日（周五）放假，与周末连休。二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月5日（周五）、2月20日（周六）上班。"`
 		Notice string `json:"notice,omitempty" maxLength:"200" doc:"通知标题（可选）" example:"国务院办公厅关于2027年部分节假日安排的通知"`
-		DryRun bool   `json:"dry_run,omitempty" doc:"只解析并返回识别出的安排，不保存"`
+		DryRun bool   `json:"dry_run,omitempty" doc:"只解析并返回识别出的安排，不保存" example:"true"`
 	}
 }
 

@@ -44,16 +44,16 @@ type caseImportOutput struct {
 
 // appealBody is a reconsideration or lawsuit: the fields of the case page's form, by the same names.
 type appealBody struct {
-	AppealID   string `json:"appeal_id,omitempty" doc:"更新已有的复议或诉讼时为其编号；新登记时省略"`
-	Version    string `json:"version,omitempty" doc:"更新时为该复议或诉讼的版本号（appeals 中的 version）"`
+	AppealID   string `json:"appeal_id,omitempty" doc:"更新已有的复议或诉讼时为其编号；新登记时省略" example:"4"`
+	Version    string `json:"version,omitempty" doc:"更新时为该复议或诉讼的版本号（appeals 中的 version）" example:"1"`
 	Kind       string `json:"kind,omitempty" required:"false" doc:"（必填）类型：review（行政复议）、suit_direct（未经复议直接起诉）、suit_after_review（复议后起诉）" example:"review"`
 	FiledOn    string `json:"filed_on,omitempty" required:"false" doc:"（必填）申请复议或起诉的日期" example:"2026-04-10"`
 	Body       string `json:"body,omitempty" doc:"复议机关或人民法院" example:"平阴县人民政府"`
 	CaseNumber string `json:"case_number,omitempty" doc:"案号" example:"平政复〔2026〕12号"`
 	Result     string `json:"result,omitempty" doc:"结果：pending（尚未审结，默认）、upheld（结果维持）、corrected（结果纠正）、other（其他结果）；已审结的须填写 decided_on" example:"pending"`
-	DecidedOn  string `json:"decided_on,omitempty" doc:"审结日期"`
-	Note       string `json:"note,omitempty" doc:"备注"`
-	Correction string `json:"correction,omitempty" doc:"改变已发布年度报告第四部分的数据时，更正报告的理由"`
+	DecidedOn  string `json:"decided_on,omitempty" doc:"审结日期" example:"2026-06-05"`
+	Note       string `json:"note,omitempty" doc:"备注" example:"申请人不服不予公开的答复"`
+	Correction string `json:"correction,omitempty" doc:"改变已发布年度报告第四部分的数据时，更正报告的理由" example:"补录2025年漏登的1件行政复议"`
 }
 
 type appealOutput struct {
@@ -75,11 +75,18 @@ type appealsOutput struct {
 func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]string) {
 	huma.Register(api, huma.Operation{OperationID: "import-cases", Method: http.MethodPost, Path: "/api/v1/cases/import",
 		Summary: "导入历史申请（XLSX）", Security: security, MaxBodyBytes: maxImport + 1<<20,
+		RequestBody: multipartBody([]formField{
+			{Name: "file", Doc: "填好的导入模板（管理后台“导入历史申请”页可下载），.xlsx，不超过 20 MB", Example: "历史申请.xlsx",
+				MediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+			{Name: "agency", Doc: "导入到的单位编号", Example: "2"},
+			{Name: "correction", Doc: "（可选）改变已发布年度报告的数据时的更正原因", Example: "补录2025年漏登的2件申请"},
+			{Name: "dry_run", Doc: "true：只检查文件、不导入（不需要 Idempotency-Key）", Example: "false", Enum: []string{"true", "false"}},
+		}, "file", "agency"),
 		Description: "multipart/form-data：file 为填好的导入模板（管理后台“导入历史申请”页可下载，.xlsx，不超过 20 MB），agency 为导入到的单位编号，" +
 			"correction 为改变已发布年度报告的数据时的更正原因，dry_run 为 true 时只检查文件、不导入。与管理后台相同：文件有任何问题，一件也不导入，" +
 			"问题按行和列列在 errors 中。导入（非 dry_run）须带 Idempotency-Key：同一账号以同一键重发相同的文件，不再导入，答复第一次导入的结果。"},
 		func(ctx context.Context, in *struct {
-			Key     string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（导入时必填）：客户端为每个新请求生成的唯一值，重试时不变"`
+			Key     string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（导入时必填）：客户端为每个新请求生成的唯一值，重试时不变" example:"5b0e2c7a-3f4d-4e8b-9a61-2d7c1e9f0a34"`
 			RawBody multipart.Form
 		}) (*caseImportOutput, error) {
 			u, r := apiCaller(ctx)
@@ -162,8 +169,8 @@ func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]stri
 		Description: "与管理后台申请页“行政复议和行政诉讼”表单相同（计入年度报告第四部分）：省略 appeal_id 为新登记（201），给出 appeal_id 和 version 为更新（200）。" +
 			"只有该单位的公开专员可以登记。须在 If-Match 中带上申请的版本号（ETag）：缺少时答复 428，申请已被他人更新时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id" doc:"申请编号（内部编号）"`
-			IfMatch string `header:"If-Match" doc:"申请的版本号（GET /api/v1/cases/{id} 的 ETag）"`
+			ID      int64  `path:"id" doc:"申请编号（内部编号）" example:"17"`
+			IfMatch string `header:"If-Match" doc:"申请的版本号（GET /api/v1/cases/{id} 的 ETag）" example:"\"3\""`
 			Body    appealBody
 		}) (*appealOutput, error) {
 			u, r := apiCaller(ctx)
@@ -204,11 +211,11 @@ func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]stri
 	huma.Register(api, huma.Operation{OperationID: "list-appeals", Method: http.MethodGet, Path: "/api/v1/appeals", Summary: "列出行政复议和行政诉讼", Security: security,
 		Description: "与管理后台“行政复议和诉讼”页相同的筛选（年度报告第四部分某一格的案件：year、kind、result），限于本账号可以查看的单位；case 为某一申请的案件。"},
 		func(ctx context.Context, in *struct {
-			Agency int64  `query:"agency" doc:"单位编号"`
-			Year   int    `query:"year" doc:"年度报告的年度"`
-			Kind   string `query:"kind" doc:"类型：review、suit_direct、suit_after_review"`
-			Result string `query:"result" doc:"结果，如 upheld、corrected"`
-			Case   int64  `query:"case" doc:"申请编号（内部编号）"`
+			Agency int64  `query:"agency" doc:"单位编号" example:"2"`
+			Year   int    `query:"year" doc:"年度报告的年度" example:"2025"`
+			Kind   string `query:"kind" doc:"类型：review、suit_direct、suit_after_review" example:"review"`
+			Result string `query:"result" doc:"结果，如 upheld、corrected" example:"upheld"`
+			Case   int64  `query:"case" doc:"申请编号（内部编号）" example:"17"`
 		}) (*appealsOutput, error) {
 			u, r := apiCaller(ctx)
 			f, err := s.appealFilterOf(r, u)

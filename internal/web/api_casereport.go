@@ -30,8 +30,8 @@ func (s *Server) registerCaseReportAPI(api huma.API, security []map[string][]str
 		Description: "按在办和已办结的申请实时计算某单位某年度的年度报告第三部分（收到和处理政府信息公开申请情况）和第四部分（行政复议、行政诉讼情况），格式同年度报告 JSON。",
 		Security:    security,
 	}, func(ctx context.Context, in *struct {
-		Agency int64 `query:"agency" doc:"单位编号（默认为账号的第一个单位）"`
-		Year   int   `query:"year" doc:"年度（默认为今年）" minimum:"2008" maximum:"2100"`
+		Agency int64 `query:"agency" doc:"单位编号（默认为账号的第一个单位）" example:"2"`
+		Year   int   `query:"year" doc:"年度（默认为今年）" minimum:"2008" maximum:"2100" example:"2025"`
 	}) (*caseReportOutput, error) {
 		r, _ := ctx.Value(apiRequestKey{}).(*http.Request)
 		u, _ := ctx.Value(apiUserKey{}).(*disclosure.User)

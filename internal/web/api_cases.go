@@ -35,31 +35,31 @@ func apiCaller(ctx context.Context) (*disclosure.User, *http.Request) {
 
 // intakeBody is a staff intake: the fields of the console's intake form (/console/cases/new), by the same names.
 type intakeBody struct {
-	Agency        int64    `json:"agency,omitempty" required:"false" doc:"（必填）受理申请的单位编号（本账号为公开专员的单位或其下属单位）"`
+	Agency        int64    `json:"agency,omitempty" required:"false" doc:"（必填）受理申请的单位编号（本账号为公开专员的单位或其下属单位）" example:"2"`
 	Channel       string   `json:"channel,omitempty" required:"false" doc:"（必填）申请方式：letter（邮寄，需签收）、ordinary（平常信函）、in_person（当面）、fax（传真）、email（电子邮件）" example:"letter"`
 	ReceivedOn    string   `json:"received_on,omitempty" required:"false" doc:"（必填）收到申请的日期" example:"2026-03-02"`
-	Kind          string   `json:"kind,omitempty" doc:"disclosure（政府信息公开申请，默认）或 correction（更正申请）"`
+	Kind          string   `json:"kind,omitempty" doc:"disclosure（政府信息公开申请，默认）或 correction（更正申请）" example:"disclosure"`
 	ApplicantType string   `json:"applicant_type,omitempty" required:"false" doc:"（必填）申请人类型：natural_person（自然人）、commercial（商业企业）、research（科研机构）、public_interest（社会公益组织）、legal_service（法律服务机构）、other_org（其他）" example:"natural_person"`
-	Name          string   `json:"name,omitempty" doc:"自然人姓名"`
-	IDType        string   `json:"id_type,omitempty" doc:"证件类型"`
-	IDNumber      string   `json:"id_number,omitempty" doc:"证件号码"`
-	OrgName       string   `json:"org_name,omitempty" doc:"法人或其他组织名称"`
-	USCC          string   `json:"uscc,omitempty" doc:"统一社会信用代码"`
-	LegalRep      string   `json:"legal_rep,omitempty" doc:"法定代表人"`
-	Contact       string   `json:"contact,omitempty" doc:"联系人"`
-	Phone         string   `json:"phone,omitempty"`
-	Email         string   `json:"email,omitempty"`
-	Address       string   `json:"address,omitempty"`
-	Postcode      string   `json:"postcode,omitempty"`
-	Fax           string   `json:"fax,omitempty"`
-	Title         string   `json:"title,omitempty" doc:"所需信息的名称"`
-	DocNumber     string   `json:"doc_number,omitempty" doc:"文号"`
-	Description   string   `json:"description,omitempty" required:"false" doc:"（必填）所需信息的内容描述"`
-	Purpose       string   `json:"purpose,omitempty"`
-	Forms         []string `json:"forms,omitempty" doc:"信息的指定提供载体形式"`
-	Delivery      []string `json:"delivery,omitempty" doc:"获取信息的方式"`
-	AcceptOther   bool     `json:"accept_other,omitempty" doc:"若本机关无法按指定方式提供，可接受其他方式"`
-	Correction    string   `json:"correction,omitempty" doc:"申请落在已发布年度报告的年度时，更正报告的理由"`
+	Name          string   `json:"name,omitempty" doc:"自然人姓名" example:"王小明"`
+	IDType        string   `json:"id_type,omitempty" doc:"证件类型，如 resident_id（居民身份证，自然人的默认）" example:"resident_id"`
+	IDNumber      string   `json:"id_number,omitempty" doc:"证件号码" example:"11010519491231002X"`
+	OrgName       string   `json:"org_name,omitempty" doc:"法人或其他组织名称" example:"平阴县某某科技有限公司"`
+	USCC          string   `json:"uscc,omitempty" doc:"统一社会信用代码" example:"91370124MA3C5XXXXX"`
+	LegalRep      string   `json:"legal_rep,omitempty" doc:"法定代表人" example:"李四"`
+	Contact       string   `json:"contact,omitempty" doc:"联系人" example:"王小明"`
+	Phone         string   `json:"phone,omitempty" doc:"联系电话" example:"13800000000"`
+	Email         string   `json:"email,omitempty" doc:"电子邮箱" example:"wang@example.com"`
+	Address       string   `json:"address,omitempty" doc:"通信地址" example:"山东省济南市平阴县榆山街道青龙路1号"`
+	Postcode      string   `json:"postcode,omitempty" doc:"邮政编码" example:"250400"`
+	Fax           string   `json:"fax,omitempty" doc:"传真" example:"0531-87881234"`
+	Title         string   `json:"title,omitempty" doc:"所需信息的名称" example:"2025年度本县疫苗接种点名单"`
+	DocNumber     string   `json:"doc_number,omitempty" doc:"文号" example:"平卫发〔2025〕8号"`
+	Description   string   `json:"description,omitempty" required:"false" doc:"（必填）所需信息的内容描述" example:"2025年度本县疫苗接种点名单"`
+	Purpose       string   `json:"purpose,omitempty" doc:"申请用途" example:"为孩子选择就近的接种点"`
+	Forms         []string `json:"forms,omitempty" doc:"信息的指定提供载体形式" example:"[\"电子文档\"]"`
+	Delivery      []string `json:"delivery,omitempty" doc:"获取信息的方式" example:"[\"电子邮件\"]"`
+	AcceptOther   bool     `json:"accept_other,omitempty" doc:"若本机关无法按指定方式提供，可接受其他方式" example:"true"`
+	Correction    string   `json:"correction,omitempty" doc:"申请落在已发布年度报告的年度时，更正报告的理由" example:"补录2025年12月漏登的1件申请"`
 }
 
 // application is the intake's application, read as applicationFromForm reads the console's form.
@@ -72,25 +72,25 @@ func (b *intakeBody) application() disclosure.Application {
 // stepBody is one workflow step: the action and its fields as the case page's forms name them.
 type stepBody struct {
 	Action          string `json:"action,omitempty" required:"false" doc:"（必填）操作，如 accept（受理）、request_fix（补正）、draft_reply（拟定答复）、send_reply（发出答复）；可用的操作见 GET /api/v1/cases/{id} 的 actions" example:"note"`
-	Note            string `json:"note,omitempty" doc:"说明"`
-	Items           string `json:"items,omitempty" doc:"需补正或征求意见的事项"`
-	Via             string `json:"via,omitempty" doc:"送达方式"`
-	Party           string `json:"party,omitempty" doc:"第三方名称"`
-	PartyKind       string `json:"party_kind,omitempty"`
-	Date            string `json:"date,omitempty" doc:"日期，如 2026-03-02"`
-	Days            string `json:"days,omitempty" doc:"延长的工作日数"`
-	FeeMethod       string `json:"fee_method,omitempty" doc:"收费方式：per_case 或 per_page"`
-	FeeUnits        string `json:"fee_units,omitempty" doc:"件数或页数"`
-	Assignee        string `json:"assignee,omitempty" doc:"承办人账号编号"`
-	Accepted        string `json:"accepted,omitempty" doc:"yes：接受申请人说明的理由"`
-	Until           string `json:"until,omitempty" doc:"确定的答复期限"`
-	Outcome         string `json:"outcome,omitempty" doc:"答复结果（与页面相同，如 public|第二十七条）"`
-	Reasons         string `json:"reasons,omitempty"`
-	Provided        string `json:"provided,omitempty"`
-	TransferTo      string `json:"transfer_to,omitempty" doc:"转送的单位编号"`
-	TransferName    string `json:"transfer_name,omitempty"`
-	TransferContact string `json:"transfer_contact,omitempty"`
-	Correction      string `json:"correction,omitempty" doc:"涉及已发布年度报告时，更正报告的理由"`
+	Note            string `json:"note,omitempty" doc:"说明" example:"已电话联系申请人确认所需信息的范围"`
+	Items           string `json:"items,omitempty" doc:"需补正或征求意见的事项" example:"请说明所需信息的年度和地域范围"`
+	Via             string `json:"via,omitempty" doc:"送达方式：electronic（电子送达）或 post（邮寄或当面送达）；不填按申请方式" example:"electronic"`
+	Party           string `json:"party,omitempty" doc:"征求意见的第三方或其他机关的名称" example:"平阴县某某食品有限公司"`
+	PartyKind       string `json:"party_kind,omitempty" doc:"征求意见的对象：third_party（第三方，《条例》第三十二条）或 agency（其他机关）" example:"third_party"`
+	Date            string `json:"date,omitempty" doc:"日期，如 2026-03-02" example:"2026-03-02"`
+	Days            string `json:"days,omitempty" doc:"延长的工作日数" example:"20"`
+	FeeMethod       string `json:"fee_method,omitempty" doc:"收费方式：per_case 或 per_page" example:"per_page"`
+	FeeUnits        string `json:"fee_units,omitempty" doc:"件数或页数" example:"120"`
+	Assignee        string `json:"assignee,omitempty" doc:"承办人账号编号" example:"3"`
+	Accepted        string `json:"accepted,omitempty" doc:"yes：接受申请人说明的理由" example:"yes"`
+	Until           string `json:"until,omitempty" doc:"确定的答复期限" example:"2026-04-30"`
+	Outcome         string `json:"outcome,omitempty" doc:"答复结果：年度报告第三部分的行和答复的方式（与页面相同），如 disclosed|provided（予以公开）" example:"disclosed|provided"`
+	Reasons         string `json:"reasons,omitempty" doc:"答复的理由（不予公开等答复必填）" example:"经检索，本机关未制作或获取该信息"`
+	Provided        string `json:"provided,omitempty" doc:"提供信息的说明" example:"以电子邮件发送全县疫苗接种点名单"`
+	TransferTo      string `json:"transfer_to,omitempty" doc:"不属于本机关负责公开时，负责公开的机关在本系统中的单位编号（发出答复时转送）" example:"1"`
+	TransferName    string `json:"transfer_name,omitempty" doc:"负责公开的机关不在本系统中时，其名称" example:"济南市生态环境局平阴分局"`
+	TransferContact string `json:"transfer_contact,omitempty" doc:"该机关（本系统外）的联系方式" example:"0531-87881234"`
+	Correction      string `json:"correction,omitempty" doc:"涉及已发布年度报告时，更正报告的理由" example:"补登2025年12月办结的1件申请"`
 }
 
 // values are the step's fields as the case page's form posts them.
@@ -285,7 +285,7 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 		Description: "登记以邮寄、平常信函、当面、传真或电子邮件提出的申请，与管理后台“登记申请”相同（按《条例》第三十一条确定收到申请之日）。" +
 			"请求须带 Idempotency-Key：同一账号以同一键重发相同的请求，答复第一次登记的申请（201，不再登记，也不再给出查询密码）；同一键用于不同的请求，答复 422。"},
 		func(ctx context.Context, in *struct {
-			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
+			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变" example:"5b0e2c7a-3f4d-4e8b-9a61-2d7c1e9f0a34"`
 			Body intakeBody
 		}) (*createdCaseOutput, error) {
 			u, r := apiCaller(ctx)
@@ -337,20 +337,20 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 	huma.Register(api, huma.Operation{OperationID: "list-cases", Method: http.MethodGet, Path: "/api/v1/cases", Summary: "列出申请", Security: security,
 		Description: "与管理后台的申请列表相同的筛选，限于本账号可以查看的单位；每页 50 件，用 offset 翻页。"},
 		func(ctx context.Context, in *struct {
-			View    string `query:"view" enum:"open,mine,due,overdue,approval,all" doc:"open 办理中（默认）、mine 我承办的、due 3个工作日内到期、overdue 已超期、approval 待审批、all 全部"`
-			State   string `query:"state" doc:"状态，如 accepted"`
-			Agency  int64  `query:"agency" doc:"单位编号"`
-			Q       string `query:"q" doc:"检索：申请编号、申请人、内容"`
-			Kind    string `query:"kind"`
-			Outcome string `query:"outcome"`
-			Type    string `query:"type" doc:"申请人类型"`
-			Channel string `query:"channel"`
-			From    string `query:"from" doc:"收到申请的日期自"`
-			To      string `query:"to" doc:"收到申请的日期至"`
-			Year    string `query:"year" doc:"年度报告的年度（与 row、col 一起：报告某一格的申请）"`
-			Row     string `query:"row"`
-			Col     string `query:"col"`
-			Offset  int    `query:"offset" minimum:"0"`
+			View    string `query:"view" enum:"open,mine,due,overdue,approval,all" doc:"open 办理中（默认）、mine 我承办的、due 3个工作日内到期、overdue 已超期、approval 待审批、all 全部" example:"open"`
+			State   string `query:"state" doc:"状态，如 accepted" example:"accepted"`
+			Agency  int64  `query:"agency" doc:"单位编号" example:"2"`
+			Q       string `query:"q" doc:"检索：申请编号、申请人、内容" example:"疫苗接种"`
+			Kind    string `query:"kind" doc:"申请类别：disclosure（政府信息公开申请）、correction（更正申请）" example:"disclosure"`
+			Outcome string `query:"outcome" doc:"答复结果，如 disclosed（予以公开）、unable.not_held（本机关不掌握相关政府信息）" example:"disclosed"`
+			Type    string `query:"type" doc:"申请人类型，如 natural_person（自然人）" example:"natural_person"`
+			Channel string `query:"channel" doc:"申请方式，如 letter（邮寄）、email（电子邮件）" example:"email"`
+			From    string `query:"from" doc:"收到申请的日期自" example:"2026-01-01"`
+			To      string `query:"to" doc:"收到申请的日期至" example:"2026-03-31"`
+			Year    string `query:"year" doc:"年度报告的年度（与 row、col 一起：报告某一格的申请）" example:"2025"`
+			Row     string `query:"row" doc:"年度报告第三部分的行，如 new（本年新收）、carried_over（上年结转）" example:"new"`
+			Col     string `query:"col" doc:"年度报告第三部分的列（申请人类型），如 natural_person、total" example:"natural_person"`
+			Offset  int    `query:"offset" minimum:"0" doc:"从第几件起（上一页答复的 next_offset）" example:"50"`
 		}) (*caseListOutput, error) {
 			u, r := apiCaller(ctx)
 			visible, err := s.caseAgencies(r, u)
@@ -388,7 +388,7 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 	huma.Register(api, huma.Operation{OperationID: "get-case", Method: http.MethodGet, Path: "/api/v1/cases/{id}", Summary: "查看申请", Security: security,
 		Description: "申请、办理记录、答复期限及其计算说明、文书、文件和本账号现在可以执行的操作，与管理后台的申请页相同。ETag 为申请的版本号。"},
 		func(ctx context.Context, in *struct {
-			ID int64 `path:"id" doc:"申请编号（内部编号）"`
+			ID int64 `path:"id" doc:"申请编号（内部编号）" example:"7"`
 		}) (*caseOutput, error) {
 			c, a, who, err := s.apiLoadCase(ctx, in.ID)
 			if err != nil {
@@ -405,8 +405,8 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 		Description: "执行一步办理操作（字段与管理后台申请页的表单相同），与在申请页上点击按钮相同：同样的检查、审计记录、文书和邮件。" +
 			"须在 If-Match 中带上申请的版本号（ETag）：缺少时答复 428，申请已被他人更新时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id"`
-			IfMatch string `header:"If-Match" doc:"申请的版本号（GET /api/v1/cases/{id} 的 ETag）"`
+			ID      int64  `path:"id" doc:"申请编号（内部编号）" example:"7"`
+			IfMatch string `header:"If-Match" doc:"申请的版本号（GET /api/v1/cases/{id} 的 ETag）" example:"\"3\""`
 			Body    stepBody
 		}) (*caseOutput, error) {
 			u, r := apiCaller(ctx)
@@ -454,9 +454,9 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 		Responses: map[string]*huma.Response{"200": {Description: "文书文件", Content: map[string]*huma.MediaType{
 			"application/pdf": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}}},
 		func(ctx context.Context, in *struct {
-			ID     int64  `path:"id"`
-			NID    int64  `path:"nid" doc:"文书编号"`
-			Format string `path:"format" enum:"docx,pdf"`
+			ID     int64  `path:"id" doc:"申请编号（内部编号）" example:"7"`
+			NID    int64  `path:"nid" doc:"文书编号" example:"1"`
+			Format string `path:"format" enum:"docx,pdf" doc:"文件格式" example:"pdf"`
 		}) (*huma.StreamResponse, error) {
 			c, _, _, err := s.apiLoadCase(ctx, in.ID)
 			if err != nil {
@@ -475,7 +475,7 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 
 	huma.Register(api, huma.Operation{OperationID: "list-case-files", Method: http.MethodGet, Path: "/api/v1/cases/{id}/files", Summary: "列出申请的文件", Security: security},
 		func(ctx context.Context, in *struct {
-			ID int64 `path:"id"`
+			ID int64 `path:"id" doc:"申请编号（内部编号）" example:"7"`
 		}) (*caseFilesOutput, error) {
 			c, _, _, err := s.apiLoadCase(ctx, in.ID)
 			if err != nil {
@@ -492,9 +492,15 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 
 	huma.Register(api, huma.Operation{OperationID: "upload-case-file", Method: http.MethodPost, Path: "/api/v1/cases/{id}/files", DefaultStatus: http.StatusCreated,
 		Summary: "上传申请的文件", Security: security, MaxBodyBytes: maxUpload + 1<<20,
+		RequestBody: multipartBody([]formField{
+			{Name: "file", Doc: "文件：JPEG、PNG 或 PDF，不超过 5 MB", Example: "补正材料.pdf", MediaType: "application/pdf, image/jpeg, image/png"},
+			{Name: "kind", Doc: "文件类别：correction_material（补正材料）、provided（提供的信息）、document（文书，默认）、id_proof（身份证明）", Example: "correction_material",
+				Enum: []string{"correction_material", "provided", "document", "id_proof"}},
+			{Name: "appeal", Doc: "（可选）复议或诉讼的编号：文件为该案件的文书", Example: "4"},
+		}, "file"),
 		Description: "multipart/form-data：file 为文件（JPEG、PNG 或 PDF，不超过 5 MB），kind 为 correction_material（补正材料）、provided（提供的信息）、document（文书，默认）、id_proof（身份证明）；appeal 为复议或诉讼的编号（可选）。与管理后台申请页的上传相同。"},
 		func(ctx context.Context, in *struct {
-			ID      int64 `path:"id"`
+			ID      int64 `path:"id" doc:"申请编号（内部编号）" example:"7"`
 			RawBody multipart.Form
 		}) (*caseFileOutput, error) {
 			u, r := apiCaller(ctx)
@@ -523,8 +529,8 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 	huma.Register(api, huma.Operation{OperationID: "get-case-file", Method: http.MethodGet, Path: "/api/v1/cases/{id}/files/{fid}", Summary: "下载申请的文件", Security: security,
 		Responses: map[string]*huma.Response{"200": {Description: "文件", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}},
 		func(ctx context.Context, in *struct {
-			ID  int64 `path:"id"`
-			FID int64 `path:"fid" doc:"文件编号"`
+			ID  int64 `path:"id" doc:"申请编号（内部编号）" example:"7"`
+			FID int64 `path:"fid" doc:"文件编号" example:"1"`
 		}) (*huma.StreamResponse, error) {
 			u, _ := apiCaller(ctx)
 			c, a, _, err := s.apiLoadCase(ctx, in.ID)

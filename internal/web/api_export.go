@@ -24,11 +24,11 @@ const exportSlots = 4
 const exportFlushEvery = 5000
 
 type exportItemsInput struct {
-	Format      string `query:"format" enum:"jsonl,csv" default:"jsonl" doc:"jsonl（每行一个 JSON 对象）或 csv（UTF-8，带 BOM，中文表头）"`
+	Format      string `query:"format" enum:"jsonl,csv" default:"jsonl" doc:"jsonl（每行一个 JSON 对象）或 csv（UTF-8，带 BOM，中文表头）" example:"jsonl"`
 	Since       string `query:"since" doc:"只导出此后更新的信息：上次导出中最大的 updated_at（RFC 3339），或日期 2026-03-02（北京时间零时）。该时刻本身的信息会再次给出，请按 id 去重" example:"2026-03-02T08:00:00Z"`
-	Agency      int64  `query:"agency" doc:"只导出该单位的信息（单位编号）"`
-	Bodies      bool   `query:"bodies" doc:"附正文（HTML 和纯文本）"`
-	Attachments bool   `query:"attachments" doc:"附附件的名称、大小和下载地址"`
+	Agency      int64  `query:"agency" doc:"只导出该单位的信息（单位编号）" example:"2"`
+	Bodies      bool   `query:"bodies" doc:"附正文（HTML 和纯文本）" example:"true"`
+	Attachments bool   `query:"attachments" doc:"附附件的名称、大小和下载地址" example:"true"`
 }
 
 type catalogOutput struct {

@@ -27,17 +27,17 @@ type ItemContent struct {
 	Title       string   `json:"title,omitempty" required:"false" doc:"（必填）信息名称（标题），最多 200 字" example:"关于开展2026年春季爱国卫生运动的通知"`
 	Summary     string   `json:"summary,omitempty" doc:"内容概述，最多 1000 字" example:"部署春季爱国卫生运动。"`
 	DocNumber   string   `json:"doc_number,omitempty" doc:"文号" example:"平卫发〔2026〕3号"`
-	Publisher   string   `json:"publisher,omitempty" doc:"发布机构，不填为发布单位的名称"`
+	Publisher   string   `json:"publisher,omitempty" doc:"发布机构，不填为发布单位的名称" example:"平阴县卫生健康局"`
 	Category    string   `json:"category,omitempty" doc:"主题分类代码（管理后台“主题分类”中的代码）" example:"health.public_health"`
 	Genre       string   `json:"genre,omitempty" required:"false" doc:"（必填）体裁：rules（规章）、normative（行政规范性文件）、interpretation（政策解读）、plan（规划计划）、statistics（统计信息）、licensing（行政许可决定）、penalty（行政处罚决定）、coercion（行政强制决定）、budget（预决算）、personnel（人事信息）、emergency（应急管理）、notice（通知公告）、news（工作动态）、disclosure_rules（政府信息公开制度）、other（其他）" example:"notice"`
-	Art20       int      `json:"art20,omitempty" doc:"法定主动公开内容：《条例》第二十条第几项（1—15）；不填按体裁确定"`
+	Art20       int      `json:"art20,omitempty" doc:"法定主动公开内容：《条例》第二十条第几项（1—15）；不填按体裁确定" example:"1"`
 	Keywords    []string `json:"keywords,omitempty" doc:"关键词，最多 10 个" example:"[\"爱国卫生\",\"环境整治\"]"`
 	Body        string   `json:"body,omitempty" doc:"正文：HTML（从 Word、WPS 或网页复制的内容均可）或纯文本（每行一段）。保存时与管理后台相同地清理：保留段落、标题、列表、表格（含合并单元格）和加粗；链接只保留 https、mailto 和本站地址，图片只保留本站的；脚本、样式和事件属性一律去掉" example:"<p>各镇街卫生院：</p><p>请做好<strong>环境卫生整治</strong>。</p>"`
 	WrittenOn   string   `json:"written_on,omitempty" doc:"成文日期" example:"2026-03-02"`
-	FormedOn    string   `json:"formed_on,omitempty" doc:"形成或变更日期：《条例》第二十六条的 20 个工作日从此日起算，不填为成文日期"`
-	Validity    string   `json:"validity,omitempty" doc:"有效性（规章、规范性文件等有有效性的体裁）：in_force（有效）、expired（失效）、repealed（废止）"`
-	EffectiveOn string   `json:"effective_on,omitempty" doc:"施行日期"`
-	EndedOn     string   `json:"ended_on,omitempty" doc:"失效（废止）日期"`
+	FormedOn    string   `json:"formed_on,omitempty" doc:"形成或变更日期：《条例》第二十六条的 20 个工作日从此日起算，不填为成文日期" example:"2026-03-02"`
+	Validity    string   `json:"validity,omitempty" doc:"有效性（规章、规范性文件等有有效性的体裁）：in_force（有效）、expired（失效）、repealed（废止）" example:"in_force"`
+	EffectiveOn string   `json:"effective_on,omitempty" doc:"施行日期" example:"2026-04-01"`
+	EndedOn     string   `json:"ended_on,omitempty" doc:"失效（废止）日期" example:"2031-03-31"`
 	// BodyDOCX is the console's “导入Word正文”.
 	BodyDOCX     []byte `json:"body_docx,omitempty" doc:"以 Word 文件（.docx，base64 编码，不超过 20 MB）导入正文：给出时代替 body，与管理后台的“导入Word正文”相同地转换和清理；文件中的图片不导入（答复的 warnings 说明）"`
 	BodyDOCXName string `json:"body_docx_name,omitempty" doc:"导入正文的 Word 文件名，用于提示" example:"管理办法.docx"`
@@ -77,17 +77,17 @@ func (b *ItemContent) values() url.Values {
 
 // newItemBody is a new item: the agency it is published for, and its content.
 type newItemBody struct {
-	Agency int64 `json:"agency,omitempty" required:"false" doc:"（必填）发布单位编号：本账号为公开专员的单位或其下属单位"`
+	Agency int64 `json:"agency,omitempty" required:"false" doc:"（必填）发布单位编号：本账号为公开专员的单位或其下属单位" example:"2"`
 	ItemContent
 }
 
 // itemStepBody is one workflow step: the action and its fields as the item page's forms name them.
 type itemStepBody struct {
 	Action   string            `json:"action,omitempty" required:"false" doc:"（必填）操作：submit（提交保密审查）、pass（保密审查通过）、return（退回修改）、approve（审批通过）、publish（发布）、schedule（定时发布）、unschedule（取消定时发布）、correct（更正）、discard（放弃更正）、withdraw（撤回）、validity（变更有效性）、reviewed（完成定期评估）、channels（登记发布渠道）。本账号现在可以执行的操作见 GET /api/v1/items/{id} 的 actions" example:"submit"`
-	Note     string            `json:"note,omitempty" doc:"审查或审批意见；退回修改（return）的意见和撤回（withdraw）的原因必填，撤回原因将在信息页面上公开说明"`
+	Note     string            `json:"note,omitempty" doc:"审查或审批意见；退回修改（return）的意见和撤回（withdraw）的原因必填，撤回原因将在信息页面上公开说明" example:"请补充政策解读"`
 	Answer   []string          `json:"answer,omitempty" doc:"保密审查通过（pass）：逐项确认的审查清单，照录 GET /api/v1/items/{id} 的 checklist 各项，须全部确认" example:"[\"不含国家秘密、工作秘密，未涉及依法确定为国家秘密的事项\"]"`
 	At       string            `json:"at,omitempty" doc:"定时发布（schedule）的时间（北京时间），须晚于现在、在一年之内" example:"2026-03-02T09:00"`
-	Validity string            `json:"validity,omitempty" doc:"变更有效性（validity）：expired（失效）、repealed（废止）、in_force（恢复有效）"`
+	Validity string            `json:"validity,omitempty" doc:"变更有效性（validity）：expired（失效）、repealed（废止）、in_force（恢复有效）" example:"expired"`
 	Date     string            `json:"date,omitempty" doc:"失效或废止的日期（validity）；下次评估日期（reviewed，不填按体裁的评估周期）" example:"2026-03-02"`
 	Channels []itemChannelBody `json:"channels,omitempty" doc:"登记发布渠道（channels），一次最多 4 个"`
 }
@@ -96,7 +96,7 @@ type itemStepBody struct {
 type itemChannelBody struct {
 	Channel string `json:"channel,omitempty" required:"false" doc:"（必填）渠道：政府网站、微信公众号、微博、政府公报、新闻发布会、报刊、广播电视、政务服务场所、其他，或自行填写的名称（最多 30 字）" example:"微信公众号"`
 	On      string `json:"on,omitempty" required:"false" doc:"（必填）发布日期，今天或之前" example:"2026-03-02"`
-	Count   int    `json:"count,omitempty" doc:"发布次数，不填为 1"`
+	Count   int    `json:"count,omitempty" doc:"发布次数，不填为 1" example:"1"`
 }
 
 // values are the step's fields as the item page's form posts them.
@@ -342,14 +342,14 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "与管理后台主动公开列表相同的列表和筛选，限于本账号可以查看的单位，未发布的信息也在内；每页 50 条，用 offset 翻页。" +
 			"待办列表（草稿、待保密审查、待审批、待发布）的第一页先列出处于该状态的更正稿。"},
 		func(ctx context.Context, in *struct {
-			View     string `query:"view" enum:"all,draft,review,approval,ready,published,late,review_due,withdrawn" doc:"all 全部、draft 草稿、review 待保密审查、approval 待审批、ready 待发布、published 已发布、late 逾期和即将逾期（《条例》第二十六条）、review_due 待定期评估、withdrawn 已撤回；不填为本账号的待办（公开专员为全部，审查人为待保密审查，审批人为待审批）"`
-			State    string `query:"state" doc:"状态：draft（草稿）、in_review（保密审查中）、approval（待审批）、ready（已审核待发布）、scheduled（定时发布）、published（已发布）、withdrawn（已撤回）"`
-			Genre    string `query:"genre" doc:"体裁，如 normative"`
-			Category string `query:"category" doc:"主题分类代码（含其下级分类）"`
-			Year     string `query:"year" doc:"发布年度"`
-			Agency   int64  `query:"agency" doc:"单位编号"`
-			Q        string `query:"q" doc:"检索标题、文号或索引号"`
-			Offset   int    `query:"offset" minimum:"0"`
+			View     string `query:"view" enum:"all,draft,review,approval,ready,published,late,review_due,withdrawn" doc:"all 全部、draft 草稿、review 待保密审查、approval 待审批、ready 待发布、published 已发布、late 逾期和即将逾期（《条例》第二十六条）、review_due 待定期评估、withdrawn 已撤回；不填为本账号的待办（公开专员为全部，审查人为待保密审查，审批人为待审批）" example:"published"`
+			State    string `query:"state" doc:"状态：draft（草稿）、in_review（保密审查中）、approval（待审批）、ready（已审核待发布）、scheduled（定时发布）、published（已发布）、withdrawn（已撤回）" example:"published"`
+			Genre    string `query:"genre" doc:"体裁，如 normative" example:"normative"`
+			Category string `query:"category" doc:"主题分类代码（含其下级分类）" example:"health.public_health"`
+			Year     string `query:"year" doc:"发布年度" example:"2026"`
+			Agency   int64  `query:"agency" doc:"单位编号" example:"2"`
+			Q        string `query:"q" doc:"检索标题、文号或索引号" example:"疫苗接种"`
+			Offset   int    `query:"offset" minimum:"0" doc:"从第几条起（上一页答复的 next_offset）" example:"50"`
 		}) (*itemListOutput, error) {
 			u, r := apiCaller(ctx)
 			l, err := s.listItems(r, u, r.URL.Query())
@@ -382,7 +382,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "新建一条草稿，与管理后台“新建主动公开信息”相同：同样的检查，正文同样地清理，同样的审计记录。之后提交保密审查（POST /api/v1/items/{id}/steps，action 为 submit）。" +
 			"请求须带 Idempotency-Key：同一账号以同一键重发相同的请求，答复第一次新建的信息（201，不再新建）；同一键用于不同的请求，答复 422。"},
 		func(ctx context.Context, in *struct {
-			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
+			Key  string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变" example:"5b0e2c7a-3f4d-4e8b-9a61-2d7c1e9f0a34"`
 			Body newItemBody
 		}) (*createdItemOutput, error) {
 			u, r := apiCaller(ctx)
@@ -422,7 +422,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 	huma.Register(api, huma.Operation{OperationID: "get-item", Method: http.MethodGet, Path: "/api/v1/items/{id}", Summary: "查看主动公开信息", Security: security,
 		Description: "信息（含保密审查和正在准备的更正稿）、附件、发布渠道、办理记录、被更正替换的版本、第二十六条的期限、本账号现在可以执行的操作，与管理后台的信息页相同。ETag 为信息的版本号。"},
 		func(ctx context.Context, in *struct {
-			ID int64 `path:"id" doc:"信息编号"`
+			ID int64 `path:"id" doc:"信息编号" example:"1"`
 		}) (*itemOutput, error) {
 			return s.apiItemAnswer(ctx, in.ID, nil)
 		})
@@ -431,8 +431,8 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "以请求的内容替换草稿（或已发布信息正在准备的更正稿）的全部内容，与管理后台编辑页的“保存”相同：未给出的字段被清空，正文同样地清理。" +
 			"须在 If-Match 中带上信息的版本号（ETag）：缺少时答复 428，信息已被他人更新时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id" doc:"信息编号"`
-			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）"`
+			ID      int64  `path:"id" doc:"信息编号" example:"1"`
+			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）" example:"\"3\""`
 			Body    ItemContent
 		}) (*itemOutput, error) {
 			u, r := apiCaller(ctx)
@@ -466,8 +466,8 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			"与在管理后台信息页上点击按钮相同：同样的流程表、检查（如保密审查须由提交人以外的人员进行）、审计记录和事件通知。" +
 			"须在 If-Match 中带上信息的版本号（ETag）：缺少时答复 428，信息已被他人更新时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id" doc:"信息编号"`
-			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）"`
+			ID      int64  `path:"id" doc:"信息编号" example:"1"`
+			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）" example:"\"3\""`
 			Body    itemStepBody
 		}) (*itemOutput, error) {
 			u, r := apiCaller(ctx)
@@ -500,7 +500,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 
 	huma.Register(api, huma.Operation{OperationID: "list-item-attachments", Method: http.MethodGet, Path: "/api/v1/items/{id}/attachments", Summary: "列出信息的附件", Security: security},
 		func(ctx context.Context, in *struct {
-			ID int64 `path:"id" doc:"信息编号"`
+			ID int64 `path:"id" doc:"信息编号" example:"1"`
 		}) (*itemFilesOutput, error) {
 			it, _, _, err := s.apiLoadItem(ctx, in.ID)
 			if err != nil {
@@ -517,11 +517,15 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 
 	huma.Register(api, huma.Operation{OperationID: "upload-item-attachment", Method: http.MethodPost, Path: "/api/v1/items/{id}/attachments", DefaultStatus: http.StatusCreated,
 		Summary: "上传信息的附件", Security: security, MaxBodyBytes: maxItemUpload + 1<<20,
+		RequestBody: multipartBody([]formField{
+			{Name: "file", Doc: "附件：PDF、Word（DOCX）、Excel（XLSX）、JPG、PNG、GIF 图片或 TXT 文本，不超过 20 MB；类型按文件内容判断", Example: "通知.pdf",
+				MediaType: "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, image/jpeg, image/png, image/gif, text/plain"},
+		}, "file"),
 		Description: "multipart/form-data，file 为文件：PDF、Word（DOCX）、Excel（XLSX）、JPG、PNG、GIF 图片或 TXT 文本，不超过 20 MB；类型按文件内容判断，文字提取后可供检索。" +
 			"附件加在草稿或正在准备的更正稿上，随发布公开；已发布的信息须先更正。与管理后台的上传相同。可在 If-Match 中带上信息的版本号，信息已变化时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id" doc:"信息编号"`
-			IfMatch string `header:"If-Match" doc:"（可选）信息的版本号"`
+			ID      int64  `path:"id" doc:"信息编号" example:"1"`
+			IfMatch string `header:"If-Match" doc:"（可选）信息的版本号" example:"\"3\""`
 			RawBody multipart.Form
 		}) (*itemFileOutput, error) {
 			u, r := apiCaller(ctx)
@@ -552,8 +556,8 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "附件文件（已公开的和尚未公开的），与管理后台下载的相同。",
 		Responses:   map[string]*huma.Response{"200": {Description: "附件文件", Content: map[string]*huma.MediaType{"application/octet-stream": {}}}}},
 		func(ctx context.Context, in *struct {
-			ID  int64 `path:"id" doc:"信息编号"`
-			Att int64 `path:"att" doc:"附件编号"`
+			ID  int64 `path:"id" doc:"信息编号" example:"1"`
+			Att int64 `path:"att" doc:"附件编号" example:"3"`
 		}) (*huma.StreamResponse, error) {
 			it, _, _, err := s.apiLoadItem(ctx, in.ID)
 			if err != nil {
@@ -571,9 +575,9 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "尚未公开的附件立即删除；已公开的附件在正在准备的更正发布时删除（须先更正）。与管理后台的“删除”相同。" +
 			"须在 If-Match 中带上信息的版本号（ETag）：缺少时答复 428，信息已变化（如已提交审查或已发布）时答复 412。"},
 		func(ctx context.Context, in *struct {
-			ID      int64  `path:"id" doc:"信息编号"`
-			Att     int64  `path:"att" doc:"附件编号"`
-			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）"`
+			ID      int64  `path:"id" doc:"信息编号" example:"1"`
+			Att     int64  `path:"att" doc:"附件编号" example:"3"`
+			IfMatch string `header:"If-Match" doc:"信息的版本号（GET /api/v1/items/{id} 的 ETag）" example:"\"3\""`
 		}) (*struct{}, error) {
 			u, r := apiCaller(ctx)
 			it, _, who, err := s.apiLoadItem(ctx, in.ID)
@@ -617,8 +621,8 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 		Description: "对答复“予以公开”并已发出答复的申请，新建一条同一信息的主动公开草稿（《条例》第四十四条：多个申请人就相同政府信息申请公开，且该政府信息属于可以公开的，可以纳入主动公开的范围），" +
 			"与管理后台申请页的“据此主动公开”相同。已据此新建过的，答复该信息（200）。请求须带 Idempotency-Key（同“新建主动公开信息”）。"},
 		func(ctx context.Context, in *struct {
-			ID  int64  `path:"id" doc:"申请编号（内部编号）"`
-			Key string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变"`
+			ID  int64  `path:"id" doc:"申请编号（内部编号）" example:"7"`
+			Key string `header:"Idempotency-Key" maxLength:"200" doc:"幂等键（必填）：客户端为每个新请求生成的唯一值（如 UUID），重试时不变" example:"5b0e2c7a-3f4d-4e8b-9a61-2d7c1e9f0a34"`
 		}) (*createdItemOutput, error) {
 			u, r := apiCaller(ctx)
 			if strings.TrimSpace(in.Key) == "" {

@@ -251,12 +251,12 @@ func truncateRunes(s string, n int) string {
 }
 
 type apiSearchInput struct {
-	Q        string `query:"q" maxLength:"1000" doc:"检索词：空格分隔的词语须全部出现；用引号括起短语；词前加 - 排除；整个检索词是文号时按文号精确匹配"`
-	Agency   int64  `query:"agency" minimum:"0" doc:"单位编号：只检索该单位及其下属单位"`
-	Category string `query:"category" maxLength:"200" doc:"主题分类代码（含下级分类），如 health.public_health"`
-	Genre    string `query:"genre" maxLength:"40" doc:"体裁代码，如 normative、penalty"`
-	Year     int    `query:"year" minimum:"0" maximum:"2100" doc:"发布年份"`
-	Page     int    `query:"page" minimum:"1" maximum:"200" default:"1" doc:"页码，每页 10 条"`
+	Q        string `query:"q" maxLength:"1000" doc:"检索词：空格分隔的词语须全部出现；用引号括起短语；词前加 - 排除；整个检索词是文号时按文号精确匹配" example:"疫苗接种"`
+	Agency   int64  `query:"agency" minimum:"0" doc:"单位编号：只检索该单位及其下属单位" example:"2"`
+	Category string `query:"category" maxLength:"200" doc:"主题分类代码（含下级分类），如 health.public_health" example:"health.public_health"`
+	Genre    string `query:"genre" maxLength:"40" doc:"体裁代码，如 normative、penalty" example:"normative"`
+	Year     int    `query:"year" minimum:"0" maximum:"2100" doc:"发布年份" example:"2026"`
+	Page     int    `query:"page" minimum:"1" maximum:"200" default:"1" doc:"页码，每页 10 条" example:"1"`
 }
 
 type apiSearchOutput struct {

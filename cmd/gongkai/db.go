@@ -144,8 +144,13 @@ func (d *dbFlags) auditConfig(create bool) (store.AuditConfig, error) {
 	return cfg, nil
 }
 
-// userError turns an error into an exit error with the message users may see.
+// userError turns an error into an exit error with the message users may see. The command line is the operator's,
+// so an unexpected error (a database that refuses, a migration that cannot run) is shown with its cause rather than
+// as the web's bare "系统内部错误".
 func userError(err error) error {
+	if disclosure.ErrorCode(err) == disclosure.EInternal {
+		return &exitError{code: 2, msg: "系统内部错误：" + err.Error()}
+	}
 	return &exitError{code: 2, msg: disclosure.ErrorMessage(err)}
 }
 

@@ -225,6 +225,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if ferr := fast.Shutdown(shutdown); ferr != nil && err == nil {
 			err = ferr
 		}
+		log.Info("fast path closed", "answered", fast.Answered())
 	}
 	if ferr := hits.Flush(shutdown); ferr != nil {
 		log.Error("item hits not saved", "err", ferr)

@@ -296,9 +296,9 @@ func (c *conn) serve() {
 	}
 	start := time.Now() // of the request being read: net/http's header deadline counts from it
 	rht, idle, wt := l.readHeaderTimeout(), l.idleTimeout(), l.srv.WriteTimeout
-	if rht > 0 {
-		c.SetReadDeadline(start.Add(rht))
-	}
+	// headDeadline says whether the read deadline is the header deadline of the request being read; it is set only
+	// before a read needs it (a head that came whole with its first bytes needs none).
+	headDeadline := false
 	for {
 		// Read a request head.
 		end := bytes.Index(buf[:n], crlfcrlf)
@@ -306,6 +306,12 @@ func (c *conn) serve() {
 			if n == len(buf) {
 				hand(start)
 				return
+			}
+			if !headDeadline {
+				headDeadline = true
+				if !c.setReadDeadline(start, rht) {
+					return
+				}
 			}
 			m, err := c.Read(buf[n:])
 			if m > 0 && n == 0 && !c.state.CompareAndSwap(stateIdle, stateActive) {
@@ -358,10 +364,8 @@ func (c *conn) serve() {
 		if l.shutting.Load() {
 			return
 		}
-		if idle > 0 {
-			c.SetReadDeadline(time.Now().Add(idle))
-		} else {
-			c.SetReadDeadline(time.Time{})
+		if !c.setReadDeadline(time.Now(), idle) {
+			return
 		}
 		for n < 4 {
 			m, err := c.Read(buf[n:])
@@ -373,13 +377,20 @@ func (c *conn) serve() {
 		if !c.state.CompareAndSwap(stateIdle, stateActive) {
 			return // closed idle by a shutdown
 		}
-		start = time.Now()
-		if rht > 0 {
-			c.SetReadDeadline(start.Add(rht))
-		} else {
-			c.SetReadDeadline(time.Time{})
-		}
+		start, headDeadline = time.Now(), false
 	}
+}
+
+// setReadDeadline sets the read deadline d after from (none if d is 0), and reports false if a shutdown has closed
+// the connection meanwhile: checked after setting, so that the shutdown's deadline in the past is not overwritten
+// unseen.
+func (c *conn) setReadDeadline(from time.Time, d time.Duration) bool {
+	if d > 0 {
+		c.SetReadDeadline(from.Add(d))
+	} else {
+		c.SetReadDeadline(time.Time{})
+	}
+	return c.state.Load() != stateClosing
 }
 
 var crlfcrlf = []byte("\r\n\r\n")

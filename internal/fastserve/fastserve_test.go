@@ -277,13 +277,14 @@ func closedAfter(t *testing.T, addr string, first []byte, each []byte, pause tim
 		closed <- time.Since(start)
 	}()
 	c.Write(first)
+	giveUp := time.After(10 * time.Second)
 	for {
 		select {
 		case d := <-closed:
 			return d
 		case <-time.After(pause):
 			c.Write(each)
-		case <-time.After(10 * time.Second):
+		case <-giveUp:
 			t.Fatal("the slow client was never cut off")
 		}
 	}

@@ -51,6 +51,9 @@ type Response struct {
 	body []byte
 }
 
+// HeadLen is the size of the response's status line and headers, the memory it holds beyond the body it shares.
+func (r *Response) HeadLen() int { return len(r.head) }
+
 // NewResponse prepares the response net/http would send for a handler that sets header h, calls WriteHeader(status)
 // and writes body. Only 200 (h must then carry Content-Type and a Content-Length equal to the body's length, so
 // that net/http adds neither) and 304 (no body; net/http drops Content-Type, Content-Length and Transfer-Encoding)

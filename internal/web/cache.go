@@ -67,8 +67,16 @@ func fastIndex(gz, notModified bool) int {
 // gzipMinBytes is the smallest page worth compressing: below it the saving is lost in the headers.
 const gzipMinBytes = 1024
 
-// bytes is what the page costs the cache's budget.
-func (p *cachedPage) bytes() int { return len(p.body) + len(p.gz) }
+// bytes is what the page costs the cache's budget: its copies, and the prepared headers of fast (which share them).
+func (p *cachedPage) bytes() int {
+	n := len(p.body) + len(p.gz)
+	for _, r := range p.fast {
+		if r != nil {
+			n += r.HeadLen()
+		}
+	}
+	return n
+}
 
 // compress fills gz: once per rendered page, so that every reader of it on a phone downloads a quarter of the bytes.
 func (p *cachedPage) compress() {

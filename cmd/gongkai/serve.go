@@ -23,6 +23,7 @@ import (
 
 	"github.com/gongkai/gongkai/internal/auth"
 	"github.com/gongkai/gongkai/internal/disclosure"
+	"github.com/gongkai/gongkai/internal/fastserve"
 	"github.com/gongkai/gongkai/internal/jobs"
 	"github.com/gongkai/gongkai/internal/mail"
 	"github.com/gongkai/gongkai/internal/report/importer"
@@ -55,6 +56,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		"审计检查点文件（追加写入链头的签名记录，应另存副本）；内置数据库默认为 数据目录/"+checkpointName+"，PostgreSQL 默认只写入日志。也可用环境变量 GONGKAI_AUDIT_CHECKPOINT_FILE")
 	checkpointEvery := fs.Int64("audit-checkpoint-every", 1000, "每新增多少条审计记录写一次检查点（另外每小时一次）")
 	tlsCert := fs.String("tls-cert", getenv("GONGKAI_TLS_CERT"), "TLS 证书文件（PEM，可含中间证书）；与 --tls-key 一起设置时直接以 HTTPS 提供服务（无反向代理时使用），也可用 GONGKAI_TLS_CERT")
+	fastPath := fs.Bool("fast-path", true, "缓存中的公开页面由 net/http 之下的快速通道直接应答（仅 HTTP，见决定 0024）；设为 false 则全部由 net/http 处理")
 	tlsKey := fs.String("tls-key", getenv("GONGKAI_TLS_KEY"), "TLS 私钥文件（PEM），也可用 GONGKAI_TLS_KEY")
 	var proxies []netip.Prefix
 	fs.Func("trusted-proxy", "可信反向代理的地址或网段（CIDR，如 10.0.0.0/8），可重复；只有来自这些地址的请求，其 X-Forwarded-For / X-Real-IP 才被采信（用于限流和审计记录的地址）", func(v string) error {
@@ -159,6 +161,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
 		scheme = "https"
 	}
+	// On plain HTTP, cached public pages are answered below net/http, the rest by srv (decision 0024).
+	var fast *fastserve.Listener
+	if a, ok := h.(fastserve.Answerer); ok && *fastPath && !useTLS {
+		fast = fastserve.New(ln, srv, a)
+		ln = fast
+	}
 	fmt.Fprintf(stdout, "gongkai 已启动：%s://%s/（数据库：%s，启动用时 %d 毫秒）\n", scheme, ln.Addr(), db.Dialect(), time.Since(started).Milliseconds())
 	if *demo {
 		base := *baseURL
@@ -213,6 +221,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer cancel()
 	log.Info("shutting down")
 	err = srv.Shutdown(shutdown)
+	if fast != nil {
+		if ferr := fast.Shutdown(shutdown); ferr != nil && err == nil {
+			err = ferr
+		}
+		log.Info("fast path closed", "answered", fast.Answered())
+	}
 	if ferr := hits.Flush(shutdown); ferr != nil {
 		log.Error("item hits not saved", "err", ferr)
 	}

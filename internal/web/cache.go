@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gongkai/gongkai/internal/fastserve"
 )
 
 // pageCacheTTL bounds how long a cached public page lives. Writes drop the cache at once: this process's own, and
@@ -45,13 +47,36 @@ type cachedPage struct {
 	plain, gzipped http.Header
 	// view counts a view of the page (an item's hits), or is nil.
 	view func()
+	// fast are the same answers prepared for fastserve, byte for byte what net/http sends for plain and gz, each
+	// as 200 and 304 (index fastIndex); nil for a page that is not served that way.
+	fast [4]*fastserve.Response
+}
+
+// fastIndex is the index in cachedPage.fast of the answer of the compressed copy or not, 304 or not.
+func fastIndex(gz, notModified bool) int {
+	i := 0
+	if gz {
+		i = 2
+	}
+	if notModified {
+		i++
+	}
+	return i
 }
 
 // gzipMinBytes is the smallest page worth compressing: below it the saving is lost in the headers.
 const gzipMinBytes = 1024
 
-// bytes is what the page costs the cache's budget.
-func (p *cachedPage) bytes() int { return len(p.body) + len(p.gz) }
+// bytes is what the page costs the cache's budget: its copies, and the prepared headers of fast (which share them).
+func (p *cachedPage) bytes() int {
+	n := len(p.body) + len(p.gz)
+	for _, r := range p.fast {
+		if r != nil {
+			n += r.HeadLen()
+		}
+	}
+	return n
+}
 
 // compress fills gz: once per rendered page, so that every reader of it on a phone downloads a quarter of the bytes.
 func (p *cachedPage) compress() {
@@ -200,18 +225,52 @@ func (s *Server) cachedCounting(next http.HandlerFunc, view func(r *http.Request
 // client's address, the cross-origin check, the router: a cached page needs none of them, and most of the public's
 // traffic is such pages (issue 14: the portal served them at 0.43–0.45 × nginx serving the same bytes, and spent
 // more on the middleware than on the page). Anything else goes to next.
+//
+// The handler it returns also answers fastserve (Answer): `serve` on plain HTTP sends the same answers from below
+// net/http (decision 0024).
 func (s *Server) fromCache(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			if key, ok := cacheKey(r, s.sessions.Cookie.Name); ok {
-				if page, ok := s.cache.get(key, s.db.Version(), s.now()); ok {
-					page.serve(w, r)
-					return
-				}
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
+	return &cacheFront{s: s, next: next}
+}
+
+// cacheFront is fromCache's handler.
+type cacheFront struct {
+	s    *Server
+	next http.Handler
+}
+
+// hit returns the cached page that answers the request, if any.
+func (f *cacheFront) hit(r *http.Request) (*cachedPage, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return nil, false
+	}
+	key, ok := cacheKey(r, f.s.sessions.Cookie.Name)
+	if !ok {
+		return nil, false
+	}
+	return f.s.cache.get(key, f.s.db.Version(), f.s.now())
+}
+
+func (f *cacheFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if page, ok := f.hit(r); ok {
+		page.serve(w, r)
+		return
+	}
+	f.next.ServeHTTP(w, r)
+}
+
+// Answer is ServeHTTP's answer from the cache as fastserve sends it: the same bytes, the view counted the same way;
+// false for a request ServeHTTP would not answer from the cache.
+func (f *cacheFront) Answer(r *http.Request) (*fastserve.Response, bool) {
+	page, ok := f.hit(r)
+	if !ok {
+		return nil, false
+	}
+	resp := page.fast[fastIndex(page.choose(r))]
+	if resp == nil {
+		return nil, false
+	}
+	page.counted(r)
+	return resp, true
 }
 
 // cacheKey returns the cache's key of a request — its path and the reading settings (font size, 关怀版) — or false
@@ -265,21 +324,69 @@ func (s *Server) newCachedPage(key string, status int, body []byte, now time.Tim
 		p.gzipped["Content-Encoding"] = []string{"gzip"}
 		p.gzipped["Content-Length"] = []string{strconv.Itoa(len(p.gz))}
 	}
+	if status == http.StatusOK {
+		p.prepareFast()
+	}
 	return p
+}
+
+// prepareFast fills fast with the answers serve gives, as net/http writes them; a page it cannot prepare is left
+// to net/http.
+func (p *cachedPage) prepareFast() {
+	for _, gz := range []bool{false, true} {
+		hdr, body := p.plain, p.body
+		if gz {
+			if p.gz == nil {
+				continue
+			}
+			hdr, body = p.gzipped, p.gz
+		}
+		ok, err := fastserve.NewResponse(http.StatusOK, hdr, body)
+		if err != nil {
+			p.fast = [4]*fastserve.Response{}
+			return
+		}
+		nm := hdr.Clone()
+		delete(nm, "Content-Length")
+		notModified, err := fastserve.NewResponse(http.StatusNotModified, nm, nil)
+		if err != nil {
+			p.fast = [4]*fastserve.Response{}
+			return
+		}
+		p.fast[fastIndex(gz, false)], p.fast[fastIndex(gz, true)] = ok, notModified
+	}
+}
+
+// choose returns which copy of the page the request gets — the compressed one when the browser accepts it — and
+// whether the browser has it already (304).
+func (p *cachedPage) choose(r *http.Request) (gz, notModified bool) {
+	etag := p.etag
+	if p.gz != nil && acceptsGzip(r) {
+		gz, etag = true, p.gzetag
+	}
+	return gz, p.status == http.StatusOK && r.Header.Get("If-None-Match") == etag
+}
+
+// counted counts a view of the page by the request, if its views are counted: a GET of a page that exists.
+func (p *cachedPage) counted(r *http.Request) {
+	if p.view != nil && r.Method == http.MethodGet && p.status == http.StatusOK {
+		p.view()
+	}
 }
 
 // serve writes the page, compressed when the browser accepts it, or 304 when the browser has it already. The
 // header values are shared by every response of the page and must not be changed.
 func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
-	hdr, body, etag := p.plain, p.body, p.etag
-	if p.gz != nil && acceptsGzip(r) {
-		hdr, body, etag = p.gzipped, p.gz, p.gzetag
+	gz, notModified := p.choose(r)
+	hdr, body := p.plain, p.body
+	if gz {
+		hdr, body = p.gzipped, p.gz
 	}
 	h := w.Header()
 	for k, v := range hdr {
 		h[k] = v
 	}
-	if p.status == http.StatusOK && r.Header.Get("If-None-Match") == etag {
+	if notModified {
 		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 	} else {
@@ -288,7 +395,5 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 			w.Write(body)
 		}
 	}
-	if p.view != nil && r.Method == http.MethodGet && p.status == http.StatusOK {
-		p.view()
-	}
+	p.counted(r)
 }

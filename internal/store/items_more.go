@@ -90,6 +90,9 @@ func (db *DB) AddItemAttachment(ctx context.Context, actor disclosure.Actor, a *
 		if it.State == disclosure.ItemWithdrawn || (it.State == disclosure.ItemPublished && it.Revision == nil) {
 			return disclosure.Errorf(disclosure.EConflict, "已发布的信息须通过“更正”增加附件，请先点击“更正”")
 		}
+		if err := attachmentsEditable(it, "增加"); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO item_attachments (item_id, name, content_type, size, text, data, state, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7) RETURNING id`,
 			a.ItemID, a.Name, a.ContentType, a.Size, a.Text, a.Data, a.CreatedAt.UnixMicro()).Scan(&a.ID); err != nil {
 			return err
@@ -102,6 +105,22 @@ func (db *DB) AddItemAttachment(ctx context.Context, actor disclosure.Actor, a *
 		return fmt.Errorf("store: add item attachment: %w", err)
 	}
 	return nil
+}
+
+// attachmentsEditable refuses a change of an item's files once the item (or the correction in preparation) has left
+// the draft: the secrecy review (保密审查, Art 17 of the Regulation: "行政机关应当依照《中华人民共和国保守国家秘密法》
+// 以及其他法律、法规和国家有关规定对拟公开的政府信息进行审查") and the approval saw its files as they are, and a file
+// added or removed afterwards would be published unreviewed. The body and metadata are held the same way (Save is a
+// draft's step only).
+func attachmentsEditable(it *disclosure.Item, verb string) error {
+	ed := it
+	if it.Revision != nil {
+		ed = it.Revision
+	}
+	if ed.State == disclosure.ItemDraft {
+		return nil
+	}
+	return disclosure.Errorf(disclosure.EConflict, "该信息已提交保密审查（当前状态：%s），不能再%s附件：请审查人或审批人退回修改后再%s", disclosure.ItemStateNames[ed.State], verb, verb)
 }
 
 // RemoveItemAttachment removes a file: at once if it is not public yet, or with the publication of the correction
@@ -120,6 +139,11 @@ func (db *DB) RemoveItemAttachment(ctx context.Context, actor disclosure.Actor, 
 		it, err := getItem(ctx, tx, `id = $1`+db.d.forUpdate(), itemID)
 		if err != nil {
 			return err
+		}
+		if it.State != disclosure.ItemPublished || it.Revision != nil {
+			if err := attachmentsEditable(it, "删除"); err != nil {
+				return err
+			}
 		}
 		switch {
 		case state == "draft":

@@ -252,8 +252,23 @@ func runItems(t *testing.T, open Opener) {
 			answers[q] = true
 		}
 		mustItemStep(t, db, health, it.ID, "2026-03-02", catalogue.Command{Action: catalogue.Submit, Actor: itemOfficer})
+		// Art 17: the secrecy review sees the files as they will be published — none added or removed after the
+		// draft has been submitted, in review or once passed.
+		late := &disclosure.ItemAttachment{ItemID: it.ID, Name: "内部名单.xlsx", ContentType: "application/pdf", Data: []byte("x")}
+		if err := db.AddItemAttachment(ctx, officer, late); code(err) != disclosure.EConflict || !strings.Contains(disclosure.ErrorMessage(err), "保密审查") {
+			t.Errorf("adding a file to an item in review: %v", err)
+		}
+		if err := db.RemoveItemAttachment(ctx, officer, att.ID); code(err) != disclosure.EConflict {
+			t.Errorf("removing a file of an item in review: %v", err)
+		}
 		mustItemStep(t, db, health, it.ID, "2026-03-02", catalogue.Command{Action: catalogue.Pass, Actor: itemReviewer, Answers: answers})
+		if err := db.AddItemAttachment(ctx, officer, late); code(err) != disclosure.EConflict {
+			t.Errorf("adding a file to a reviewed item: %v", err)
+		}
 		mustItemStep(t, db, health, it.ID, "2026-03-02", catalogue.Command{Action: catalogue.Publish, Actor: itemOfficer})
+		if files, _, err := db.ItemAttachments(ctx, it.ID, true); err != nil || len(files) != 1 || files[0].Name != "决算表.pdf" {
+			t.Errorf("published files: %v %v", files, err)
+		}
 		if _, public, _ := db.GetItemAttachment(ctx, att.ID); !public {
 			t.Error("the attachment did not become public")
 		}

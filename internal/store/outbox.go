@@ -252,19 +252,56 @@ func (db *DB) NoticeTemplates(ctx context.Context, agencyID int64) ([]NoticeTemp
 // SaveNoticeTemplate stores an agency's version of a template (checked by the caller against the key's rules), or
 // with an empty body goes back to the default, and audits before → after.
 func (db *DB) SaveNoticeTemplate(ctx context.Context, actor disclosure.Actor, t NoticeTemplate) error {
+	return db.SaveNoticeTemplateIf(ctx, actor, t, "")
+}
+
+// NoticeTemplateTag is the entity tag of an agency's template key as it is stored now (its own version, or none:
+// the default), for If-Match.
+func (db *DB) NoticeTemplateTag(ctx context.Context, agencyID int64, key string) (string, error) {
+	before, err := noticeTemplate(ctx, db.read, agencyID, key)
+	if err != nil {
+		return "", fmt.Errorf("store: notice template: %w", err)
+	}
+	return noticeTemplateTag(before), nil
+}
+
+func noticeTemplateTag(t *NoticeTemplate) string {
+	if t == nil {
+		return contentTag(nil)
+	}
+	return contentTag(map[string]string{"title": t.Title, "body": t.Body})
+}
+
+// noticeTemplate reads an agency's own version of a template, nil when it has none.
+func noticeTemplate(ctx context.Context, q queryer, agencyID int64, key string) (*NoticeTemplate, error) {
+	var b NoticeTemplate
+	err := q.QueryRowContext(ctx, `SELECT title, body FROM notice_templates WHERE agency_id = $1 AND key = $2`, agencyID, key).Scan(&b.Title, &b.Body)
+	switch {
+	case err == nil:
+		return &b, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	}
+	return nil, err
+}
+
+// SaveNoticeTemplateIf is SaveNoticeTemplate made only if the template is still as the caller read it: expect is
+// its NoticeTemplateTag then ("" checks nothing). The check and the write are one step (ErrStale when it fails).
+func (db *DB) SaveNoticeTemplateIf(ctx context.Context, actor disclosure.Actor, t NoticeTemplate, expect string) error {
 	now := db.now().UTC().Truncate(time.Microsecond)
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := getAgency(ctx, tx, t.AgencyID); err != nil {
 			return err
 		}
-		var before *NoticeTemplate
-		var b NoticeTemplate
-		err := tx.QueryRowContext(ctx, `SELECT title, body FROM notice_templates WHERE agency_id = $1 AND key = $2`, t.AgencyID, t.Key).Scan(&b.Title, &b.Body)
-		switch {
-		case err == nil:
-			before = &b
-		case !errors.Is(err, sql.ErrNoRows):
+		if err := db.lockNamed(ctx, tx, "notice_template."+strconv.FormatInt(t.AgencyID, 10)+"."+t.Key); err != nil {
 			return err
+		}
+		before, err := noticeTemplate(ctx, tx, t.AgencyID, t.Key)
+		if err != nil {
+			return err
+		}
+		if expect != "" && expect != noticeTemplateTag(before) {
+			return fmt.Errorf("%w: %w", ErrStale, disclosure.Errorf(disclosure.EConflict, "该模板已被他人修改：请重新读取模板，在最新内容上修改后再保存"))
 		}
 		if t.Body == "" {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM notice_templates WHERE agency_id = $1 AND key = $2`, t.AgencyID, t.Key); err != nil {

@@ -44,13 +44,28 @@ func siteSettings(ctx context.Context, q queryer) (disclosure.SiteSettings, erro
 // with the values before and after. The write advances Version, so every cached page (whose footer shows them)
 // is rendered afresh, in this process and, while Watch runs, in the others.
 func (db *DB) SetSiteSettings(ctx context.Context, actor disclosure.Actor, s disclosure.SiteSettings) error {
+	return db.SetSiteSettingsIf(ctx, actor, s, "")
+}
+
+// SiteSettingsTag is the entity tag of the site settings as they are, for If-Match.
+func SiteSettingsTag(s disclosure.SiteSettings) string { return contentTag(s) }
+
+// SetSiteSettingsIf is SetSiteSettings made only if the settings are still as the caller read them: expect is their
+// SiteSettingsTag then ("" checks nothing). The check and the write are one step (ErrStale when it fails).
+func (db *DB) SetSiteSettingsIf(ctx context.Context, actor disclosure.Actor, s disclosure.SiteSettings, expect string) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
 	err := db.withTx(ctx, func(tx *sql.Tx) error {
+		if err := db.lockNamed(ctx, tx, "site_settings"); err != nil {
+			return err
+		}
 		before, err := siteSettings(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if expect != "" && expect != SiteSettingsTag(before) {
+			return fmt.Errorf("%w: %w", ErrStale, disclosure.Errorf(disclosure.EConflict, "网站页脚信息已被他人修改：请重新读取，在最新内容上修改后再保存"))
 		}
 		now := db.now().UnixMicro()
 		for _, f := range disclosure.SiteFields {

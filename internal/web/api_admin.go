@@ -67,6 +67,7 @@ type apiTemplate struct {
 }
 
 type templateOutput struct {
+	ETag string `header:"ETag" doc:"模板当前内容的标签；修改时须在 If-Match 中带上"`
 	Body apiTemplate
 }
 
@@ -88,6 +89,7 @@ type siteBody struct {
 }
 
 type siteOutput struct {
+	ETag string `header:"ETag" doc:"页脚信息当前内容的标签；修改时须在 If-Match 中带上"`
 	Body struct {
 		Site    disclosure.SiteSettings `json:"site"`
 		Message string                  `json:"message,omitempty"`
@@ -363,31 +365,45 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 			if err != nil {
 				return nil, s.apiError(err)
 			}
-			return &templateOutput{Body: view}, nil
+			tag, err := s.db.NoticeTemplateTag(ctx, a.ID, in.Key)
+			if err != nil {
+				return nil, s.apiError(err)
+			}
+			return &templateOutput{ETag: tag, Body: view}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "save-template", Method: http.MethodPost, Path: "/api/v1/templates/{key}", Summary: "修改告知书模板", Security: security,
-		Description: "保存本单位的模板（检查标题、正文和必须保留的占位符，与管理后台相同），或 reset 为 true 时恢复为默认模板。此后出具的告知书使用新模板，已出具的不变。"},
+		Description: "保存本单位的模板（检查标题、正文和必须保留的占位符，与管理后台相同），或 reset 为 true 时恢复为默认模板。此后出具的告知书使用新模板，已出具的不变。" +
+			"须在 If-Match 中带上查看模板时答复的 ETag：缺少时答复 428，模板已被他人修改时答复 412。"},
 		func(ctx context.Context, in *struct {
-			Key    string `path:"key" doc:"模板名" example:"receipt"`
-			Agency string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位" example:"2"`
-			Body   templateSaveBody
+			Key     string `path:"key" doc:"模板名" example:"receipt"`
+			Agency  string `query:"agency" doc:"单位编号；省略为本账号可以修改模板的第一个单位" example:"2"`
+			IfMatch string `header:"If-Match" doc:"模板的标签（GET /api/v1/templates/{key} 的 ETag）" example:"\"5d1c0b5e2a9f3e7d41\""`
+			Body    templateSaveBody
 		}) (*templateOutput, error) {
 			u, r := apiCaller(ctx)
 			a, _, err := s.templateAgency(r, u, in.Agency)
 			if err != nil {
 				return nil, s.apiError(err)
 			}
-			msg, err := s.saveTemplate(r, u, a, in.Key, in.Body.Title, in.Body.Body, in.Body.Reset)
+			expect, err := contentIfMatch(in.IfMatch, "模板")
 			if err != nil {
-				return nil, s.apiError(err)
+				return nil, err
+			}
+			msg, err := s.saveTemplate(r, u, a, in.Key, in.Body.Title, in.Body.Body, in.Body.Reset, expect)
+			if err != nil {
+				return nil, s.apiWriteError(err)
 			}
 			view, err := s.templateView(ctx, a, in.Key)
 			if err != nil {
 				return nil, s.apiError(err)
 			}
+			tag, err := s.db.NoticeTemplateTag(ctx, a.ID, in.Key)
+			if err != nil {
+				return nil, s.apiError(err)
+			}
 			view.Message = msg
-			return &templateOutput{Body: view}, nil
+			return &templateOutput{ETag: tag, Body: view}, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "get-site-settings", Method: http.MethodGet, Path: "/api/v1/settings/site", Summary: "查看网站页脚信息（系统管理员）", Security: security,
@@ -397,18 +413,29 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 			if err != nil {
 				return nil, s.apiError(err)
 			}
-			out := &siteOutput{}
+			out := &siteOutput{ETag: store.SiteSettingsTag(site)}
 			out.Body.Site = site
 			return out, nil
 		})
 
 	huma.Register(api, huma.Operation{OperationID: "save-site-settings", Method: http.MethodPost, Path: "/api/v1/settings/site", Summary: "修改网站页脚信息（系统管理员）", Security: security,
-		Description: "与管理后台“单位设置”页的表单相同：全部六项一起保存（省略的项清空），格式不对的项答复 422，errors 指出是哪一项。"},
-		func(ctx context.Context, in *struct{ Body siteBody }) (*siteOutput, error) {
+		Description: "与管理后台“单位设置”页的表单相同：全部六项一起保存（省略的项清空），格式不对的项答复 422，errors 指出是哪一项。" +
+			"须在 If-Match 中带上查看时答复的 ETag：缺少时答复 428，页脚信息已被他人修改时答复 412。"},
+		func(ctx context.Context, in *struct {
+			IfMatch string `header:"If-Match" doc:"页脚信息的标签（GET /api/v1/settings/site 的 ETag）" example:"\"8b2f61c0d94e7a3b15\""`
+			Body    siteBody
+		}) (*siteOutput, error) {
 			u, r := apiCaller(ctx)
+			expect, err := contentIfMatch(in.IfMatch, "页脚信息")
+			if err != nil {
+				return nil, err
+			}
 			v := disclosure.SiteSettings{Sponsor: in.Body.Sponsor, Operator: in.Body.Operator, Contact: in.Body.Contact, SiteCode: in.Body.SiteCode,
 				ICP: in.Body.ICP, PublicSecurity: in.Body.PublicSecurity}
-			if err := s.db.SetSiteSettings(ctx, actorOf(u, r), v); err != nil {
+			if err := s.db.SetSiteSettingsIf(ctx, actorOf(u, r), v, expect); err != nil {
+				if errors.Is(err, store.ErrStale) {
+					return nil, s.apiWriteError(err)
+				}
 				var fe *disclosure.SiteFieldError
 				if errors.As(err, &fe) {
 					msg := disclosure.ErrorMessage(fe.Err)
@@ -420,7 +447,7 @@ func (s *Server) registerAdminAPI(api huma.API, security []map[string][]string) 
 			if err != nil {
 				return nil, s.apiError(err)
 			}
-			out := &siteOutput{}
+			out := &siteOutput{ETag: store.SiteSettingsTag(site)}
 			out.Body.Site, out.Body.Message = site, "已保存网站页脚信息。"
 			return out, nil
 		})
@@ -672,4 +699,22 @@ func supervisionView(d *supervisionData, regions []*disclosure.Agency) *supervis
 		}
 	}
 	return out
+}
+
+// contentIfMatch reads the If-Match of a write to a record tagged by its content (a template, the site's footer):
+// 428 when it is missing. what names the record in the message.
+func contentIfMatch(tag, what string) (string, error) {
+	tag = strings.TrimSpace(tag)
+	if tag == "" {
+		return "", huma.NewError(http.StatusPreconditionRequired, "请在 If-Match 请求头中带上查看"+what+"时答复的 ETag，以免覆盖他人的修改")
+	}
+	return tag, nil
+}
+
+// apiWriteError is apiError for a write made with If-Match: a record changed since it was read answers 412.
+func (s *Server) apiWriteError(err error) error {
+	if errors.Is(err, store.ErrStale) {
+		return huma.Error412PreconditionFailed(disclosure.ErrorMessage(err))
+	}
+	return s.apiError(err)
 }

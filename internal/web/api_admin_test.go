@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,24 +48,55 @@ func testAdminAPI(t *testing.T, f *fixture) {
 		if resp.StatusCode != 200 || one["custom"] != false || one["title"] != one["default_title"] || !strings.Contains(jsonString(one["required"]), "补正事项") {
 			t.Fatalf("one: %d %v", resp.StatusCode, one)
 		}
+		tag := resp.Header.Get("ETag")
+		ifMatch := map[string]string{"If-Match": tag}
 		// The console's checks, in its words: a template that drops what the law requires is refused.
-		if resp, _, out := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, nil, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": "{申请人}：请补正。"})); resp.StatusCode != http.StatusUnprocessableEntity ||
+		if resp, _, out := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, ifMatch, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": "{申请人}：请补正。"})); resp.StatusCode != http.StatusUnprocessableEntity ||
 			!strings.HasPrefix(fmt.Sprint(out["detail"]), "该告知书必须保留占位符 {补正事项}") {
 			t.Errorf("missing placeholder: %d %v", resp.StatusCode, out)
 		}
 		body := one["default_body"].(string) + "\n（本局补充说明）"
-		resp, _, saved := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, nil, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": body}))
+		if resp, _, out := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, nil, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": body})); resp.StatusCode != http.StatusPreconditionRequired || !hasHan(fmt.Sprint(out["detail"])) {
+			t.Errorf("without If-Match: %d %v", resp.StatusCode, out)
+		}
+		// Two administrators save at once from what they both read: one is saved, the other told to read again —
+		// never one silently overwriting the other.
+		var wg sync.WaitGroup
+		codes := make([]int, 2)
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, _, _ := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, ifMatch, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": body + strings.Repeat("。", i+1)}))
+				codes[i] = r.StatusCode
+			}()
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if codes[0] != 200 || codes[1] != http.StatusPreconditionFailed {
+			t.Errorf("racing saves with one tag: %v", codes)
+		}
+		resp, _, _ = apiCall(t, f, "GET", "/api/v1/templates/fix", officer, nil, "", nil)
+		if resp.Header.Get("ETag") == tag {
+			t.Errorf("the tag did not change with the template: %s", tag)
+		}
+		if r, _, out := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, ifMatch, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": body})); r.StatusCode != http.StatusPreconditionFailed || !strings.Contains(fmt.Sprint(out["detail"]), "已被他人修改") {
+			t.Errorf("a stale tag: %d %v", r.StatusCode, out)
+		}
+		ifMatch["If-Match"] = resp.Header.Get("ETag")
+		resp, _, saved := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, ifMatch, jsonType, jsonBody(map[string]any{"title": "补正告知书", "body": body}))
 		if resp.StatusCode != 200 || saved["custom"] != true || saved["body"] != body || !strings.HasPrefix(fmt.Sprint(saved["message"]), "已保存") {
 			t.Fatalf("save: %d %v", resp.StatusCode, saved)
 		}
+		ifMatch["If-Match"] = resp.Header.Get("ETag")
 		own, _ := f.db.NoticeTemplates(ctx, f.health.ID)
 		if len(own) != 1 || own[0].Title != "补正告知书" || own[0].Body != body {
 			t.Errorf("stored %+v", own)
 		}
-		if e := audited("notice_template.save"); len(e) != 1 || e[0].ActorName != "公开专员" || e[0].RemoteAddr == "" {
-			t.Errorf("audit %+v", e)
+		if e := audited("notice_template.save"); len(e) != 2 || e[0].ActorName != "公开专员" || e[0].RemoteAddr == "" {
+			t.Errorf("audit (the racing save and this one) %+v", e)
 		}
-		resp, _, reset := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, nil, jsonType, jsonBody(map[string]any{"reset": true}))
+		resp, _, reset := apiCall(t, f, "POST", "/api/v1/templates/fix", officer, ifMatch, jsonType, jsonBody(map[string]any{"reset": true}))
 		if own, _ := f.db.NoticeTemplates(ctx, f.health.ID); resp.StatusCode != 200 || reset["custom"] != false || reset["message"] != "已恢复为默认模板。" || len(own) != 0 {
 			t.Errorf("reset: %d %v, stored %v", resp.StatusCode, reset, own)
 		}
@@ -82,14 +114,23 @@ func testAdminAPI(t *testing.T, f *fixture) {
 	t.Run("site settings", func(t *testing.T) {
 		sysadmin := f.tokenFor(t, "sysadmin", auth.ScopeAdmin)
 		site := map[string]any{"sponsor": "平阴县人民政府办公室", "operator": "平阴县大数据中心", "contact": "0531-87880000", "site_code": "3701240001", "icp": "ICP12345"}
-		resp, _, out := apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, nil, jsonType, jsonBody(site))
+		resp, _, _ := apiCall(t, f, "GET", "/api/v1/settings/site", sysadmin, nil, "", nil)
+		ifMatch := map[string]string{"If-Match": resp.Header.Get("ETag")}
+		if resp, _, out := apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, nil, jsonType, jsonBody(site)); resp.StatusCode != http.StatusPreconditionRequired || !hasHan(fmt.Sprint(out["detail"])) {
+			t.Errorf("without If-Match: %d %v", resp.StatusCode, out)
+		}
+		resp, _, out := apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, ifMatch, jsonType, jsonBody(site))
 		if errs := jsonString(out["errors"]); resp.StatusCode != http.StatusUnprocessableEntity || !hasHan(fmt.Sprint(out["detail"])) || !strings.Contains(errs, "body.icp") {
 			t.Errorf("bad ICP: %d %v", resp.StatusCode, out)
 		}
 		site["icp"] = "鲁ICP备12345678号-1"
-		resp, _, out = apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, nil, jsonType, jsonBody(site))
+		resp, _, out = apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, ifMatch, jsonType, jsonBody(site))
 		if got, _ := out["site"].(map[string]any); resp.StatusCode != 200 || got["sponsor"] != "平阴县人民政府办公室" || got["icp"] != "鲁ICP备12345678号-1" {
 			t.Fatalf("save: %d %v", resp.StatusCode, out)
+		}
+		site["contact"] = "0531-87889999"
+		if resp, _, out := apiCall(t, f, "POST", "/api/v1/settings/site", sysadmin, ifMatch, jsonType, jsonBody(site)); resp.StatusCode != http.StatusPreconditionFailed || !strings.Contains(fmt.Sprint(out["detail"]), "已被他人修改") {
+			t.Errorf("a stale tag: %d %v", resp.StatusCode, out)
 		}
 		if resp, _, out := apiCall(t, f, "GET", "/api/v1/settings/site", sysadmin, nil, "", nil); resp.StatusCode != 200 || out["site"].(map[string]any)["site_code"] != "3701240001" {
 			t.Errorf("read: %d %v", resp.StatusCode, out)

@@ -177,7 +177,7 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request) {
 	}
 	title, body := r.PostFormValue("title"), r.PostFormValue("body")
 	reset := r.PostFormValue("reset") != ""
-	saved, err := s.saveTemplate(r, s.currentUser(r), a, key, title, body, reset)
+	saved, err := s.saveTemplate(r, s.currentUser(r), a, key, title, body, reset, "")
 	switch {
 	case disclosure.ErrorCode(err) == disclosure.EInternal:
 		s.serverError(w, r, err)
@@ -198,12 +198,12 @@ func templateBody(body string) string {
 // saveTemplate stores agency a's version of the template key after checking it (casework.CheckTemplate), or, with
 // reset, goes back to the default, as the account u; it returns what the page says when done. The console's
 // template page and the JSON API both save through it. Errors: ENotFound (no such template), EInvalid.
-func (s *Server) saveTemplate(r *http.Request, u *disclosure.User, a *disclosure.Agency, key, title, body string, reset bool) (string, error) {
+func (s *Server) saveTemplate(r *http.Request, u *disclosure.User, a *disclosure.Agency, key, title, body string, reset bool, expect string) (string, error) {
 	if _, ok := casework.DefaultTemplates()[key]; !ok {
 		return "", disclosure.Errorf(disclosure.ENotFound, "没有名为“%s”的告知书模板", key)
 	}
 	if reset {
-		if err := s.db.SaveNoticeTemplate(r.Context(), actorOf(u, r), store.NoticeTemplate{AgencyID: a.ID, Key: key}); err != nil {
+		if err := s.db.SaveNoticeTemplateIf(r.Context(), actorOf(u, r), store.NoticeTemplate{AgencyID: a.ID, Key: key}, expect); err != nil {
 			return "", err
 		}
 		return "已恢复为默认模板。", nil
@@ -212,7 +212,7 @@ func (s *Server) saveTemplate(r *http.Request, u *disclosure.User, a *disclosure
 	if err := casework.CheckTemplate(key, title, body); err != nil {
 		return "", err
 	}
-	if err := s.db.SaveNoticeTemplate(r.Context(), actorOf(u, r), store.NoticeTemplate{AgencyID: a.ID, Key: key, Title: title, Body: body}); err != nil {
+	if err := s.db.SaveNoticeTemplateIf(r.Context(), actorOf(u, r), store.NoticeTemplate{AgencyID: a.ID, Key: key, Title: title, Body: body}, expect); err != nil {
 		return "", err
 	}
 	return "已保存。此后出具的告知书使用新模板，已出具的告知书不变。", nil

@@ -181,7 +181,7 @@ func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]stri
 			if who&casework.ByOfficer == 0 {
 				return nil, huma.Error403Forbidden("只有该单位的公开专员可以登记行政复议和行政诉讼")
 			}
-			if err := checkIfMatch(in.IfMatch, c.Version); err != nil {
+			if _, err := versionIfMatch(in.IfMatch, c.Version, "申请", staleCase); err != nil {
 				return nil, err
 			}
 			ap, err := s.saveAppeal(r, u, c, a, bodyValues(&in.Body))
@@ -237,19 +237,4 @@ func (s *Server) registerCaseExtraAPI(api huma.API, security []map[string][]stri
 			out.Body.Appeals = append([]disclosure.Appeal{}, list...)
 			return out, nil
 		})
-}
-
-// checkIfMatch answers 428 for a write without If-Match and 412 when its version is not the record's.
-func checkIfMatch(ifMatch string, version int) error {
-	if strings.TrimSpace(ifMatch) == "" {
-		return huma.NewError(http.StatusPreconditionRequired, "请在 If-Match 请求头中带上申请的版本号（查看申请时答复的 ETag），以免覆盖他人的更新")
-	}
-	v, ok := parseVersion(ifMatch)
-	if !ok {
-		return huma.Error422UnprocessableEntity("If-Match 应为申请的版本号，如 \"3\"")
-	}
-	if v != version {
-		return huma.Error412PreconditionFailed("该申请已被他人更新，请刷新页面查看最新情况后再操作")
-	}
-	return nil
 }

@@ -417,15 +417,9 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 			if who == 0 {
 				return nil, huma.Error403Forbidden("您无权办理该单位的申请")
 			}
-			if strings.TrimSpace(in.IfMatch) == "" {
-				return nil, huma.NewError(http.StatusPreconditionRequired, "请在 If-Match 请求头中带上申请的版本号（查看申请时答复的 ETag），以免覆盖他人的更新")
-			}
-			version, ok := parseVersion(in.IfMatch)
-			if !ok {
-				return nil, huma.Error422UnprocessableEntity("If-Match 应为申请的版本号，如 \"3\"")
-			}
-			if version != c.Version {
-				return nil, huma.Error412PreconditionFailed("该申请已被他人更新，请刷新页面查看最新情况后再操作")
+			version, err := versionIfMatch(in.IfMatch, c.Version, "申请", staleCase)
+			if err != nil {
+				return nil, err
 			}
 			cmd, err := commandFromValues(in.Body.values())
 			if err != nil {
@@ -548,6 +542,30 @@ func (s *Server) registerCaseAPI(api huma.API, security []map[string][]string) {
 			return apiDownload(f.Name, attachmentType(f.ContentType), f.Data), nil
 		})
 }
+
+// versionIfMatch checks a write's If-Match against the version of the record it changes (what names it: 申请, 信息):
+// 428 when it is missing, 422 when it is no version, 412 with stale — the console's own message for a record changed
+// since it was read — when the versions differ. It returns the version, for the store's own check inside the write's
+// transaction.
+func versionIfMatch(tag string, current int, what, stale string) (int, error) {
+	if strings.TrimSpace(tag) == "" {
+		return 0, huma.NewError(http.StatusPreconditionRequired, "请在 If-Match 请求头中带上"+what+"的版本号（查看"+what+"时答复的 ETag），以免覆盖他人的更新")
+	}
+	version, ok := parseVersion(tag)
+	if !ok {
+		return 0, huma.Error422UnprocessableEntity("If-Match 应为" + what + "的版本号，如 \"3\"")
+	}
+	if version != current {
+		return 0, huma.Error412PreconditionFailed(stale)
+	}
+	return version, nil
+}
+
+// The console's messages for a record changed since it was read.
+const (
+	staleCase = "该申请已被他人更新，请刷新页面查看最新情况后再操作"
+	staleItem = "该信息已被他人更新，请刷新页面后再操作"
+)
 
 // parseVersion reads an If-Match entity tag ("3", W/"3" or 3).
 func parseVersion(tag string) (int, bool) {

@@ -217,21 +217,6 @@ var itemInputFields = map[string][]string{"checklist": {"answer"}, "comment": {"
 // itemETag is an item's version as an entity tag.
 func itemETag(it *disclosure.Item) string { return `"` + strconv.Itoa(it.Version) + `"` }
 
-// itemIfMatch checks an If-Match against the item's version: 428 when it is missing, 412 when the item changed since.
-func itemIfMatch(tag string, it *disclosure.Item) (int, error) {
-	if strings.TrimSpace(tag) == "" {
-		return 0, huma.NewError(http.StatusPreconditionRequired, "请在 If-Match 请求头中带上信息的版本号（查看信息时答复的 ETag），以免覆盖他人的更新")
-	}
-	version, ok := parseVersion(tag)
-	if !ok {
-		return 0, huma.Error422UnprocessableEntity("If-Match 应为信息的版本号，如 \"3\"")
-	}
-	if version != it.Version {
-		return 0, huma.Error412PreconditionFailed("该信息已被他人更新，请刷新页面后再操作")
-	}
-	return version, nil
-}
-
 // apiItemStepError is the error of a write that was checked against version: a change committed in between (the
 // same check runs inside the step's transaction) is a stale precondition too.
 func (s *Server) apiItemStepError(ctx context.Context, id int64, version int, err error) error {
@@ -443,7 +428,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			if who&catalogue.ByOfficer == 0 {
 				return nil, huma.Error403Forbidden("您不是该单位的公开专员，不能修改其信息")
 			}
-			version, err := itemIfMatch(in.IfMatch, it)
+			version, err := versionIfMatch(in.IfMatch, it.Version, "信息", staleItem)
 			if err != nil {
 				return nil, err
 			}
@@ -478,7 +463,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			if who == 0 {
 				return nil, huma.Error403Forbidden("您无权办理该单位的信息")
 			}
-			version, err := itemIfMatch(in.IfMatch, it)
+			version, err := versionIfMatch(in.IfMatch, it.Version, "信息", staleItem)
 			if err != nil {
 				return nil, err
 			}
@@ -537,7 +522,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 				return nil, huma.Error403Forbidden("您不是该单位的公开专员，不能修改其信息")
 			}
 			if strings.TrimSpace(in.IfMatch) != "" {
-				if _, err := itemIfMatch(in.IfMatch, it); err != nil {
+				if _, err := versionIfMatch(in.IfMatch, it.Version, "信息", staleItem); err != nil {
 					return nil, err
 				}
 			}
@@ -587,7 +572,7 @@ func (s *Server) registerItemAPI(api huma.API, security []map[string][]string) {
 			if who&catalogue.ByOfficer == 0 {
 				return nil, huma.Error403Forbidden("您不是该单位的公开专员，不能修改其信息")
 			}
-			if _, err := itemIfMatch(in.IfMatch, it); err != nil {
+			if _, err := versionIfMatch(in.IfMatch, it.Version, "信息", staleItem); err != nil {
 				return nil, err
 			}
 			if err := s.removeItemAttachment(r, u, it, in.Att); err != nil {

@@ -157,3 +157,11 @@ func TestAgencyCommands(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 }
+
+// An operator whose database cannot be reached is told why, not only "系统内部错误".
+func TestMigrateSaysWhyTheDatabaseFailed(t *testing.T) {
+	_, errOut, code := runMain(t, "migrate", "--db", "postgres://gongkai@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if code != 2 || !strings.Contains(errOut, "系统内部错误：") || !strings.Contains(errOut, "127.0.0.1") {
+		t.Errorf("migrate against a closed port: %d %q", code, errOut)
+	}
+}

@@ -363,47 +363,6 @@ func (q Query) TSQueryIn(label string) string {
 	return b.String()
 }
 
-// TSQueryPrefixed is TSQuery — phrases in order, excluded terms — with every lexeme written as pre followed by the
-// token and quoted for the tsquery type's own input ($1::tsquery), like TSQueryTokensPrefixed: the exact query
-// against PostgreSQL's item_search, whose terms keep items.tsv's positions under a shard prefix ("12|卫生" <->
-// "12|生监" <-> "12|监督"). It is "" for the empty query.
-func (q Query) TSQueryPrefixed(pre string) string {
-	if q.Empty() {
-		return ""
-	}
-	var b strings.Builder
-	for i, t := range q.include {
-		if i > 0 {
-			b.WriteString(" & ")
-		}
-		t.writePrefixed(&b, pre)
-	}
-	for _, t := range q.exclude {
-		b.WriteString(" & !")
-		t.writePrefixed(&b, pre)
-	}
-	return b.String()
-}
-
-// writePrefixed writes one term as a tsquery phrase of quoted, prefixed lexemes.
-func (t term) writePrefixed(b *strings.Builder, pre string) {
-	if len(t.tokens) > 1 {
-		b.WriteByte('(')
-	}
-	for i, tok := range t.tokens {
-		if i > 0 {
-			b.WriteString(" <-> ")
-		}
-		b.WriteString(QuoteLexeme(pre + tok))
-		if t.prefix && i == len(t.tokens)-1 {
-			b.WriteString(":*")
-		}
-	}
-	if len(t.tokens) > 1 {
-		b.WriteByte(')')
-	}
-}
-
 // tsquery renders one term as a tsquery phrase.
 func (t term) tsquery() string { return t.tsqueryLabel("") }
 

@@ -217,20 +217,3 @@ func TestTSQueryTokensPrefixed(t *testing.T) {
 		t.Errorf("empty query: %q", got)
 	}
 }
-
-func TestTSQueryPrefixed(t *testing.T) {
-	q := ParseQuery("卫生监督 -香港 药")
-	if got, want := q.TSQueryPrefixed("12|"), `('12|卫生' <-> '12|生监' <-> '12|监督') & '12|药':* & !'12|香港'`; got != want {
-		t.Errorf("TSQueryPrefixed = %s, want %s", got, want)
-	}
-	// Without a prefix it is TSQuery's query, quoted for the tsquery type's own input.
-	for _, text := range []string{"疫苗", "新冠疫苗 -香港 药", "招聘 公告", "平卫发〔2025〕3号"} {
-		q := ParseQuery(text)
-		if got, want := q.TSQueryPrefixed(""), q.TSQuery(); got != want {
-			t.Errorf("%s: TSQueryPrefixed(\"\") = %s, TSQuery = %s", text, got, want)
-		}
-	}
-	if got := (Query{}).TSQueryPrefixed("1|"); got != "" {
-		t.Errorf("empty query: %q", got)
-	}
-}

@@ -77,7 +77,9 @@ func (db *DB) postgresSearchPage(ctx context.Context, q search.Query, subtree []
 		// The candidates have every token of the query (and, in the title list, in the title) and a token of each
 		// filter; what they may lack is the order of a phrase or the absence of an excluded word, which the entry's
 		// positions answer: the filters need no order, so the exact queries leave them to the loose one.
-		all.exact = []string{q.TSQueryPrefixed("")}
+		// TSQuery's lexemes are letters and digits only (the search package's shape test), so the tsquery type's
+		// own input ($n::tsquery, cast once) reads it as to_tsquery would, without a call per row.
+		all.exact = []string{q.TSQuery()}
 		inTitle.exact, inTitle.title = all.exact, all.exact[0]
 	}
 	if checkAgency {

@@ -45,6 +45,37 @@ func apiCall(t *testing.T, f *fixture, method, path, token string, header map[st
 	return resp, raw, out
 }
 
+// racingCreates sends the same create n times at once and counts the answers: the created record's ID (from
+// out[field]["id"]) for a 201, "409" for a request refused while another with its key was in flight, and the status
+// and body of anything else.
+func racingCreates(t *testing.T, f *fixture, n int, path, token string, header map[string]string, body []byte, field string) map[string]int {
+	t.Helper()
+	answers := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _, out := apiCall(t, f, "POST", path, token, header, "application/json", body)
+			switch rec, _ := out[field].(map[string]any); {
+			case resp.StatusCode == http.StatusCreated && rec != nil:
+				answers <- fmt.Sprint(rec["id"])
+			case resp.StatusCode == http.StatusConflict:
+				answers <- "409"
+			default:
+				answers <- fmt.Sprintf("%d %v", resp.StatusCode, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	seen := map[string]int{}
+	for x := range answers {
+		seen[x]++
+	}
+	return seen
+}
+
 func jsonBody(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
@@ -126,30 +157,7 @@ func testCaseAPI(t *testing.T, f *fixture) {
 	}
 
 	// Retries racing with one key make one case: every answer is that case, or 409 while the first is in flight.
-	race := jsonBody(intakeJSON(f, "同一幂等键的并发重试"))
-	ids := make(chan string, 6)
-	var wg sync.WaitGroup
-	for range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, _, out := apiCall(t, f, "POST", "/api/v1/cases", officer, map[string]string{"Idempotency-Key": "race"}, json1, race)
-			switch c, _ := out["case"].(map[string]any); {
-			case resp.StatusCode == http.StatusCreated && c != nil:
-				ids <- fmt.Sprint(c["id"])
-			case resp.StatusCode == http.StatusConflict:
-				ids <- "409"
-			default:
-				ids <- fmt.Sprintf("%d %v", resp.StatusCode, out)
-			}
-		}()
-	}
-	wg.Wait()
-	close(ids)
-	seen := map[string]int{}
-	for x := range ids {
-		seen[x]++
-	}
+	seen := racingCreates(t, f, 6, "/api/v1/cases", officer, map[string]string{"Idempotency-Key": "race"}, jsonBody(intakeJSON(f, "同一幂等键的并发重试")), "case")
 	if _, total, _ := f.db.FindCases(ctx, disclosure.CaseFilter{AgencyIDs: []int64{f.health.ID}}); total != 3 || len(seen) > 2 || len(seen) == 2 && seen["409"] == 0 {
 		t.Errorf("racing retries: %d cases, answers %v", total, seen)
 	}

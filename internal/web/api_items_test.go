@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -97,30 +96,7 @@ func testItemsAPI(t *testing.T, f *fixture) {
 		t.Fatalf("items after the replay: %d %v", total, err)
 	}
 	// Retries racing with one key make one item: every answer is that item, or 409 while the first is in flight.
-	race := jsonBody(itemJSON(f, "同一幂等键的并发重试"))
-	answers := make(chan string, 4)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, _, out := apiCall(t, f, "POST", "/api/v1/items", officer, key("race"), json1, race)
-			switch it, _ := out["item"].(map[string]any); {
-			case resp.StatusCode == http.StatusCreated && it != nil:
-				answers <- fmt.Sprint(it["id"])
-			case resp.StatusCode == http.StatusConflict:
-				answers <- "409"
-			default:
-				answers <- fmt.Sprintf("%d %v", resp.StatusCode, out)
-			}
-		}()
-	}
-	wg.Wait()
-	close(answers)
-	seen := map[string]int{}
-	for x := range answers {
-		seen[x]++
-	}
+	seen := racingCreates(t, f, 4, "/api/v1/items", officer, key("race"), jsonBody(itemJSON(f, "同一幂等键的并发重试")), "item")
 	delete(seen, "409")
 	if _, total, _ := f.db.FindItems(ctx, disclosure.ItemFilter{AgencyIDs: []int64{f.health.ID}}); total != 2 || len(seen) != 1 {
 		t.Fatalf("racing retries: %d items, answers %v", total, seen)

@@ -77,23 +77,3 @@ func (db *DB) CreateWebhookOnce(ctx context.Context, actor disclosure.Actor, use
 	}
 	return replayed, nil
 }
-
-// ImportCasesOnce is ImportCases under an idempotency key of the account userID (CreateOnce): the cases and the key
-// are written in one transaction, the key kept with the first imported case's ID. When the key was used before
-// with the same request hash, nothing is written and that ID is returned (replayed, non-zero). Errors: as
-// ImportCases and CreateOnce.
-func (db *DB) ImportCasesOnce(ctx context.Context, actor disclosure.Actor, userID int64, key, hash string, changes []*disclosure.CaseChange) (replayed int64, err error) {
-	if len(changes) == 0 {
-		return 0, disclosure.Errorf(disclosure.EInvalid, "没有要导入的申请")
-	}
-	replayed, err = db.CreateOnce(ctx, userID, key, "case.import", hash, func(tx *sql.Tx) (int64, error) {
-		if err := db.importCasesTx(ctx, tx, actor, changes); err != nil {
-			return 0, err
-		}
-		return changes[0].Case.ID, nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store: import cases once: %w", err)
-	}
-	return replayed, nil
-}
